@@ -1,0 +1,34 @@
+/**
+ * The Document Assistant MCP server: a factory that builds one `McpServer` with its tools. It imports no
+ * LLM SDK and reads no provider key; every completion comes from the client through MCP sampling.
+ */
+import { McpServer } from '@modelcontextprotocol/server';
+
+import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling.js';
+import { registerSummarizeDocumentTool } from './tools/summarize-document.js';
+
+export const SERVER_NAME = 'document-assistant';
+export const SERVER_VERSION = '0.1.0';
+
+export type DocumentAssistantOptions = SamplingEngineOptions;
+
+/**
+ * Returns a factory for the SDK's entry points (`serveStdio`, `createMcpHandler`): each call builds a fresh
+ * server. The sampling engine (and so the requestState key) is shared by all servers of one factory.
+ */
+export function createDocumentAssistant(options: DocumentAssistantOptions = {}): () => McpServer {
+  const sampling: SamplingEngine = createSamplingEngine(options);
+  return () => {
+    const server = new McpServer(
+      { name: SERVER_NAME, version: SERVER_VERSION },
+      {
+        capabilities: { tools: {} },
+        requestState: { verify: sampling.verifyState },
+        instructions:
+          'Document Assistant: summarize_document summarizes text with the model of your client (MCP sampling).',
+      },
+    );
+    registerSummarizeDocumentTool(server, sampling);
+    return server;
+  };
+}
