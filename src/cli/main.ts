@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/**
+ * The `mcp-sampling` command: wiring only. Subcommands:
+ *   summarize <file>   the main job (server + client over stdio, offline by default)
+ *   serve              the Document Assistant MCP server on stdio, for any MCP host
+ */
+import { Command, Option } from 'commander';
+
+import { ERA_MODES, type EraMode } from '../client/connect.js';
+import { CliError, createOutput } from './output.js';
+import { DocumentReadError } from './read-document.js';
+
+/** Exit codes: 0 success, 1 the job failed, 2 bad input (arguments, file). */
+const EXIT_FAILURE = 1;
+const EXIT_BAD_INPUT = 2;
+
+function fail(error: unknown, options: { json: boolean; verbose: boolean }): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const reported = error instanceof CliError && error.reported;
+  if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+  if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
+  if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode =
+    error instanceof DocumentReadError ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
+}
+
+const program = new Command()
+  .name('mcp-sampling')
+  .description('MCP sampling, both ends: a key-less server whose tools ask the client for completions, and the client.')
+  .showHelpAfterError()
+  .exitOverride((error) => {
+    // Usage errors (unknown option, missing argument) exit with the bad-input code; help/version with 0.
+    process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
+  });
+
+program
+  .command('summarize')
+  .description('summarize a text file through the Document Assistant server, answering its sampling request')
+  .argument('<file>', 'the text file to summarize (UTF-8 or UTF-16 with BOM)')
+  .addOption(
+    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
+      .choices(ERA_MODES)
+      .default('auto'),
+  )
+  .option('--json', 'print one machine-readable JSON object', false)
+  .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
+  .action(async (file: string, opts: { era: EraMode; json: boolean; verbose: boolean }) => {
+    try {
+      // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
+      const { summarize } = await import('./summarize.js');
+      await summarize(file, opts, createOutput(opts));
+    } catch (error) {
+      fail(error, opts);
+    }
+  });
+
+program
+  .command('serve')
+  .description('run the Document Assistant MCP server on stdio (for Claude Desktop, VS Code, the MCP Inspector, …)')
+  .action(async () => {
+    try {
+      const { runStdioServer } = await import('../server/serve-stdio.js');
+      await runStdioServer();
+    } catch (error) {
+      process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);
+      process.exitCode = EXIT_FAILURE;
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,52 @@
+/**
+ * How the CLI talks to a person (a readable flow on stdout) or to a program (`--json`: exactly one JSON
+ * object on stdout). Details appear only with `--verbose`; in JSON mode they go to stderr.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  /** True when the failure was already printed as the JSON result. */
+  readonly reported: boolean;
+  readonly exitCode: number;
+  constructor(message: string, options: { cause?: unknown; reported?: boolean; exitCode?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reported = options.reported ?? false;
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+export interface Output {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  /** One step of the flow. */
+  step(label: string, text: string): void;
+  /** Extra detail, shown with --verbose. */
+  detail(text: string): void;
+  /** The main text result (the summary). */
+  summary(text: string): void;
+  /** The machine-readable result (printed in JSON mode only). */
+  result(value: Record<string, unknown>): void;
+}
+
+const LABEL_WIDTH = 9;
+
+export function createOutput(options: { json: boolean; verbose: boolean }, stdout = process.stdout, stderr = process.stderr): Output {
+  const { json, verbose } = options;
+  return {
+    json,
+    verbose,
+    step(label, text) {
+      if (!json) stdout.write(`• ${label.padEnd(LABEL_WIDTH)} ${text}\n`);
+    },
+    detail(text) {
+      if (!verbose) return;
+      if (json) stderr.write(`${text}\n`);
+      else stdout.write(`  ${' '.repeat(LABEL_WIDTH)} ${text}\n`);
+    },
+    summary(text) {
+      if (!json) stdout.write(`\n${text}\n\n`);
+    },
+    result(value) {
+      if (json) stdout.write(`${JSON.stringify(value)}\n`);
+    },
+  };
+}

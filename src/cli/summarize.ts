@@ -1,0 +1,147 @@
+/**
+ * `mcp-sampling summarize <file>`: the main job. Spawns the Document Assistant over stdio, calls
+ * `summarize_document`, answers the server's sampling request with the client's model, and shows the flow.
+ */
+import { fileURLToPath } from 'node:url';
+
+import { connectStdio, type EraMode, type StdioConnection } from '../client/connect.js';
+import { createSamplingHandler, type SamplingEvent } from '../client/sampling-handler.js';
+import { loadClientEnv } from '../providers/load-env.js';
+import { readDocument } from './read-document.js';
+import { CliError, type Output } from './output.js';
+
+export interface SummarizeOptions {
+  era: EraMode;
+  json: boolean;
+  verbose: boolean;
+}
+
+/** One sampling request as the JSON output reports it. */
+interface SamplingRecord {
+  provider: string;
+  model: string;
+  reason: string;
+  temperature: number | undefined;
+  maxTokens: number;
+  hints: string[];
+  stopReason?: string | undefined;
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  latencyMs?: number;
+  error?: string;
+}
+
+const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+const TOOL = 'summarize_document';
+
+function describeModel(provider: string, model: string): string {
+  return provider === 'embedded' ? `${model} (embedded; extractive, not an LLM)` : `${provider}/${model}`;
+}
+
+export async function summarize(file: string, options: SummarizeOptions, out: Output): Promise<void> {
+  const started = performance.now();
+  const text = await readDocument(file);
+  const env = loadClientEnv();
+  const records = new Map<number, SamplingRecord>();
+  let era: 'legacy' | 'modern' | undefined;
+
+  out.step('read', `${file} (${text.length.toLocaleString('en-US')} characters)`);
+
+  const onEvent = (event: SamplingEvent): void => {
+    if (event.type === 'request') {
+      const { params } = event;
+      const record: SamplingRecord = {
+        provider: event.provider,
+        model: event.model,
+        reason: event.reason,
+        temperature: params.temperature,
+        maxTokens: params.maxTokens,
+        hints: (params.modelPreferences?.hints ?? []).flatMap((hint) => (hint.name === undefined ? [] : [hint.name])),
+      };
+      records.set(event.id, record);
+      const hints = record.hints.length > 0 ? `, hints ${record.hints.join(', ')}` : '';
+      out.step(
+        'sampling',
+        `sampling/createMessage received (${era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
+          `max tokens ${params.maxTokens}${hints}`,
+      );
+      out.step('model', describeModel(event.provider, event.model));
+      out.detail(`why: ${event.reason}`);
+      if (params.systemPrompt !== undefined) out.detail(`system prompt: ${params.systemPrompt}`);
+      out.step('provider', `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`);
+    } else if (event.type === 'result') {
+      Object.assign(records.get(event.id) ?? {}, {
+        stopReason: event.stopReason,
+        inputTokens: event.inputTokens,
+        outputTokens: event.outputTokens,
+        latencyMs: Math.round(event.latencyMs),
+      });
+      out.step(
+        'provider',
+        `${event.model} answered in ${Math.round(event.latencyMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
+          `(${event.inputTokens ?? '?'} in), stop reason ${event.stopReason ?? 'unknown'}`,
+      );
+    } else {
+      const record = records.get(event.id);
+      if (record !== undefined) record.error = event.message;
+      out.step('provider', `failed: ${event.message}`);
+    }
+  };
+
+  let connection: StdioConnection;
+  try {
+    connection = await connectStdio({
+      command: process.execPath,
+      args: [SERVER_ENTRY, 'serve'],
+      era: options.era,
+      handler: createSamplingHandler({ env, onEvent }),
+      onServerLog: (line) => out.detail(`server: ${line}`),
+    });
+  } catch (error) {
+    throw new CliError(`cannot start the server: ${(error as Error).message}`, { cause: error });
+  }
+  era = connection.era;
+  const server = connection.server;
+  out.step(
+    'server',
+    `${server?.name ?? 'server'} ${server?.version ?? ''} started over stdio (pid ${connection.transport.pid ?? '?'}), ` +
+      `era ${connection.era} (protocol ${connection.protocolVersion ?? 'unknown'})`,
+  );
+
+  let summary: string | undefined;
+  let failure: string | undefined;
+  try {
+    out.step('tool', `tools/call ${TOOL}`);
+    const result = await connection.client.callTool({ name: TOOL, arguments: { document_text: text } });
+    const body = (result.content ?? [])
+      .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+      .join('\n')
+      .trim();
+    if (result.isError === true) failure = `${TOOL} failed: ${body || 'no message'}`;
+    else summary = body;
+  } catch (error) {
+    failure = `${TOOL} failed: ${(error as Error).message}`;
+  } finally {
+    await connection.close();
+  }
+  out.step('closed', 'connection closed; the server process has exited');
+
+  const elapsedMs = Math.round(performance.now() - started);
+  if (failure !== undefined) {
+    out.result({ ok: false, error: failure, era, sampling: [...records.values()], elapsedMs });
+    throw new CliError(failure, { reported: true });
+  }
+  out.summary(summary ?? '');
+  out.result({
+    ok: true,
+    file,
+    characters: text.length,
+    era,
+    protocolVersion: connection.protocolVersion,
+    server,
+    tool: TOOL,
+    sampling: [...records.values()],
+    summary,
+    elapsedMs,
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Connects the sampling client to an MCP server it spawns over stdio. The child gets a minimal
+ * environment (the SDK's default list: PATH, HOME, …) plus the server's own settings; never a provider key.
+ */
+import { Client } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+import type { SamplingHandler } from './sampling-handler.js';
+
+export type EraMode = 'legacy' | 'modern' | 'auto';
+export const ERA_MODES: readonly EraMode[] = ['legacy', 'modern', 'auto'];
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+
+export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
+
+/** Server-side settings that may cross into the child's environment (none of them is a provider key). */
+const SERVER_ENV_PASSTHROUGH = ['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'NODE_OPTIONS'] as const;
+
+/** Names that look like credentials never reach the server, whatever list they come from. */
+const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i;
+
+export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(getDefaultEnvironment())) {
+    if (!SECRET_NAME.test(name)) env[name] = value;
+  }
+  for (const name of SERVER_ENV_PASSTHROUGH) {
+    const value = base[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+export function createSamplingClient(era: EraMode, handler: SamplingHandler): Client {
+  const client = new Client(CLIENT_INFO, {
+    capabilities: { sampling: {} },
+    versionNegotiation: {
+      mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
+    },
+  });
+  client.setRequestHandler('sampling/createMessage', handler);
+  return client;
+}
+
+export interface StdioConnection {
+  client: Client;
+  transport: StdioClientTransport;
+  /** The era the connection landed on. */
+  era: 'legacy' | 'modern';
+  protocolVersion: string | undefined;
+  server: { name: string; version: string } | undefined;
+  close(): Promise<void>;
+}
+
+export interface ConnectStdioOptions {
+  command: string;
+  args: string[];
+  era: EraMode;
+  handler: SamplingHandler;
+  cwd?: string;
+  /** Lines the server writes to stderr (its log). Default: discarded. */
+  onServerLog?: (line: string) => void;
+}
+
+export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
+  const client = createSamplingClient(options.era, options.handler);
+  const transport = new StdioClientTransport({
+    command: options.command,
+    args: options.args,
+    env: serverEnvironment(),
+    stderr: 'pipe',
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
+  });
+  let buffered = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      options.onServerLog?.(line);
+    }
+  });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close().catch(() => {});
+    throw error;
+  }
+  const info = client.getServerVersion();
+  return {
+    client,
+    transport,
+    era: client.getProtocolEra() ?? 'legacy',
+    protocolVersion: client.getNegotiatedProtocolVersion(),
+    server: info === undefined ? undefined : { name: info.name, version: info.version },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * The built CLI end to end over stdio: `mcp-sampling summarize` spawns `mcp-sampling serve` and answers its
+ * sampling request, on both eras; bad input gives one line and a non-zero exit.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const SAMPLE_PATH = fileURLToPath(new URL('../sample.txt', import.meta.url));
+const SAMPLE = readFileSync(SAMPLE_PATH, 'utf8');
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'mcp-sampling-cli-'));
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in an empty working directory with no provider key unless the test gives one. */
+function run(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/API_KEY|BASE_URL|MCP_SAMPLING/.test(name)),
+  ) as Record<string, string>;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+    });
+  });
+}
+
+describe.each(['legacy', 'modern', 'auto'] as const)('mcp-sampling summarize --era %s', (era) => {
+  it('prints a machine-readable summary of sample.txt made offline by the extractive model', async () => {
+    const { code, stdout, stderr } = await run(['summarize', SAMPLE_PATH, '--era', era, '--json']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const result = JSON.parse(lines[0]!);
+    expect(result).toMatchObject({ ok: true, tool: 'summarize_document', server: { name: 'document-assistant' } });
+    expect(result.era).toBe(era === 'legacy' ? 'legacy' : 'modern');
+    expect(result.sampling).toHaveLength(1);
+    expect(result.sampling[0]).toMatchObject({
+      provider: 'embedded',
+      model: expect.stringContaining('extractive'),
+      temperature: 0.7,
+      maxTokens: 300,
+      hints: ['gpt-4o'],
+    });
+    expect(result.summary.startsWith('Summary:\n')).toBe(true);
+    const firstSentence = result.summary.slice('Summary:\n'.length).split(/(?<=\.)\s/)[0];
+    expect(SAMPLE).toContain(firstSentence);
+  });
+});
+
+describe('mcp-sampling summarize (human output)', () => {
+  it('shows the flow: server start, tool call, sampling request, provider call, summary, close', async () => {
+    const { code, stdout } = await run(['summarize', SAMPLE_PATH, '--era', 'legacy']);
+    expect(code).toBe(0);
+    const order = ['server', 'tool', 'sampling', 'model', 'provider', 'Summary:', 'closed'].map((word) =>
+      stdout.indexOf(word),
+    );
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stdout).toMatch(/temperature 0\.7, max tokens 300/);
+    expect(stdout).toMatch(/extractive/);
+    expect(stdout).toMatch(/legacy era/);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['a missing file', () => join(work, 'nope.txt'), /nope\.txt: no such file/],
+    ['a directory', () => work, /is a directory/],
+    [
+      'a binary file',
+      () => {
+        const file = join(work, 'image.bin');
+        writeFileSync(file, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]));
+        return file;
+      },
+      /not a text file/,
+    ],
+  ])('%s: one error line, exit code 2', async (_what, makePath, message) => {
+    const { code, stdout, stderr } = await run(['summarize', makePath()]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('an empty document: the tool says so, exit code 1', async () => {
+    const file = join(work, 'empty.txt');
+    writeFileSync(file, '   \n\n  ');
+    const { code, stderr } = await run(['summarize', file, '--era', 'legacy']);
+    expect(code).toBe(1);
+    expect(stderr.trim()).toMatch(/^mcp-sampling: error: summarize_document failed: .*empty/);
+  });
+
+  it('an unknown era is a usage error', async () => {
+    const { code, stderr } = await run(['summarize', SAMPLE_PATH, '--era', 'future']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--era/);
+  });
+});
+
+describe('with a provider', () => {
+  let stub: HttpStub;
+  beforeAll(async () => {
+    stub = await startHttpStub((request) =>
+      (request.headers.authorization ?? '').endsWith('sk-good')
+        ? { json: chatCompletion('Street trees cool cities and hold rain.') }
+        : { status: 401, json: { error: { message: 'Incorrect API key provided' } } },
+    );
+  });
+  afterAll(() => stub.close());
+
+  it('uses OPENAI_API_KEY and OPENAI_BASE_URL from a .env file in the working directory', async () => {
+    const dir = join(work, 'with-env');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '.env'), `OPENAI_API_KEY=sk-good\nOPENAI_BASE_URL=${stub.url}/v1\n`);
+    const { code, stdout } = await run(['summarize', SAMPLE_PATH, '--json', '--era', 'modern'], {}, dir);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.summary).toBe('Summary:\nStreet trees cool cities and hold rain.');
+    expect(result.sampling[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-08-06' });
+  });
+
+  it.each(['legacy', 'modern'] as const)('a rejected key on the %s era: one line naming provider and status, exit 1', async (era) => {
+    const { code, stdout, stderr } = await run(['summarize', SAMPLE_PATH, '--era', era], {
+      OPENAI_API_KEY: 'sk-bad',
+      OPENAI_BASE_URL: `${stub.url}/v1`,
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/closed/);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/openai gpt-4o: HTTP 401/);
+    expect(stderr).not.toContain('sk-bad');
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * A real Document Assistant server and a real sampling client, linked in memory, on a chosen era.
+ */
+import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+
+import { createSamplingClient } from '../../src/client/connect.js';
+import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
+
+export interface InMemoryPair {
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function connectInMemory(
+  era: 'legacy' | 'modern',
+  handler: SamplingHandler | undefined,
+  serverOptions: DocumentAssistantOptions = {},
+): Promise<InMemoryPair> {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const served = serveStdio(createDocumentAssistant(serverOptions), { transport: serverTransport });
+  const client =
+    handler === undefined
+      ? new (await import('@modelcontextprotocol/client')).Client(
+          { name: 'no-sampling-client', version: '1.0.0' },
+          { versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' } },
+        )
+      : createSamplingClient(era, handler);
+  await client.connect(clientTransport);
+  if (client.getProtocolEra() !== era) throw new Error(`expected the ${era} era, got ${client.getProtocolEra()}`);
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await served.close();
+    },
+  };
+}
+
+export function textOf(result: { content?: unknown }): string {
+  const blocks = (result.content ?? []) as { type: string; text?: string }[];
+  return blocks.map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('\n');
+}

@@ -1,0 +1,60 @@
+/**
+ * What the server must never do: load an LLM SDK, import the client/policy/providers, or read a key.
+ * The import graph is followed from the server's entry points through every relative import.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(IMPORT)) {
+      const specifier = match[1] ?? match[2]!;
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+    }
+  };
+  visit(resolve(ROOT, entry));
+  return { files, packages };
+}
+
+describe('the server', () => {
+  const graph = importGraph('src/server/serve-stdio.ts');
+
+  it('loads no LLM SDK', () => {
+    expect(graph.packages.size).toBeGreaterThan(0);
+    for (const pkg of graph.packages) {
+      expect(pkg).not.toBe('ai');
+      expect(pkg.startsWith('@ai-sdk/')).toBe(false);
+      expect(pkg).not.toMatch(/openai|anthropic|google/);
+    }
+  });
+
+  it('imports nothing from the client, the policy, the providers or the CLI', () => {
+    for (const file of graph.files) {
+      expect(relative(ROOT, file)).toMatch(/^src\/(server|shared)\//);
+    }
+  });
+
+  it('reads no environment variable but its own settings', () => {
+    const allowed = new Set(['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET']);
+    for (const file of graph.files) {
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/process\.env(?:\[['"]([^'"]+)['"]\]|\.([A-Z_]+))?/g)) {
+        const name = match[1] ?? match[2];
+        expect(name, `${relative(ROOT, file)} reads process.env${name === undefined ? ' as a whole' : `.${name}`}`).toBeDefined();
+        expect(allowed.has(name!), `${relative(ROOT, file)} reads ${name}`).toBe(true);
+      }
+    }
+  });
+});
