@@ -33,9 +33,14 @@ function run(args: string[], env: Record<string, string> = {}, cwd = work): Prom
     Object.entries(process.env).filter(([name]) => !/API_KEY|BASE_URL|MCP_SAMPLING/.test(name)),
   ) as Record<string, string>;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...base, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: { ...base, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -136,16 +141,19 @@ describe('with a provider', () => {
     expect(result.sampling[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-08-06' });
   });
 
-  it.each(['legacy', 'modern'] as const)('a rejected key on the %s era: one line naming provider and status, exit 1', async (era) => {
-    const { code, stdout, stderr } = await run(['summarize', SAMPLE_PATH, '--era', era], {
-      OPENAI_API_KEY: 'sk-bad',
-      OPENAI_BASE_URL: `${stub.url}/v1`,
-    });
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/closed/);
-    const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/openai gpt-4o: HTTP 401/);
-    expect(stderr).not.toContain('sk-bad');
-  });
+  it.each(['legacy', 'modern'] as const)(
+    'a rejected key on the %s era: one line naming provider and status, exit 1',
+    async (era) => {
+      const { code, stdout, stderr } = await run(['summarize', SAMPLE_PATH, '--era', era], {
+        OPENAI_API_KEY: 'sk-bad',
+        OPENAI_BASE_URL: `${stub.url}/v1`,
+      });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/closed/);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/openai gpt-4o: HTTP 401/);
+      expect(stderr).not.toContain('sk-bad');
+    },
+  );
 });

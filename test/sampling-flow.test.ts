@@ -12,7 +12,11 @@ import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stu
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 
 const SAMPLE = readFileSync(new URL('../sample.txt', import.meta.url), 'utf8');
-const sentencesOf = (text: string) => text.split(/(?<=[.!?])\s+/).map((s) => s.trim()).filter(Boolean);
+const sentencesOf = (text: string) =>
+  text
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 let pair: InMemoryPair | undefined;
 let stub: HttpStub | undefined;
@@ -83,7 +87,10 @@ describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
 
   it('answers a client without the sampling capability with an isError result, not a hang', async () => {
     pair = await connectInMemory(era, undefined);
-    const result = await pair.client.callTool({ name: 'summarize_document', arguments: { document_text: 'Some text.' } });
+    const result = await pair.client.callTool({
+      name: 'summarize_document',
+      arguments: { document_text: 'Some text.' },
+    });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/needs a client that supports MCP sampling/);
   });
@@ -114,7 +121,9 @@ describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
   it('reports a provider failure with the provider and the status', async () => {
     stub = await startHttpStub(() => ({
       status: 401,
-      json: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } },
+      json: {
+        error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+      },
     }));
     pair = await connectInMemory(
       era,

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
@@ -21,7 +22,8 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
     for (const match of source.matchAll(IMPORT)) {
       const specifier = match[1] ?? match[2]!;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
-      else packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      else
+        packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
   };
   visit(resolve(ROOT, entry));
@@ -52,7 +54,10 @@ describe('the server', () => {
       const source = readFileSync(file, 'utf8');
       for (const match of source.matchAll(/process\.env(?:\[['"]([^'"]+)['"]\]|\.([A-Z_]+))?/g)) {
         const name = match[1] ?? match[2];
-        expect(name, `${relative(ROOT, file)} reads process.env${name === undefined ? ' as a whole' : `.${name}`}`).toBeDefined();
+        expect(
+          name,
+          `${relative(ROOT, file)} reads process.env${name === undefined ? ' as a whole' : `.${name}`}`,
+        ).toBeDefined();
         expect(allowed.has(name!), `${relative(ROOT, file)} reads ${name}`).toBe(true);
       }
     }

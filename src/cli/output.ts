@@ -29,7 +29,11 @@ export interface Output {
 
 const LABEL_WIDTH = 9;
 
-export function createOutput(options: { json: boolean; verbose: boolean }, stdout = process.stdout, stderr = process.stderr): Output {
+export function createOutput(
+  options: { json: boolean; verbose: boolean },
+  stdout = process.stdout,
+  stderr = process.stderr,
+): Output {
   const { json, verbose } = options;
   return {
     json,

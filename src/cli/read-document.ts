@@ -45,7 +45,9 @@ export function decodeDocument(bytes: Uint8Array, name: string): string {
   if (nul >= 0) throw new DocumentReadError(`${name} is not a text file (NUL byte at offset ${nul})`);
   const invalid = firstInvalidUtf8Offset(body);
   if (invalid >= 0) {
-    throw new DocumentReadError(`${name} is not valid UTF-8 (invalid byte 0x${body[invalid]!.toString(16)} at offset ${invalid})`);
+    throw new DocumentReadError(
+      `${name} is not valid UTF-8 (invalid byte 0x${body[invalid]!.toString(16)} at offset ${invalid})`,
+    );
   }
   return new TextDecoder('utf-8').decode(body);
 }

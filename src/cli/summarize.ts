@@ -43,7 +43,8 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const text = await readDocument(file);
   const env = loadClientEnv();
   const records = new Map<number, SamplingRecord>();
-  let era: 'legacy' | 'modern' | undefined;
+  // The era is known once connected; the sampling handler reads it when a request arrives.
+  const session: { era?: 'legacy' | 'modern' } = {};
 
   out.step('read', `${file} (${text.length.toLocaleString('en-US')} characters)`);
 
@@ -62,15 +63,20 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       const hints = record.hints.length > 0 ? `, hints ${record.hints.join(', ')}` : '';
       out.step(
         'sampling',
-        `sampling/createMessage received (${era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
+        `sampling/createMessage received (${session.era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
           `max tokens ${params.maxTokens}${hints}`,
       );
       out.step('model', describeModel(event.provider, event.model));
       out.detail(`why: ${event.reason}`);
       if (params.systemPrompt !== undefined) out.detail(`system prompt: ${params.systemPrompt}`);
-      out.step('provider', `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`);
+      out.step(
+        'provider',
+        `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`,
+      );
     } else if (event.type === 'result') {
       Object.assign(records.get(event.id) ?? {}, {
+        // The model that actually answered (a provider may report a dated version of the alias asked for).
+        model: event.model,
         stopReason: event.stopReason,
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
@@ -100,7 +106,8 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   } catch (error) {
     throw new CliError(`cannot start the server: ${(error as Error).message}`, { cause: error });
   }
-  era = connection.era;
+  session.era = connection.era;
+  const era = connection.era;
   const server = connection.server;
   out.step(
     'server',
@@ -118,7 +125,10 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       .join('\n')
       .trim();
     if (result.isError === true) failure = `${TOOL} failed: ${body || 'no message'}`;
-    else summary = body;
+    else {
+      summary = body;
+      out.summary(summary);
+    }
   } catch (error) {
     failure = `${TOOL} failed: ${(error as Error).message}`;
   } finally {
@@ -131,7 +141,6 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
     out.result({ ok: false, error: failure, era, sampling: [...records.values()], elapsedMs });
     throw new CliError(failure, { reported: true });
   }
-  out.summary(summary ?? '');
   out.result({
     ok: true,
     file,

@@ -37,19 +37,29 @@ export function toProviderCallError(
     const status = last.statusCode;
     const what = status !== undefined ? `HTTP ${status}` : `cannot reach ${last.url}`;
     const attempts = RetryError.isInstance(error) ? ` (after ${error.errors.length} attempts)` : '';
-    return new ProviderCallError(`${prefix}: ${what}${attempts}: ${firstLine(last.message)}`, where.provider, where.model, status, {
-      cause: error,
-    });
+    return new ProviderCallError(
+      `${prefix}: ${what}${attempts}: ${firstLine(last.message)}`,
+      where.provider,
+      where.model,
+      status,
+      {
+        cause: error,
+      },
+    );
   }
   if (last instanceof Error && last.name === 'TimeoutError') {
     const after = where.timeoutMs !== undefined ? ` after ${Math.round(where.timeoutMs / 1000)} s` : '';
-    return new ProviderCallError(`${prefix}: timed out${after}`, where.provider, where.model, undefined, { cause: error });
+    return new ProviderCallError(`${prefix}: timed out${after}`, where.provider, where.model, undefined, {
+      cause: error,
+    });
   }
   if (last instanceof Error && last.name === 'AbortError') {
     return new ProviderCallError(`${prefix}: cancelled`, where.provider, where.model, undefined, { cause: error });
   }
   const message = last instanceof Error ? last.message : String(last);
-  return new ProviderCallError(`${prefix}: ${firstLine(message)}`, where.provider, where.model, undefined, { cause: error });
+  return new ProviderCallError(`${prefix}: ${firstLine(message)}`, where.provider, where.model, undefined, {
+    cause: error,
+  });
 }
 
 /** The single mapping from client errors to the JSON-RPC error the server receives. */

@@ -63,7 +63,8 @@ export function toGenerateOptions(params: CreateMessageRequestParams): GenerateO
     messages: params.messages.map(toModelMessage),
     ...(params.temperature !== undefined && { temperature: params.temperature }),
     maxOutputTokens: params.maxTokens,
-    ...(params.stopSequences !== undefined && params.stopSequences.length > 0 && { stopSequences: params.stopSequences }),
+    ...(params.stopSequences !== undefined &&
+      params.stopSequences.length > 0 && { stopSequences: params.stopSequences }),
   };
 }
 

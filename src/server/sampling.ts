@@ -89,7 +89,8 @@ export function resolveStateKey(material: Uint8Array | string | undefined): Uint
     }
     return new Uint8Array(createHash('sha256').update(material, 'utf8').digest());
   }
-  if (material.byteLength < 32) throw new Error(`the requestState key must be at least 32 bytes (got ${material.byteLength})`);
+  if (material.byteLength < 32)
+    throw new Error(`the requestState key must be at least 32 bytes (got ${material.byteLength})`);
   return material;
 }
 

@@ -74,7 +74,11 @@ export async function startHttpStub(
 }
 
 /** A Chat Completions response body as OpenAI sends it. */
-export function chatCompletion(text: string, finishReason = 'stop', usage = { prompt_tokens: 120, completion_tokens: 42 }) {
+export function chatCompletion(
+  text: string,
+  finishReason = 'stop',
+  usage = { prompt_tokens: 120, completion_tokens: 42 },
+) {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',

@@ -1,0 +1,121 @@
+/**
+ * The client's configuration file (`mcp-sampling.config.json`), as zod schemas. Every object is strict:
+ * an unknown key is an error, because a typo must never silently disable a limit. Keys never appear
+ * here: a provider names the environment variable that holds its key.
+ */
+import * as z from 'zod/v4';
+
+const Score = z.number().min(0).max(1);
+const PositiveInt = z.number().int().positive();
+const NonNegative = z.number().nonnegative();
+
+export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
+export type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
+
+/** One provider: a built-in vendor, or any OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, llama.cpp). */
+export const ProviderConfigSchema = z.strictObject({
+  /** `openai` | `anthropic` | `google` | `openai-compatible`; default: the provider's own name when built in. */
+  type: z.enum([...BUILTIN_PROVIDERS, 'openai-compatible']).optional(),
+  /** Name of the environment variable holding the API key (never the key itself). */
+  apiKeyEnv: z.string().min(1).optional(),
+  /** Endpoint; required for openai-compatible providers. */
+  baseURL: z.url().optional(),
+  /** Turn a provider off without deleting it. */
+  enabled: z.boolean().default(true),
+  /** Extra HTTP headers (values may be `${ENV_NAME}` references, resolved from the environment). */
+  headers: z.record(z.string(), z.string()).optional(),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/** A catalog entry: what a model is, what it costs, how it scores. */
+export const ModelConfigSchema = z.strictObject({
+  /** The provider's model id, e.g. `gpt-4o`, `claude-sonnet-4-5`, `llama3.2`. */
+  id: z.string().min(1),
+  /** Key of `providers` (or a built-in provider name). */
+  provider: z.string().min(1),
+  contextWindow: PositiveInt.optional(),
+  maxOutputTokens: PositiveInt.optional(),
+  /** US dollars per million tokens. */
+  price: z.strictObject({ input: NonNegative, output: NonNegative }).optional(),
+  /** 0..1, higher is better: cheaper, faster, more capable. */
+  scores: z.strictObject({ cost: Score, speed: Score, intelligence: Score }).optional(),
+  /** Remove a built-in entry (only meaningful when overriding one). */
+  enabled: z.boolean().default(true),
+});
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+export const ApprovalModeSchema = z.enum(['auto', 'ask', 'deny']);
+export type ApprovalMode = z.infer<typeof ApprovalModeSchema>;
+
+export const ContentTypeSchema = z.enum(['text', 'image', 'audio']);
+
+const BudgetWindowSchema = z.strictObject({
+  /** Input plus output tokens. */
+  tokens: PositiveInt.optional(),
+  /** US dollars, from the catalog's prices. */
+  costUsd: z.number().positive().optional(),
+});
+
+/** The policy for one server (or the defaults, under `"*"`). Every field optional: unset = inherited. */
+export const ServerPolicySchema = z.strictObject({
+  approval: ApprovalModeSchema.optional(),
+  /** Models this server may use: `provider/model` ids, bare model ids, or `*`. */
+  models: z.array(z.string().min(1)).min(1).optional(),
+  /** Upper bound on maxTokens; the request's own value is never exceeded either. */
+  maxTokens: PositiveInt.optional(),
+  temperature: z.strictObject({ min: z.number().min(0).max(2), max: z.number().min(0).max(2) }).optional(),
+  /** Content types the server may send besides text. */
+  contentTypes: z.array(ContentTypeSchema).optional(),
+  rateLimit: z
+    .strictObject({
+      requestsPerMinute: PositiveInt.optional(),
+      tokensPerMinute: PositiveInt.optional(),
+      /** `wait` until the window allows the request, or `reject` it at once. */
+      onLimit: z.enum(['wait', 'reject']).default('wait'),
+    })
+    .optional(),
+  budget: z.strictObject({ session: BudgetWindowSchema.optional(), day: BudgetWindowSchema.optional() }).optional(),
+});
+export type ServerPolicy = z.infer<typeof ServerPolicySchema>;
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  providers: z.record(z.string().min(1), ProviderConfigSchema).default({}),
+  /** Catalog additions and overrides (matched by provider + id). */
+  models: z.array(ModelConfigSchema).default([]),
+  /** Hint aliases: a hint (substring) -> equivalent model ids of other vendors, in order of preference. */
+  aliases: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({}),
+  /** Used when no hint matches and the request gives no priorities: `provider/model`. */
+  defaultModel: z.string().min(1).optional(),
+  /** The embedded extractive summarizer, the last resort. */
+  embedded: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  /** Policies by server name (as given in initialize) or command/URL; `*` holds the defaults. */
+  servers: z.record(z.string().min(1), ServerPolicySchema).default({}),
+  retry: z
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(10).default(2),
+      initialDelayMs: z.number().int().min(0).default(500),
+      maxDelayMs: z.number().int().min(0).default(20_000),
+    })
+    .default({ maxRetries: 2, initialDelayMs: 500, maxDelayMs: 20_000 }),
+  timeouts: z
+    .strictObject({
+      /** One provider call. */
+      providerMs: PositiveInt.default(120_000),
+      /** A human deciding on an approval prompt. */
+      approvalMs: PositiveInt.default(600_000),
+    })
+    .default({ providerMs: 120_000, approvalMs: 600_000 }),
+  audit: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Default: `~/.mcp-sampling/audit.jsonl`. */
+      path: z.string().min(1).optional(),
+      /** Record prompt and completion text (off by default). */
+      includeText: z.boolean().default(false),
+    })
+    .default({ enabled: true, includeText: false }),
+  /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */
+  statePath: z.string().min(1).optional(),
+});
+export type Config = z.infer<typeof ConfigSchema>;

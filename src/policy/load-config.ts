@@ -1,0 +1,102 @@
+/**
+ * Finds, reads and validates the client's configuration. Where it comes from, in order: `--config <file>`,
+ * `MCP_SAMPLING_CONFIG`, `./mcp-sampling.config.json`; with none of them, the defaults (everything works
+ * with no file). An invalid file is one error line naming the file, the field's path and what was expected.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import * as z from 'zod/v4';
+
+import { ConfigSchema, type Config } from './config-schema.js';
+
+export const CONFIG_FILE_NAME = 'mcp-sampling.config.json';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or undefined for the built-in defaults. */
+  file: string | undefined;
+  /** Where daily budgets and the audit log live (resolved defaults). */
+  statePath: string;
+  auditPath: string;
+}
+
+export interface LoadConfigOptions {
+  /** `--config <file>`: must exist. */
+  explicit?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  home?: string;
+}
+
+/** `servers.foo.rateLimit.requestsPerMinute` style path for an issue. */
+function pathOf(issue: z.core.$ZodIssue): string {
+  return issue.path.length === 0 ? '(top level)' : issue.path.map((part) => String(part)).join('.');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const where = issue.path.length === 0 ? 'top level' : pathOf(issue);
+    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  }
+  return `${pathOf(issue)}: ${issue.message}`;
+}
+
+/** Validates a parsed JSON value; the error names the file, every bad field and what was expected. */
+export function parseConfig(value: unknown, file: string): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map(describeIssue);
+    throw new ConfigError(`invalid config ${file}: ${issues.join('; ')}`);
+  }
+  return result.data;
+}
+
+function readConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT' ? `config file ${file} does not exist` : `cannot read config ${file}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`invalid config ${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  return parseConfig(json, file);
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.home ?? homedir();
+  const named = options.explicit ?? env['MCP_SAMPLING_CONFIG'];
+  let file: string | undefined;
+  let config: Config;
+  if (named !== undefined && named !== '') {
+    file = resolve(cwd, named);
+    config = readConfigFile(file);
+  } else {
+    const local = join(cwd, CONFIG_FILE_NAME);
+    file = existsSync(local) ? local : undefined;
+    config = file === undefined ? ConfigSchema.parse({}) : readConfigFile(file);
+  }
+  const dataDir = join(home, '.mcp-sampling');
+  return {
+    config,
+    file,
+    statePath: config.statePath !== undefined ? resolve(cwd, config.statePath) : join(dataDir, 'state.json'),
+    auditPath: config.audit.path !== undefined ? resolve(cwd, config.audit.path) : join(dataDir, 'audit.jsonl'),
+  };
+}
