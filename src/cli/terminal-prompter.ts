@@ -4,7 +4,13 @@
  */
 import { isCancel, multiline, note, select } from '@clack/prompts';
 
-import { lastUserText, type CompletionDecision, type Prompter, type RequestDecision, type RequestView } from '../policy/approval.js';
+import {
+  lastUserText,
+  type CompletionDecision,
+  type Prompter,
+  type RequestDecision,
+  type RequestView,
+} from '../policy/approval.js';
 
 const PREVIEW_CHARS = 600;
 
@@ -90,7 +96,12 @@ export function createTerminalPrompter(output: NodeJS.WriteStream = process.stde
           full = true;
           continue;
         }
-        const text = await multiline({ message: 'Completion (Enter twice to finish)', initialValue: view.completion, output, signal });
+        const text = await multiline({
+          message: 'Completion (Enter twice to finish)',
+          initialValue: view.completion,
+          output,
+          signal,
+        });
         if (isCancel(text)) return { action: 'reject', reason: 'rejected by the user' };
         return { action: 'edit', text };
       }

@@ -23,7 +23,8 @@ export type RequestDecision =
   | { action: 'edit'; systemPrompt?: string | undefined; lastUserText?: string | undefined }
   | { action: 'deny'; reason?: string };
 
-export type CompletionDecision = { action: 'approve' } | { action: 'edit'; text: string } | { action: 'reject'; reason?: string };
+export type CompletionDecision =
+  { action: 'approve' } | { action: 'edit'; text: string } | { action: 'reject'; reason?: string };
 
 export interface Prompter {
   reviewRequest(view: RequestView, signal: AbortSignal): Promise<RequestDecision>;

@@ -74,7 +74,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
         .then(() => ready)
         .then(() => appendFile(options.path, line, { encoding: 'utf8', mode: 0o600 }))
         .catch((error: unknown) => {
-          process.stderr.write(`mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}\n`);
+          process.stderr.write(
+            `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}\n`,
+          );
         });
       return queue;
     },

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import * as z from 'zod/v4';
+import type * as z from 'zod/v4';
 
 import { ConfigSchema, type Config } from './config-schema.js';
 
@@ -64,7 +64,9 @@ function readConfigFile(file: string): Config {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      code === 'ENOENT' ? `config file ${file} does not exist` : `cannot read config ${file}: ${(error as Error).message}`,
+      code === 'ENOENT'
+        ? `config file ${file} does not exist`
+        : `cannot read config ${file}: ${(error as Error).message}`,
       { cause: error },
     );
   }
