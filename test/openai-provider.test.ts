@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingHandler, type SamplingEvent } from '../src/client/sampling-handler.js';
+import type { SamplingEvent } from '../src/client/sampling-handler.js';
+import { testHandler } from './helpers/runtime.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 
@@ -25,10 +26,15 @@ async function summarizeThroughStub(
   const events: SamplingEvent[] = [];
   pair = await connectInMemory(
     'legacy',
-    createSamplingHandler({
+    testHandler({
       env: { OPENAI_API_KEY: 'sk-test-secret', OPENAI_BASE_URL: options.baseUrl ?? `${stub.url}/v1` },
       onEvent: (e) => events.push(e),
-      ...(options.providerTimeoutMs !== undefined && { providerTimeoutMs: options.providerTimeoutMs }),
+      config: {
+        retry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 10 },
+        // One model only: these tests are about one provider's failures, not about fallbacks.
+        fallbacks: { maxModels: 0 },
+        ...(options.providerTimeoutMs !== undefined && { timeouts: { providerMs: options.providerTimeoutMs } }),
+      },
     }),
   );
   const result = await pair.client.callTool({

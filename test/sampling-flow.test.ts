@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { CreateMessageRequest } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingHandler, type SamplingEvent } from '../src/client/sampling-handler.js';
+import type { SamplingEvent } from '../src/client/sampling-handler.js';
+import { testHandler } from './helpers/runtime.js';
 import { EXTRACTIVE_MODEL_ID } from '../src/providers/extractive/extractive-model.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
@@ -30,7 +31,7 @@ afterEach(async () => {
 describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
   it('summarizes with the embedded extractive model when no key is configured', async () => {
     const events: SamplingEvent[] = [];
-    pair = await connectInMemory(era, createSamplingHandler({ env: {}, onEvent: (e) => events.push(e) }));
+    pair = await connectInMemory(era, testHandler({ env: {}, onEvent: (e) => events.push(e) }));
     const result = await pair.client.callTool({ name: 'summarize_document', arguments: { document_text: SAMPLE } });
 
     expect(result.isError).not.toBe(true);
@@ -100,7 +101,7 @@ describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
     const events: SamplingEvent[] = [];
     pair = await connectInMemory(
       era,
-      createSamplingHandler({
+      testHandler({
         env: { OPENAI_API_KEY: 'sk-test-key', OPENAI_BASE_URL: `${stub.url}/v1` },
         onEvent: (e) => events.push(e),
       }),
@@ -127,7 +128,7 @@ describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
     }));
     pair = await connectInMemory(
       era,
-      createSamplingHandler({ env: { OPENAI_API_KEY: 'sk-wrong', OPENAI_BASE_URL: `${stub.url}/v1` } }),
+      testHandler({ env: { OPENAI_API_KEY: 'sk-wrong', OPENAI_BASE_URL: `${stub.url}/v1` } }),
     );
     const outcome = await pair.client
       .callTool({ name: 'summarize_document', arguments: { document_text: SAMPLE } })

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 
 import { connectStdio, type StdioConnection } from '../src/client/connect.js';
-import { createSamplingHandler } from '../src/client/sampling-handler.js';
+import { testHandler } from './helpers/runtime.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 let connection: StdioConnection | undefined;
@@ -25,7 +25,7 @@ it.skipIf(!existsSync('/proc/self/environ'))('the spawned server has no provider
     command: process.execPath,
     args: [CLI, 'serve'],
     era: 'legacy',
-    handler: createSamplingHandler({ env: process.env }),
+    handler: testHandler({ env: process.env }),
   });
   const pid = connection.transport.pid;
   expect(pid).toBeGreaterThan(0);

@@ -3,8 +3,10 @@
  * The `mcp-sampling` command: wiring only. Subcommands:
  *   summarize <file>   the main job (server + client over stdio, offline by default)
  *   serve              the Document Assistant MCP server on stdio, for any MCP host
+ *   config check       validate the client configuration, print it with secrets redacted
+ *   log [--last N]     the audit log of sampling requests
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { ERA_MODES, type EraMode } from '../client/connect.js';
 import { CliError, createOutput } from './output.js';
@@ -14,14 +16,20 @@ import { DocumentReadError } from './read-document.js';
 const EXIT_FAILURE = 1;
 const EXIT_BAD_INPUT = 2;
 
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
 function fail(error: unknown, options: { json: boolean; verbose: boolean }): void {
   const message = error instanceof Error ? error.message : String(error);
   const reported = error instanceof CliError && error.reported;
   if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
   if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.exitCode =
-    error instanceof DocumentReadError ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
+  const badInput = error instanceof DocumentReadError || (error instanceof Error && error.name === 'ConfigError');
+  process.exitCode = badInput ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }
 
 const program = new Command()
@@ -42,15 +50,51 @@ program
       .choices(ERA_MODES)
       .default('auto'),
   )
+  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
   .option('--json', 'print one machine-readable JSON object', false)
   .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
-  .action(async (file: string, opts: { era: EraMode; json: boolean; verbose: boolean }) => {
+  .action(async (file: string, opts: { era: EraMode; config?: string; json: boolean; verbose: boolean }) => {
     try {
       // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
       const { summarize } = await import('./summarize.js');
       await summarize(file, opts, createOutput(opts));
     } catch (error) {
       fail(error, opts);
+    }
+  });
+
+const config = program.command('config').description('inspect the client configuration');
+config
+  .command('check')
+  .description('validate the configuration and print the effective one, secrets redacted (non-zero exit when invalid)')
+  .option('--config <file>', 'configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .option('--json', 'print one machine-readable JSON object', false)
+  .action(async (opts: { config?: string; json: boolean }) => {
+    try {
+      const { checkConfig } = await import('./config-command.js');
+      checkConfig(opts);
+    } catch (error) {
+      fail(error, { json: opts.json, verbose: false });
+    }
+  });
+
+program
+  .command('log')
+  .description('print the audit log of sampling requests, with totals per server and per model')
+  .addOption(new Option('--last <n>', 'only the last N requests').argParser(parsePositiveInt))
+  .option('--config <file>', 'configuration file (where the audit log is)')
+  .option('--json', 'print the records as one JSON object', false)
+  .action(async (opts: { last?: number; config?: string; json: boolean }) => {
+    try {
+      const [{ loadConfig }, { loadClientEnv }, { printAuditLog }] = await Promise.all([
+        import('../policy/load-config.js'),
+        import('../providers/load-env.js'),
+        import('./log-command.js'),
+      ]);
+      const loaded = loadConfig({ explicit: opts.config, env: loadClientEnv() });
+      await printAuditLog(loaded.auditPath, opts.last, opts.json);
+    } catch (error) {
+      fail(error, { json: opts.json, verbose: false });
     }
   });
 

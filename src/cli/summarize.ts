@@ -5,13 +5,16 @@
 import { fileURLToPath } from 'node:url';
 
 import { connectStdio, type EraMode, type StdioConnection } from '../client/connect.js';
+import { createSamplingRuntime } from '../client/create-runtime.js';
 import { createSamplingHandler, type SamplingEvent } from '../client/sampling-handler.js';
+import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
 import { readDocument } from './read-document.js';
 import { CliError, type Output } from './output.js';
 
 export interface SummarizeOptions {
   era: EraMode;
+  config?: string | undefined;
   json: boolean;
   verbose: boolean;
 }
@@ -28,6 +31,7 @@ interface SamplingRecord {
   inputTokens?: number | undefined;
   outputTokens?: number | undefined;
   latencyMs?: number;
+  costUsd?: number;
   error?: string;
 }
 
@@ -42,9 +46,21 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const started = performance.now();
   const text = await readDocument(file);
   const env = loadClientEnv();
+  const loaded = loadConfig({ explicit: options.config, env });
+  // A person can be asked only when there is a terminal on both ends.
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  const prompter = interactive ? (await import('./terminal-prompter.js')).createTerminalPrompter() : undefined;
+  const runtime = createSamplingRuntime({
+    env,
+    config: loaded.config,
+    statePath: loaded.statePath,
+    auditPath: loaded.auditPath,
+    prompter,
+  });
   const records = new Map<number, SamplingRecord>();
-  // The era is known once connected; the sampling handler reads it when a request arrives.
-  const session: { era?: 'legacy' | 'modern' } = {};
+  // The era and the server's name are known once connected; the handler reads them when a request arrives.
+  const session: { era?: 'legacy' | 'modern'; server?: string | undefined } = {};
+  const serverCommand = `${process.execPath} ${SERVER_ENTRY} serve`;
 
   out.step('read', `${file} (${text.length.toLocaleString('en-US')} characters)`);
 
@@ -68,6 +84,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       );
       out.step('model', describeModel(event.provider, event.model));
       out.detail(`why: ${event.reason}`);
+      if (event.fallbacks.length > 0) out.detail(`fallbacks: ${event.fallbacks.join(', ')}`);
       if (params.systemPrompt !== undefined) out.detail(`system prompt: ${params.systemPrompt}`);
       out.step(
         'provider',
@@ -81,12 +98,21 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
         latencyMs: Math.round(event.latencyMs),
+        costUsd: event.costUsd,
       });
+      const cost = event.costUsd > 0 ? `, $${event.costUsd.toFixed(4)}` : '';
       out.step(
         'provider',
         `${event.model} answered in ${Math.round(event.latencyMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
-          `(${event.inputTokens ?? '?'} in), stop reason ${event.stopReason ?? 'unknown'}`,
+          `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}`,
       );
+    } else if (event.type === 'retry') {
+      out.step(
+        'provider',
+        `${event.provider}/${event.model} failed (${event.error})${event.next ? '; trying the next model' : ''}`,
+      );
+    } else if (event.type === 'approval') {
+      out.step('approval', `${event.stage}: ${event.decision}`);
     } else {
       const record = records.get(event.id);
       if (record !== undefined) record.error = event.message;
@@ -100,13 +126,19 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       command: process.execPath,
       args: [SERVER_ENTRY, 'serve'],
       era: options.era,
-      handler: createSamplingHandler({ env, onEvent }),
+      handler: createSamplingHandler({
+        runtime,
+        server: () => ({ name: session.server, address: serverCommand }),
+        era: () => session.era ?? 'unknown',
+        onEvent,
+      }),
       onServerLog: (line) => out.detail(`server: ${line}`),
     });
   } catch (error) {
     throw new CliError(`cannot start the server: ${(error as Error).message}`, { cause: error });
   }
   session.era = connection.era;
+  session.server = connection.server?.name;
   const era = connection.era;
   const server = connection.server;
   out.step(

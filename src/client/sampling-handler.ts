@@ -1,30 +1,58 @@
 /**
- * Answers `sampling/createMessage`: MCP request -> model resolution -> provider call -> MCP result.
- * The same handler serves pushed requests (2025 era) and the SDK's input_required rounds (2026 era).
+ * Answers `sampling/createMessage` under the user's policy:
+ * request -> server policy -> model resolution -> limits -> budget -> rate limit -> approval ->
+ * provider call (retries, then fallbacks) -> review of the completion -> MCP result (+ usage in `_meta`)
+ * -> audit line. The same handler serves pushed requests (2025 era) and input_required rounds (2026 era).
  */
 import type { ClientContext, CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/client';
 import { generateText } from 'ai';
 
-import type { Env } from '../providers/load-env.js';
-import { resolveModel, type ResolveModelDeps } from '../providers/resolve-model.js';
-import { toProviderCallError, toWireError } from './errors.js';
+import { applyRequestEdit, resolveApprovalGate, type Prompter, type RequestView } from '../policy/approval.js';
+import type { AuditLog, AuditOutcome, AuditRecord } from '../policy/audit-log.js';
+import type { BudgetTracker } from '../policy/budget.js';
+import type { Config, ServerPolicy } from '../policy/config-schema.js';
+import { costUsd } from '../policy/cost.js';
+import { applyLimits, resolveServerPolicy } from '../policy/limits.js';
+import { RateLimitError, createRateLimiter, type RateLimiter } from '../policy/rate-limiter.js';
+import { modelAllowed, resolveModel, type Candidate } from '../policy/resolve-model.js';
+import { callWithFallbacks, type FallbackAttempt } from '../providers/call-with-fallbacks.js';
+import type { CatalogModel } from '../providers/catalog.js';
+import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extractive/extractive-model.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { estimateTokens } from '../shared/estimate-tokens.js';
+import { PolicyRefusalError, UserRejectedError, toWireError } from './errors.js';
 import { toCreateMessageResult, toGenerateOptions } from './map-sampling.js';
 
 // The AI SDK prints its warnings (e.g. "temperature is not supported") through console.warn; they would
 // land in the middle of the CLI's output. The handler reports what matters itself.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 120_000;
+/** Where the client reports token usage and cost to the server, in the result's `_meta`. */
+export const USAGE_META_KEY = 'mcp-sampling/usage';
+
+/** The embedded extractive summarizer as a catalog entry: free, local, and no language model. */
+export const EMBEDDED_MODEL: CatalogModel = {
+  provider: 'embedded',
+  id: EXTRACTIVE_MODEL_ID,
+  contextWindow: 1_000_000_000,
+  maxOutputTokens: 1_000_000,
+  price: { input: 0, output: 0 },
+  scores: { cost: 1, speed: 1, intelligence: 0 },
+};
 
 export type SamplingEvent =
   | {
       type: 'request';
       id: number;
+      server: string;
       params: CreateMessageRequest['params'];
       provider: string;
       model: string;
       reason: string;
+      fallbacks: string[];
     }
+  | { type: 'approval'; id: number; stage: 'request' | 'completion'; decision: string }
+  | { type: 'retry'; id: number; provider: string; model: string; error: string; next: boolean }
   | {
       type: 'result';
       id: number;
@@ -33,73 +61,303 @@ export type SamplingEvent =
       stopReason: string | undefined;
       inputTokens: number | undefined;
       outputTokens: number | undefined;
+      costUsd: number;
       latencyMs: number;
     }
   | { type: 'error'; id: number; message: string };
 
+/** What identifies the server a request comes from: its initialize name, and how it was reached. */
+export interface ServerIdentity {
+  name: string | undefined;
+  /** The command line (stdio) or URL (HTTP). */
+  address: string | undefined;
+}
+
+/** Everything the handler needs that outlives one request. */
+export interface SamplingRuntime {
+  config: Config;
+  registry: ProviderRegistry;
+  catalog: readonly CatalogModel[];
+  aliases: Readonly<Record<string, readonly string[]>>;
+  budget: BudgetTracker;
+  audit: AuditLog;
+  /** Present when a person can be asked (a terminal); `ask` mode denies without it. */
+  prompter?: Prompter | undefined;
+}
+
 export interface SamplingHandlerOptions {
-  env: Env;
+  runtime: SamplingRuntime;
+  server: () => ServerIdentity;
+  era: () => string;
   onEvent?: (event: SamplingEvent) => void;
-  /** Upper bound for one provider call; the request fails with a timeout error past it. */
-  providerTimeoutMs?: number;
-  /** Retries of retryable provider errors (429, 5xx, network) inside one call. Default 2. */
-  maxRetries?: number;
-  deps?: ResolveModelDeps;
 }
 
 export type SamplingHandler = (request: CreateMessageRequest, ctx: ClientContext) => Promise<CreateMessageResult>;
 
+function serverLabel(identity: ServerIdentity): string {
+  return identity.name ?? identity.address ?? 'unknown server';
+}
+
+function outcomeOf(error: unknown, aborted: boolean): AuditOutcome {
+  if (aborted) return 'cancelled';
+  if (error instanceof UserRejectedError) return 'denied';
+  if (error instanceof RateLimitError) return 'rate-limited';
+  if (error instanceof PolicyRefusalError)
+    return error.kind === 'rate-limited' ? 'rate-limited' : error.kind === 'budget' ? 'budget' : 'limits';
+  return 'error';
+}
+
 export function createSamplingHandler(options: SamplingHandlerOptions): SamplingHandler {
-  const timeoutMs = options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
+  const { runtime } = options;
+  const { config } = runtime;
+  const limiters = new Map<string, RateLimiter | undefined>();
   let nextId = 1;
+
+  const limiterFor = (server: string, policy: ServerPolicy): RateLimiter | undefined => {
+    if (!limiters.has(server)) {
+      const rate = policy.rateLimit;
+      limiters.set(
+        server,
+        rate === undefined || (rate.requestsPerMinute === undefined && rate.tokensPerMinute === undefined)
+          ? undefined
+          : createRateLimiter({
+              ...(rate.requestsPerMinute !== undefined && { requestsPerMinute: rate.requestsPerMinute }),
+              ...(rate.tokensPerMinute !== undefined && { tokensPerMinute: rate.tokensPerMinute }),
+              onLimit: rate.onLimit,
+            }),
+      );
+    }
+    return limiters.get(server);
+  };
+
+  const catalogEntry = (candidate: { provider: string; id: string }): CatalogModel | undefined =>
+    candidate.provider === 'embedded'
+      ? EMBEDDED_MODEL
+      : runtime.catalog.find((m) => m.provider === candidate.provider && m.id === candidate.id);
+
+  const languageModel = (candidate: { provider: string; id: string }) =>
+    candidate.provider === 'embedded'
+      ? createExtractiveModel()
+      : runtime.registry.languageModel(candidate.provider, candidate.id);
+
   return async (request, ctx) => {
     const id = nextId++;
-    const params = request.params;
+    const started = performance.now();
+    const identity = options.server();
+    const server = serverLabel(identity);
+    let params = request.params;
+    const preferences = params.modelPreferences;
+    const blocks = params.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [m.content]));
+    const record: AuditRecord = {
+      time: new Date().toISOString(),
+      server,
+      era: options.era(),
+      request: {
+        messages: params.messages.length,
+        contentTypes: [...new Set(blocks.map((b) => b.type))],
+        maxTokens: params.maxTokens,
+        temperature: params.temperature,
+        hints: (preferences?.hints ?? []).flatMap((h) => (h.name === undefined ? [] : [h.name])),
+        priorities: {
+          cost: preferences?.costPriority,
+          speed: preferences?.speedPriority,
+          intelligence: preferences?.intelligencePriority,
+        },
+        systemPrompt: params.systemPrompt !== undefined,
+        stopSequences: params.stopSequences?.length ?? 0,
+      },
+      approval: 'auto',
+      latencyMs: 0,
+      outcome: 'error',
+    };
+    if (runtime.audit.includeText) record.prompt = { systemPrompt: params.systemPrompt, messages: params.messages };
+    let attempts: FallbackAttempt[] | undefined;
+
     try {
-      const generate = toGenerateOptions(params);
-      const resolved = resolveModel(params, options.env, options.deps);
+      toGenerateOptions(params); // refuse what cannot be mapped before anything else happens
+      const policy = resolveServerPolicy(
+        config.servers,
+        [identity.name, identity.address].filter((x): x is string => x !== undefined),
+      );
+      const allowed = policy.models ?? ['*'];
+      const enabled = runtime.catalog.filter((m) => runtime.registry.available(m.provider) && modelAllowed(m, allowed));
+      const decision = resolveModel({
+        hints: record.request.hints,
+        priorities: {
+          ...(preferences?.costPriority !== undefined && { cost: preferences.costPriority }),
+          ...(preferences?.speedPriority !== undefined && { speed: preferences.speedPriority }),
+          ...(preferences?.intelligencePriority !== undefined && { intelligence: preferences.intelligencePriority }),
+        },
+        models: enabled,
+        aliases: runtime.aliases,
+        ...(config.defaultModel !== undefined && { defaultModel: config.defaultModel }),
+        embedded: config.embedded.enabled && modelAllowed(EMBEDDED_MODEL, allowed),
+      });
+      const chosen: Candidate | undefined = decision.candidates[0];
+      if (chosen === undefined)
+        throw new PolicyRefusalError(`no model for server '${server}': ${decision.reason}`, 'no-model');
+      record.model = { provider: chosen.provider, id: chosen.id, reason: chosen.reason };
+      // Fallbacks: the next candidates of the same decision, never the extractive model behind a real one.
+      const candidates = [
+        chosen,
+        ...decision.candidates
+          .slice(1)
+          .filter((c) => chosen.provider === 'embedded' || c.provider !== 'embedded')
+          .slice(0, config.fallbacks.maxModels),
+      ];
       options.onEvent?.({
         type: 'request',
         id,
+        server,
         params,
-        provider: resolved.provider,
-        model: resolved.modelId,
-        reason: resolved.reason,
+        provider: chosen.provider,
+        model: chosen.id,
+        reason: chosen.reason,
+        fallbacks: candidates.slice(1).map((c) => `${c.provider}/${c.id}`),
       });
-      const started = performance.now();
-      let outcome;
-      try {
-        outcome = await generateText({
-          model: resolved.model,
-          ...generate,
-          maxRetries: options.maxRetries ?? 2,
-          abortSignal: AbortSignal.any([ctx.mcpReq.signal, AbortSignal.timeout(timeoutMs)]),
-        });
-      } catch (error) {
-        throw toProviderCallError(error, { provider: resolved.provider, model: resolved.modelId, timeoutMs });
-      }
-      const embedded = outcome.providerMetadata?.['embedded'];
-      const result = toCreateMessageResult(
-        {
-          text: outcome.text,
-          finishReason: outcome.finishReason,
-          matchedStopSequence: typeof embedded?.['stopSequence'] === 'string',
-        },
-        outcome.response.modelId || resolved.modelId,
+
+      const limited = applyLimits(params, policy, catalogEntry(chosen));
+      if (!limited.ok) throw new PolicyRefusalError(`server '${server}': ${limited.reason}`, 'limits');
+      params = limited.params;
+      record.applied = { maxTokens: params.maxTokens, temperature: params.temperature, notes: limited.notes };
+
+      const budgetCheck = runtime.budget.check(server, policy.budget);
+      if (!budgetCheck.ok) throw new PolicyRefusalError(budgetCheck.reason, 'budget');
+
+      const promptText = [params.systemPrompt ?? '', ...blocks.map((b) => (b.type === 'text' ? b.text : ''))].join(
+        '\n',
       );
+      await limiterFor(server, policy)?.acquire(estimateTokens(promptText) + params.maxTokens, ctx.mcpReq.signal);
+
+      const gate = resolveApprovalGate(policy.approval ?? 'auto', server, runtime.prompter);
+      const view = (): RequestView => ({
+        server,
+        model: { provider: chosen.provider, id: chosen.id, reason: chosen.reason },
+        systemPrompt: params.systemPrompt,
+        messages: params.messages,
+        maxTokens: params.maxTokens,
+        temperature: params.temperature,
+      });
+      if (gate.kind === 'deny') {
+        record.approval = 'denied (config)';
+        throw new UserRejectedError(gate.reason);
+      }
+      // A person gets `timeouts.approvalMs` to decide; past it, or when the request is cancelled, the prompt ends.
+      const approvalSignal = () =>
+        AbortSignal.any([ctx.mcpReq.signal, AbortSignal.timeout(config.timeouts.approvalMs)]);
+      if (gate.kind === 'ask') {
+        const decided = await gate.prompter.reviewRequest(view(), approvalSignal());
+        record.approval = decided.action === 'approve' ? 'approved' : decided.action === 'edit' ? 'edited' : 'denied';
+        options.onEvent?.({ type: 'approval', id, stage: 'request', decision: record.approval });
+        if (decided.action === 'deny')
+          throw new UserRejectedError(`the user denied the sampling request (${decided.reason ?? 'no reason given'})`);
+        if (decided.action === 'edit') {
+          const edited = applyRequestEdit(params.messages, params.systemPrompt, decided);
+          params = {
+            ...params,
+            messages: edited.messages,
+            ...(edited.systemPrompt !== undefined && { systemPrompt: edited.systemPrompt }),
+          };
+        }
+      }
+
+      const generate = toGenerateOptions(params);
+      const providerTimeoutMs = config.timeouts.providerMs;
+      const {
+        value,
+        candidate,
+        attempts: tried,
+      } = await callWithFallbacks(
+        candidates,
+        (c: Candidate, signal: AbortSignal) =>
+          generateText({
+            model: languageModel(c),
+            ...generate,
+            maxOutputTokens: Math.min(
+              generate.maxOutputTokens,
+              catalogEntry(c)?.maxOutputTokens ?? generate.maxOutputTokens,
+            ),
+            maxRetries: 0,
+            abortSignal: signal,
+          }),
+        {
+          retry: config.retry,
+          signal: ctx.mcpReq.signal,
+          attemptTimeoutMs: providerTimeoutMs,
+          onAttempt: (event) => {
+            if (event.outcome !== 'ok') {
+              options.onEvent?.({
+                type: 'retry',
+                id,
+                provider: event.provider,
+                model: event.id,
+                error: event.error ?? 'failed',
+                next: event.next === true,
+              });
+            }
+          },
+        },
+      );
+      attempts = tried;
+      record.model = { provider: candidate.provider, id: candidate.id, reason: candidate.reason };
+
+      let text = value.text;
+      if (gate.kind === 'ask') {
+        const reviewed = await gate.prompter.reviewCompletion({ ...view(), completion: text }, approvalSignal());
+        options.onEvent?.({ type: 'approval', id, stage: 'completion', decision: reviewed.action });
+        if (reviewed.action === 'reject') {
+          record.approval += ', completion rejected';
+          throw new UserRejectedError(`the user rejected the completion (${reviewed.reason ?? 'no reason given'})`);
+        }
+        if (reviewed.action === 'edit') {
+          text = reviewed.text;
+          record.approval += ', completion edited';
+        }
+      }
+
+      const usage = { inputTokens: value.usage.inputTokens ?? 0, outputTokens: value.usage.outputTokens ?? 0 };
+      const cost = costUsd(usage, catalogEntry(candidate)?.price);
+      // The completion exists and was paid for: a state-file problem must not throw it away.
+      await runtime.budget
+        .record(server, { tokens: usage.inputTokens + usage.outputTokens, costUsd: cost })
+        .catch((error: unknown) => process.stderr.write(`mcp-sampling: warning: ${(error as Error).message}\n`));
+      const stopSequence =
+        value.providerMetadata?.['embedded']?.['stopSequence'] ??
+        value.providerMetadata?.['anthropic']?.['stopSequence'];
+      const result: CreateMessageResult = {
+        ...toCreateMessageResult(
+          { text, finishReason: value.finishReason, matchedStopSequence: typeof stopSequence === 'string' },
+          value.response.modelId || candidate.id,
+        ),
+        _meta: {
+          [USAGE_META_KEY]: { provider: candidate.provider, model: candidate.id, ...usage, costUsd: cost },
+        },
+      };
+      const latencyMs = performance.now() - started;
       options.onEvent?.({
         type: 'result',
         id,
-        provider: resolved.provider,
+        provider: candidate.provider,
         model: result.model,
         stopReason: result.stopReason,
-        inputTokens: outcome.usage.inputTokens,
-        outputTokens: outcome.usage.outputTokens,
-        latencyMs: performance.now() - started,
+        inputTokens: value.usage.inputTokens,
+        outputTokens: value.usage.outputTokens,
+        costUsd: cost,
+        latencyMs,
       });
+      Object.assign(record, { usage, costUsd: cost, outcome: 'ok', latencyMs, attempts });
+      if (runtime.audit.includeText) record.completion = text;
+      await runtime.audit.write(record);
       return result;
     } catch (error) {
       const wire = toWireError(error);
+      Object.assign(record, {
+        outcome: outcomeOf(error, ctx.mcpReq.signal.aborted),
+        error: wire.message,
+        latencyMs: performance.now() - started,
+        attempts: attempts ?? (error as { attempts?: FallbackAttempt[] }).attempts,
+      });
+      await runtime.audit.write(record);
       options.onEvent?.({ type: 'error', id, message: wire.message });
       throw wire;
     }

@@ -98,6 +98,15 @@ export const ConfigSchema = z.strictObject({
       maxDelayMs: z.number().int().min(0).default(20_000),
     })
     .default({ maxRetries: 2, initialDelayMs: 500, maxDelayMs: 20_000 }),
+  fallbacks: z
+    .strictObject({
+      /**
+       * How many more models to try after the chosen one fails with a retryable error. The embedded
+       * extractive model is never a fallback for a real model: it would answer with extracted sentences.
+       */
+      maxModels: z.number().int().min(0).max(10).default(2),
+    })
+    .default({ maxModels: 2 }),
   timeouts: z
     .strictObject({
       /** One provider call. */

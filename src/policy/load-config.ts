@@ -95,10 +95,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     config = file === undefined ? ConfigSchema.parse({}) : readConfigFile(file);
   }
   const dataDir = join(home, '.mcp-sampling');
+  // Paths in the file are relative to the working directory; `~/` means the home directory.
+  const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
     config,
     file,
-    statePath: config.statePath !== undefined ? resolve(cwd, config.statePath) : join(dataDir, 'state.json'),
-    auditPath: config.audit.path !== undefined ? resolve(cwd, config.audit.path) : join(dataDir, 'audit.jsonl'),
+    statePath: config.statePath !== undefined ? place(config.statePath) : join(dataDir, 'state.json'),
+    auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dataDir, 'audit.jsonl'),
   };
 }

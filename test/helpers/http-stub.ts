@@ -23,6 +23,8 @@ export interface StubReply {
 export interface HttpStub {
   url: string;
   requests: RecordedRequest[];
+  /** Indexes of requests whose client hung up before the stub answered (aborted calls). */
+  abandoned: number[];
   close(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startHttpStub(
   respond: (request: RecordedRequest, index: number) => StubReply | Promise<StubReply>,
 ): Promise<HttpStub> {
   const requests: RecordedRequest[] = [];
+  const abandoned: number[] = [];
   const open = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -44,6 +47,10 @@ export async function startHttpStub(
       }
       const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
       requests.push(recorded);
+      const index = requests.length - 1;
+      res.on('close', () => {
+        if (!res.writableEnded) abandoned.push(index);
+      });
       void Promise.resolve(respond(recorded, requests.length - 1)).then((reply) => {
         if (reply.hang === true) {
           open.add(res);
@@ -64,6 +71,7 @@ export async function startHttpStub(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    abandoned,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of open) res.destroy();

@@ -1,0 +1,234 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createBudgetTracker, localDateKey } from './budget.js';
+
+let dir: string;
+let statePath: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mcp-sampling-budget-'));
+  statePath = join(dir, 'state', 'state.json');
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A settable clock, in local time so that the date keys do not depend on the time zone. */
+function clock(start: Date) {
+  let current = start;
+  return {
+    now: () => current,
+    set: (next: Date) => {
+      current = next;
+    },
+  };
+}
+
+async function readState(): Promise<unknown> {
+  return JSON.parse(await readFile(statePath, 'utf8'));
+}
+
+describe('createBudgetTracker', () => {
+  it('starts empty when the state file does not exist, without creating it', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    expect(tracker.usage('document-assistant')).toEqual({
+      session: { tokens: 0, costUsd: 0 },
+      day: { tokens: 0, costUsd: 0, date: '2025-06-01' },
+    });
+    expect(tracker.check('document-assistant', { day: { tokens: 1 }, session: { costUsd: 0.01 } })).toEqual({
+      ok: true,
+    });
+    await expect(stat(statePath)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('counts per server, for the session and the day, and writes the day to the state file', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    await tracker.record('document-assistant', { tokens: 1200, costUsd: 0.01 });
+    await tracker.record('document-assistant', { tokens: 800, costUsd: 0.02 });
+    await tracker.record('other', { tokens: 5, costUsd: 0 });
+
+    const usage = tracker.usage('document-assistant');
+    expect(usage.session.tokens).toBe(2000);
+    expect(usage.session.costUsd).toBeCloseTo(0.03, 10);
+    expect(usage.day).toMatchObject({ tokens: 2000, date: '2025-06-01' });
+    expect(tracker.usage('other').session).toEqual({ tokens: 5, costUsd: 0 });
+    expect(await readState()).toEqual({
+      version: 1,
+      days: {
+        '2025-06-01': {
+          'document-assistant': { tokens: 2000, costUsd: expect.closeTo(0.03, 10) as number },
+          other: { tokens: 5, costUsd: 0 },
+        },
+      },
+    });
+  });
+
+  it('sees a recorded usage at once, before the write finishes', () => {
+    const tracker = createBudgetTracker({ statePath });
+    const write = tracker.record('s', { tokens: 10, costUsd: 0 });
+    expect(tracker.usage('s').session.tokens).toBe(10);
+    expect(tracker.usage('s').day.tokens).toBe(10);
+    expect(tracker.check('s', { day: { tokens: 10 } }).ok).toBe(false);
+    return write;
+  });
+
+  it('refuses once used >= limit, with one line per window and kind', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    const server = 'document-assistant';
+
+    await tracker.record(server, { tokens: 49_999, costUsd: 0.1 });
+    expect(tracker.check(server, { day: { tokens: 50_000 } })).toEqual({ ok: true });
+    await tracker.record(server, { tokens: 313, costUsd: 0.1 });
+    expect(tracker.check(server, { day: { tokens: 50_000 } })).toEqual({
+      ok: false,
+      reason:
+        "daily token budget of 50,000 for server 'document-assistant' is exhausted (50,312 used); it resets at midnight",
+    });
+    expect(tracker.check(server, { session: { tokens: 50_312 } })).toEqual({
+      ok: false,
+      reason:
+        "session token budget of 50,312 for server 'document-assistant' is exhausted (50,312 used); " +
+        'it resets when the client restarts',
+    });
+    expect(tracker.check(server, { session: { costUsd: 0.2 } })).toEqual({
+      ok: false,
+      reason:
+        "session cost budget of $0.20 for server 'document-assistant' is exhausted ($0.20 used); " +
+        'it resets when the client restarts',
+    });
+    expect(tracker.check(server, { day: { costUsd: 0.15 } })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(
+        /^daily cost budget of \$0\.15 .* \(\$0\.20 used\); it resets at midnight$/,
+      ) as string,
+    });
+    expect(tracker.check(server, { session: { tokens: 60_000, costUsd: 1 }, day: { tokens: 60_000 } })).toEqual({
+      ok: true,
+    });
+    expect(tracker.check(server, undefined)).toEqual({ ok: true });
+    expect(tracker.check('another-server', { day: { tokens: 1 } })).toEqual({ ok: true });
+  });
+
+  it('keeps day usage across instances on the same file, but not session usage', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const first = createBudgetTracker({ statePath, now: time.now });
+    await first.record('s', { tokens: 30_000, costUsd: 0.25 });
+
+    const second = createBudgetTracker({ statePath, now: time.now });
+    expect(second.usage('s')).toEqual({
+      session: { tokens: 0, costUsd: 0 },
+      day: { tokens: 30_000, costUsd: 0.25, date: '2025-06-01' },
+    });
+    expect(second.check('s', { day: { costUsd: 0.25 } }).ok).toBe(false);
+    expect(second.check('s', { session: { costUsd: 0.25 } }).ok).toBe(true);
+
+    // A write re-reads the file first: usage recorded meanwhile by the other instance is kept.
+    await first.record('s', { tokens: 1000, costUsd: 0 });
+    await second.record('s', { tokens: 500, costUsd: 0 });
+    expect(second.usage('s').day.tokens).toBe(31_500);
+    expect(await readState()).toMatchObject({ days: { '2025-06-01': { s: { tokens: 31_500 } } } });
+  });
+
+  it('starts a new day at local midnight and keeps only the last 7 days', async () => {
+    const time = clock(new Date(2025, 5, 1, 23, 59, 59));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    await tracker.record('s', { tokens: 100, costUsd: 0 });
+    expect(tracker.check('s', { day: { tokens: 100 } }).ok).toBe(false);
+
+    time.set(new Date(2025, 5, 2, 0, 0, 0));
+    expect(tracker.usage('s').day).toEqual({ tokens: 0, costUsd: 0, date: '2025-06-02' });
+    expect(tracker.check('s', { day: { tokens: 100 } })).toEqual({ ok: true });
+    // The session does not roll over.
+    expect(tracker.check('s', { session: { tokens: 100 } }).ok).toBe(false);
+
+    for (let day = 2; day <= 8; day++) {
+      time.set(new Date(2025, 5, day, 12, 0));
+      await tracker.record('s', { tokens: day, costUsd: 0 });
+    }
+    const state = (await readState()) as { days: Record<string, unknown> };
+    expect(Object.keys(state.days).sort()).toEqual([
+      '2025-06-02',
+      '2025-06-03',
+      '2025-06-04',
+      '2025-06-05',
+      '2025-06-06',
+      '2025-06-07',
+      '2025-06-08',
+    ]);
+    expect(tracker.usage('s').day).toEqual({ tokens: 8, costUsd: 0, date: '2025-06-08' });
+  });
+
+  it('uses local dates for the keys', () => {
+    expect(localDateKey(new Date(2025, 0, 5, 0, 0))).toBe('2025-01-05');
+    expect(localDateKey(new Date(2024, 11, 31, 23, 59))).toBe('2024-12-31');
+  });
+
+  it('throws one clear line naming the file when the state file is corrupt', async () => {
+    await writeFile(join(dir, 'broken.json'), '{"version": 1, "days": {', 'utf8');
+    const broken = join(dir, 'broken.json');
+    expect(() => createBudgetTracker({ statePath: broken })).toThrow(
+      new RegExp(
+        `^budget state file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt \\(.+\\); fix or delete it$`,
+      ),
+    );
+    try {
+      createBudgetTracker({ statePath: broken });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+
+    await writeFile(broken, JSON.stringify({ version: 1, days: { '2025-06-01': { s: { tokens: 'many' } } } }), 'utf8');
+    expect(() => createBudgetTracker({ statePath: broken })).toThrow(
+      `budget state file ${broken} is corrupt (unexpected content at days.2025-06-01.s.tokens:`,
+    );
+    await writeFile(broken, JSON.stringify({ version: 2, days: {} }), 'utf8');
+    expect(() => createBudgetTracker({ statePath: broken })).toThrow(/is corrupt \(unexpected content at version/);
+  });
+
+  it('writes atomically: the file is always whole JSON and no temporary file is left behind', async () => {
+    const tracker = createBudgetTracker({ statePath, now: () => new Date(2025, 5, 1, 12, 0) });
+    await tracker.record('s', { tokens: 1, costUsd: 0 });
+    const before = await stat(statePath);
+
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => tracker.record(`server-${i % 3}`, { tokens: 10, costUsd: 0.001 })),
+    );
+    const state = (await readState()) as { days: Record<string, Record<string, { tokens: number }>> };
+    const today = state.days['2025-06-01']!;
+    expect(today['server-0']!.tokens + today['server-1']!.tokens + today['server-2']!.tokens).toBe(250);
+    expect(await readdir(join(dir, 'state'))).toEqual(['state.json']);
+    // Replaced by a rename, not rewritten in place.
+    expect((await stat(statePath)).ino).not.toBe(before.ino);
+  });
+
+  it('rejects when the state file cannot be updated, but keeps counting in memory', async () => {
+    const blockedPath = join(dir, 'blocked.json');
+    const tracker = createBudgetTracker({ statePath: blockedPath });
+    // Now the state path is a directory: it can be neither read as a file nor replaced by a rename.
+    await mkdir(blockedPath);
+
+    await expect(tracker.record('s', { tokens: 40, costUsd: 0 })).rejects.toThrow(
+      `cannot read budget state file ${blockedPath}:`,
+    );
+    expect(tracker.usage('s').day.tokens).toBe(40);
+    expect(tracker.check('s', { day: { tokens: 40 } }).ok).toBe(false);
+    // Later records still go through the queue.
+    await expect(tracker.record('s', { tokens: 2, costUsd: 0 })).rejects.toThrow('cannot read budget state file');
+    expect(tracker.usage('s').day.tokens).toBe(42);
+  });
+
+  it('rejects negative or non-finite usage', async () => {
+    const tracker = createBudgetTracker({ statePath });
+    await expect(tracker.record('s', { tokens: -1, costUsd: 0 })).rejects.toThrow(RangeError);
+    await expect(tracker.record('s', { tokens: 1, costUsd: Number.NaN })).rejects.toThrow(RangeError);
+    expect(tracker.usage('s').session.tokens).toBe(0);
+  });
+});

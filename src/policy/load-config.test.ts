@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { CONFIG_FILE_NAME, loadConfig } from './load-config.js';
+
+function dirWith(content: string | undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-config-'));
+  if (content !== undefined) writeFileSync(join(dir, CONFIG_FILE_NAME), content);
+  return dir;
+}
+
+describe('loadConfig', () => {
+  it('works with no file at all: defaults, state and audit under the home directory', () => {
+    const dir = dirWith(undefined);
+    const loaded = loadConfig({ cwd: dir, env: {}, home: '/home/someone' });
+    expect(loaded.file).toBeUndefined();
+    expect(loaded.config.embedded.enabled).toBe(true);
+    expect(loaded.config.audit).toMatchObject({ enabled: true, includeText: false });
+    expect(loaded.statePath).toBe('/home/someone/.mcp-sampling/state.json');
+    expect(loaded.auditPath).toBe('/home/someone/.mcp-sampling/audit.jsonl');
+  });
+
+  it('finds ./mcp-sampling.config.json, and --config / MCP_SAMPLING_CONFIG take precedence', () => {
+    const dir = dirWith(JSON.stringify({ defaultModel: 'openai/gpt-4o' }));
+    expect(loadConfig({ cwd: dir, env: {} }).config.defaultModel).toBe('openai/gpt-4o');
+    const other = join(dir, 'other.json');
+    writeFileSync(other, JSON.stringify({ defaultModel: 'anthropic/claude-sonnet-4-5' }));
+    expect(loadConfig({ cwd: dir, env: { MCP_SAMPLING_CONFIG: other } }).config.defaultModel).toMatch(/claude/);
+    expect(loadConfig({ cwd: dir, env: {}, explicit: 'other.json' }).file).toBe(other);
+  });
+
+  it('names the file, the field path and what was expected', () => {
+    const dir = dirWith(JSON.stringify({ servers: { '*': { rateLimit: { requestsPerMinute: 'ten' } } } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(
+      new RegExp(`invalid config .*${CONFIG_FILE_NAME}: servers\\.\\*\\.rateLimit\\.requestsPerMinute: .*number`),
+    );
+  });
+
+  it('refuses unknown keys, so a typo never silently disables a limit', () => {
+    const dir = dirWith(JSON.stringify({ servers: { '*': { maxToken: 100 } } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/servers\.\*: unknown key 'maxToken'/);
+    const top = dirWith(JSON.stringify({ provider: {} }));
+    expect(() => loadConfig({ cwd: top, env: {} })).toThrow(/top level: unknown key 'provider'/);
+  });
+
+  it('reports invalid JSON and a missing explicit file in one line', () => {
+    const dir = dirWith('{ "servers": ');
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/not valid JSON/);
+    expect(() => loadConfig({ cwd: dir, env: {}, explicit: 'missing.json' })).toThrow(/missing\.json does not exist/);
+  });
+});

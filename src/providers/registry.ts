@@ -1,0 +1,249 @@
+/**
+ * The providers the client can call: the three built-in vendors (present with no configuration, keyed
+ * from the environment) plus any OpenAI-compatible endpoint named in the config. Keys are read from the
+ * client's environment by name and handed only to the AI SDK provider; no status, message or error
+ * produced here ever contains one.
+ */
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+
+import { BUILTIN_PROVIDERS, type BuiltinProvider, type ProviderConfig } from '../policy/config-schema.js';
+import type { Env } from './load-env.js';
+import { OPENAI_DEFAULT_BASE_URL } from './openai.js';
+
+export type ProviderType = BuiltinProvider | 'openai-compatible';
+
+export interface ProviderStatus {
+  name: string;
+  type: ProviderType;
+  /** The endpoint in use (credentials in the URL, if any, are masked). */
+  baseURL?: string;
+  /** The environment variable the key is (or would be) read from. */
+  keyEnv?: string;
+  hasKey: boolean;
+  enabled: boolean;
+  usable: boolean;
+  /** Why the provider is not usable, in one line. */
+  why?: string;
+}
+
+export interface ProviderRegistryOptions {
+  providers: Record<string, ProviderConfig>;
+  env: Env;
+  /** Injected in tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface ProviderRegistry {
+  /** Every provider known: the built-ins, then the config's other entries, in config order. */
+  configured(): ProviderStatus[];
+  available(provider: string): boolean;
+  /** A model instance (never a string id); throws one line when the provider is unknown or unusable. */
+  languageModel(provider: string, modelId: string): LanguageModelV3;
+}
+
+interface VendorDefaults {
+  keyEnvs: readonly string[];
+  baseURLEnv?: string;
+  defaultBaseURL: string;
+}
+
+const VENDORS: Record<BuiltinProvider, VendorDefaults> = {
+  openai: { keyEnvs: ['OPENAI_API_KEY'], baseURLEnv: 'OPENAI_BASE_URL', defaultBaseURL: OPENAI_DEFAULT_BASE_URL },
+  anthropic: {
+    keyEnvs: ['ANTHROPIC_API_KEY'],
+    baseURLEnv: 'ANTHROPIC_BASE_URL',
+    defaultBaseURL: 'https://api.anthropic.com/v1',
+  },
+  google: {
+    keyEnvs: ['GOOGLE_GENERATIVE_AI_API_KEY', 'GEMINI_API_KEY'],
+    defaultBaseURL: 'https://generativelanguage.googleapis.com/v1beta',
+  },
+};
+
+/** Everything resolved about one provider; `apiKey` and `headers` stay inside this module. */
+interface Resolved {
+  status: ProviderStatus;
+  baseURL: string | undefined;
+  apiKey: string | undefined;
+  headers: Record<string, string>;
+}
+
+interface ProviderFactory {
+  languageModel(modelId: string): LanguageModelV3;
+}
+
+function isBuiltin(name: string): name is BuiltinProvider {
+  return (BUILTIN_PROVIDERS as readonly string[]).includes(name);
+}
+
+function envValue(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * Anthropic's own SDKs take the API origin (`https://api.anthropic.com`, or a proxy's prefix) and add
+ * `/v1`; the AI SDK wants the prefix with `/v1`. Both spellings are accepted: `/v1` is added when missing.
+ */
+function anthropicBaseURL(url: string): string {
+  const trimmed = withoutTrailingSlash(url);
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+}
+
+/** For display: `https://user:secret@host/x` -> `https://***@host/x`. */
+function displayURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Resolves `${NAME}` references in header values; names the first missing variable instead. */
+function resolveHeaders(
+  headers: Record<string, string> | undefined,
+  env: Env,
+): { headers: Record<string, string>; missing?: { header: string; variable: string } } {
+  const resolved: Record<string, string> = {};
+  for (const [header, template] of Object.entries(headers ?? {})) {
+    let missing: string | undefined;
+    const value = template.replace(ENV_REFERENCE, (_match, variable: string) => {
+      const found = env[variable];
+      if (found === undefined || found === '') missing ??= variable;
+      return found ?? '';
+    });
+    if (missing !== undefined) return { headers: {}, missing: { header, variable: missing } };
+    resolved[header] = value;
+  }
+  return { headers: resolved };
+}
+
+function resolveProvider(name: string, config: ProviderConfig | undefined, env: Env): Resolved {
+  // A built-in name defaults to its own type; any other entry is an OpenAI-compatible endpoint, the only
+  // kind of provider that is not a built-in vendor.
+  const type: ProviderType = config?.type ?? (isBuiltin(name) ? name : 'openai-compatible');
+  const enabled = config?.enabled ?? true;
+  const vendor = type === 'openai-compatible' ? undefined : VENDORS[type];
+
+  const keyEnvs = config?.apiKeyEnv !== undefined ? [config.apiKeyEnv] : (vendor?.keyEnvs ?? []);
+  const foundEnv = keyEnvs.find((variable) => envValue(env, variable) !== undefined);
+  const keyEnv = foundEnv ?? keyEnvs[0];
+  const apiKey = foundEnv !== undefined ? envValue(env, foundEnv) : undefined;
+
+  // The base URL environment variable only belongs to the built-in provider of that name.
+  const fromEnv = vendor?.baseURLEnv !== undefined && name === type ? envValue(env, vendor.baseURLEnv) : undefined;
+  const configuredURL = config?.baseURL ?? fromEnv;
+  let baseURL: string | undefined;
+  if (configuredURL !== undefined) {
+    baseURL = type === 'anthropic' ? anthropicBaseURL(configuredURL) : withoutTrailingSlash(configuredURL);
+  } else {
+    baseURL = vendor?.defaultBaseURL;
+  }
+
+  const { headers, missing } = resolveHeaders(config?.headers, env);
+
+  let why: string | undefined;
+  if (!enabled) {
+    why = `provider '${name}' is disabled in the config (enabled: false)`;
+  } else if (type === 'openai-compatible' && baseURL === undefined) {
+    why = `provider '${name}' has no baseURL: set "baseURL" for it under "providers" in the config`;
+  } else if (apiKey === undefined && (type !== 'openai-compatible' || config?.apiKeyEnv !== undefined)) {
+    // An OpenAI-compatible endpoint needs no key (Ollama), unless the config names the variable holding one.
+    why = `provider '${name}' has no key: set ${keyEnvs.join(' or ')} (in the environment or .env)`;
+  } else if (missing !== undefined) {
+    why = `provider '${name}' header '${missing.header}' needs ${missing.variable}: set it (in the environment or .env)`;
+  }
+
+  const status: ProviderStatus = {
+    name,
+    type,
+    ...(baseURL !== undefined && { baseURL: displayURL(baseURL) }),
+    ...(keyEnv !== undefined && { keyEnv }),
+    hasKey: apiKey !== undefined,
+    enabled,
+    usable: why === undefined,
+    ...(why !== undefined && { why }),
+  };
+  return { status, baseURL, apiKey, headers };
+}
+
+function createFactory(name: string, resolved: Resolved, fetchImpl: typeof fetch | undefined): ProviderFactory {
+  const { baseURL, apiKey, headers } = resolved;
+  // apiKey and baseURL are always passed explicitly: the AI SDK would otherwise read process.env itself.
+  const common = {
+    ...(baseURL !== undefined && { baseURL }),
+    headers,
+    ...(fetchImpl !== undefined && { fetch: fetchImpl }),
+  };
+  switch (resolved.status.type) {
+    case 'openai': {
+      const provider = createOpenAI({ ...common, apiKey: apiKey ?? '' });
+      // Chat Completions: what proxies, gateways and local servers implement.
+      return { languageModel: (modelId) => provider.chat(modelId) };
+    }
+    case 'anthropic': {
+      const provider = createAnthropic({ ...common, apiKey: apiKey ?? '' });
+      return { languageModel: (modelId) => provider.languageModel(modelId) };
+    }
+    case 'google': {
+      const provider = createGoogleGenerativeAI({ ...common, apiKey: apiKey ?? '' });
+      return { languageModel: (modelId) => provider.languageModel(modelId) };
+    }
+    case 'openai-compatible': {
+      const provider = createOpenAICompatible({
+        ...common,
+        name,
+        baseURL: baseURL ?? '',
+        ...(apiKey !== undefined && { apiKey }),
+        includeUsage: true,
+      });
+      return { languageModel: (modelId) => provider.chatModel(modelId) };
+    }
+  }
+}
+
+export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
+  const { providers, env } = options;
+  const names = [...BUILTIN_PROVIDERS, ...Object.keys(providers).filter((name) => !isBuiltin(name))];
+  const resolved = new Map<string, Resolved>(
+    names.map((name) => [
+      name,
+      resolveProvider(name, Object.hasOwn(providers, name) ? providers[name] : undefined, env),
+    ]),
+  );
+  const factories = new Map<string, ProviderFactory>();
+
+  return {
+    configured: () => names.map((name) => ({ ...resolved.get(name)!.status })),
+    available: (provider) => resolved.get(provider)?.status.usable ?? false,
+    languageModel(provider, modelId) {
+      const entry = resolved.get(provider);
+      if (entry === undefined) {
+        throw new Error(
+          `unknown provider '${provider}': use ${names.join(', ')}, or add it under "providers" in the config`,
+        );
+      }
+      if (entry.status.why !== undefined) throw new Error(entry.status.why);
+      let factory = factories.get(provider);
+      if (factory === undefined) {
+        factory = createFactory(provider, entry, options.fetch);
+        factories.set(provider, factory);
+      }
+      return factory.languageModel(modelId);
+    },
+  };
+}

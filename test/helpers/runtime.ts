@@ -1,0 +1,63 @@
+/**
+ * A sampling runtime for tests: the given environment and config, with its state file and audit log in
+ * a fresh temporary directory (never the user's home).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createSamplingRuntime } from '../../src/client/create-runtime.js';
+import {
+  createSamplingHandler,
+  type SamplingEvent,
+  type SamplingHandler,
+  type SamplingRuntime,
+} from '../../src/client/sampling-handler.js';
+import type { Prompter } from '../../src/policy/approval.js';
+import { ConfigSchema } from '../../src/policy/config-schema.js';
+import type { Env } from '../../src/providers/load-env.js';
+
+export interface TestRuntime {
+  runtime: SamplingRuntime;
+  dir: string;
+  auditPath: string;
+  statePath: string;
+}
+
+export function testRuntime(
+  options: { env?: Env; config?: unknown; prompter?: Prompter; statePath?: string } = {},
+): TestRuntime {
+  const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-runtime-'));
+  const auditPath = join(dir, 'audit.jsonl');
+  const statePath = options.statePath ?? join(dir, 'state.json');
+  const runtime = createSamplingRuntime({
+    env: options.env ?? {},
+    config: ConfigSchema.parse(options.config ?? {}),
+    statePath,
+    auditPath,
+    prompter: options.prompter,
+  });
+  return { runtime, dir, auditPath, statePath };
+}
+
+/** A policy-driven handler for a test: the server is known by `server`, the era by `era`. */
+export function testHandler(
+  options: {
+    env?: Env;
+    config?: unknown;
+    prompter?: Prompter;
+    statePath?: string;
+    onEvent?: (event: SamplingEvent) => void;
+    server?: string;
+    era?: string;
+  } = {},
+): SamplingHandler & { test: TestRuntime } {
+  const test = testRuntime(options);
+  const handler = createSamplingHandler({
+    runtime: test.runtime,
+    server: () => ({ name: options.server ?? 'document-assistant', address: 'test' }),
+    era: () => options.era ?? 'test',
+    ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
+  });
+  return Object.assign(handler, { test });
+}
