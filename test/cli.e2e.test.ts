@@ -157,3 +157,71 @@ describe('with a provider', () => {
     },
   );
 });
+
+describe('mcp-sampling config check', () => {
+  it('works with no file: built-in defaults, the embedded model usable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-nocfg-'));
+    const { code, stdout } = await run(['config', 'check'], {}, dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/built-in defaults/);
+    expect(stdout).toMatch(/embedded\s+usable/);
+  });
+
+  it('shows keys only as set / not set and redacts literal header values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-cfg-'));
+    writeFileSync(
+      join(dir, 'mcp-sampling.config.json'),
+      JSON.stringify({
+        providers: {
+          ollama: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:11434/v1' },
+          gateway: {
+            type: 'openai-compatible',
+            baseURL: 'http://127.0.0.1:9/v1',
+            headers: { 'X-Org-Token': 'literal-header-secret', 'X-Team': '${TEAM}' },
+          },
+        },
+      }),
+    );
+    const { code, stdout } = await run(['config', 'check'], { OPENAI_API_KEY: 'sk-config-check-secret' }, dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/openai\s+usable .*OPENAI_API_KEY set/);
+    expect(stdout).toMatch(/anthropic\s+unusable .*ANTHROPIC_API_KEY not set/);
+    expect(stdout).toMatch(/ollama\s+usable/);
+    expect(stdout).not.toContain('sk-config-check-secret');
+    expect(stdout).not.toContain('literal-header-secret');
+    expect(stdout).toContain('${TEAM}');
+  });
+
+  it('an invalid file: exit 2 and one line naming the file, the field and what was expected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-badcfg-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ servers: { '*': { approval: 'sometimes', maxToken: 5 } } }));
+    const { code, stdout, stderr } = await run(['config', 'check', '--config', 'bad.json'], {}, dir);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/bad\.json/);
+    expect(lines[0]).toMatch(/servers\.\*\.approval/);
+    expect(lines[0]).toMatch(/unknown key 'maxToken'/);
+  });
+});
+
+describe('mcp-sampling log', () => {
+  it('prints the requests just made, with totals per server and per model', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-log-'));
+    const env = { HOME: dir };
+    expect((await run(['summarize', SAMPLE_PATH, '--era', 'legacy', '--json'], env, dir)).code).toBe(0);
+    expect((await run(['summarize', SAMPLE_PATH, '--era', 'modern', '--json'], env, dir)).code).toBe(0);
+    const { code, stdout } = await run(['log', '--last', '5'], env, dir);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(
+      lines.filter((l) => /document-assistant\s+(legacy|modern)\s+embedded\/extractive-summarizer\s+auto\s+ok/.test(l)),
+    ).toHaveLength(2);
+    expect(stdout).toMatch(/document-assistant\s+2\s+2/);
+    expect(stdout).toMatch(/embedded\/extractive-summarizer\s+2\s+2/);
+    const json = JSON.parse((await run(['log', '--last', '1', '--json'], env, dir)).stdout);
+    expect(json.records).toHaveLength(1);
+    expect(json.records[0]).toMatchObject({ era: 'modern', outcome: 'ok' });
+  });
+});
