@@ -1,22 +1,21 @@
 /**
  * The sampling API for tool authors, and the one module of the server that knows about protocol eras.
  *
- * Tool code is straight-line: `const result = await sampler.sample(params)`, and parallel requests are
- * `await Promise.all(items.map((i) => sampler.sample(…)))`. Underneath, every tool call runs as a *replay*:
+ * Tool code is straight-line: `await sampler.sample(params)`, and parallel requests are
+ * `await Promise.all(items.map((i) => sampler.sample(…)))`, with no era branch. Underneath:
  *
- * - The tool body runs. Each `sample()` whose answer is already known resolves at once; each one that is
- *   not is recorded as pending and never settles in this run.
- * - When the body finishes, its result is the tool result. When it is blocked on pending requests (no new
- *   request appeared within a turn of the event loop), the run ends with one `input_required` result that
- *   carries every pending `sampling/createMessage` request, and a signed `requestState` holding the
- *   answers learned so far.
- * - The client answers and retries the call; the body runs again from the top and gets further.
- *
- * On a 2026-07-28 connection that is the protocol itself (SEP-2322). On a 2025-era connection the SDK's
- * legacy shim turns the same `input_required` result into pushed `sampling/createMessage` requests and
- * re-enters the handler, so tool code never branches on the era, and the server keeps no state between
- * rounds on either era: whatever it learned travels in `requestState`, HMAC-signed with a TTL and bound to
- * the tool name and its arguments (the payload is signed, not encrypted: it holds model output only).
+ * - **2025 era** (pushed requests): `sample()` sends a real `sampling/createMessage` tied to the tool call,
+ *   through a semaphore (`concurrency`, default 4), with a long timeout reset by progress. The call's
+ *   cancellation cancels the requests in flight, and those still queued are never sent.
+ * - **2026-07-28** (input_required rounds): the tool body runs as a *replay*. Each `sample()` whose answer
+ *   is known resolves at once; the others are recorded and never settle in this run. When the body is
+ *   blocked (a full turn of the event loop adds no new request, and no `track()`ed work is running), the
+ *   run ends with one `input_required` result carrying the pending requests (at most
+ *   `maxRequestsPerRound`) and a signed `requestState` with the answers learned so far. The client answers
+ *   and retries; the body runs again from the top and gets further. The server keeps nothing between
+ *   rounds: the state is HMAC-signed with a TTL and bound to the tool name and a digest of its arguments
+ *   (signed, not encrypted: it holds model output only). Tampered or expired state is refused by the SDK
+ *   with -32602; state replayed for another tool call is refused here with -32602.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -25,6 +24,7 @@ import {
   createRequestStateCodec,
   inputRequired,
   inputResponse,
+  PROTOCOL_VERSION_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
   type CallToolResult,
@@ -32,19 +32,30 @@ import {
   type CreateMessageRequestParams,
   type CreateMessageResult,
   type CreateMessageResultWithTools,
+  type InputRequest,
   type InputRequiredResult,
   type McpServer,
   type RequestStateCodec,
+  type Root,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 
-/** What a tool body gets: the way to ask the client's model, and the call's cancellation signal. */
+/** What a tool body gets: the way to ask the client, progress, and the call's cancellation signal. */
 export interface Sampler {
   /** Asks the client for one completion. Resolves with the client's answer (possibly in a later round). */
   sample(params: CreateMessageRequestParams): Promise<SamplingResult>;
-  /** Aborted when the tool call is cancelled or when this round ends without the body finishing. */
+  /** The client's roots (`roots/list`); rejects with `RootsUnsupportedError` when it declares none. */
+  roots(): Promise<Root[]>;
+  /**
+   * Marks non-sampling async work (file reads between samples) so that a 2026-era round is not closed
+   * while it runs. Returns the same promise.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Reports progress to the caller, when it sent a progress token. */
+  progress(progress: number, total?: number, message?: string): void;
+  /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
   readonly signal: AbortSignal;
 }
 
@@ -56,19 +67,27 @@ export interface SamplingEngineOptions {
    * 32 bytes). Default: `MCP_SAMPLING_STATE_KEY` from the environment, else a random key per process.
    * Instances that serve rounds of the same call (behind a load balancer) must share it.
    */
-  stateKey?: Uint8Array | string;
+  stateKey?: Uint8Array | string | undefined;
   /** How long a round's state stays valid. Default 900 s: long enough for a human to approve. */
-  stateTtlSeconds?: number;
+  stateTtlSeconds?: number | undefined;
+  /** Pushed sampling requests in flight at once per tool call (2025 era). Default 4. */
+  concurrency?: number | undefined;
+  /** Timeout of one pushed sampling request, reset by progress (2025 era). Default 10 minutes. */
+  samplingTimeoutMs?: number | undefined;
+  /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
+  maxRequestsPerRound?: number | undefined;
 }
 
-/** The signed payload carried between rounds. Short keys: it crosses the wire every round. */
+/** Answers carried between rounds, by request key. Short keys: it crosses the wire every round. */
 interface RoundState {
   /** tool name */
   t: string;
-  /** hash of the tool's arguments */
+  /** digest of the tool's arguments */
   h: string;
-  /** answers so far, by request key */
+  /** sampling answers so far */
   a: Record<string, SamplingResult>;
+  /** the client's roots, once known */
+  r?: Root[];
 }
 
 /** Thrown by `sample()` when the connected client cannot answer sampling requests. */
@@ -76,7 +95,25 @@ export class SamplingUnsupportedError extends Error {
   override readonly name = 'SamplingUnsupportedError';
 }
 
+/** Thrown by `roots()` when the connected client does not declare roots. */
+export class RootsUnsupportedError extends Error {
+  override readonly name = 'RootsUnsupportedError';
+}
+
+/** A pushed sampling request the client answered with an error (2025 era). */
+export class SamplingRequestError extends Error {
+  override readonly name = 'SamplingRequestError';
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 const STATE_KEY_MIN_CHARS = 32;
+const ROOTS_KEY = 'roots';
 
 /** Turns the configured key material into the 32-byte HMAC key; a one-line error says what is wrong. */
 export function resolveStateKey(material: Uint8Array | string | undefined): Uint8Array {
@@ -89,8 +126,9 @@ export function resolveStateKey(material: Uint8Array | string | undefined): Uint
     }
     return new Uint8Array(createHash('sha256').update(material, 'utf8').digest());
   }
-  if (material.byteLength < 32)
+  if (material.byteLength < 32) {
     throw new Error(`the requestState key must be at least 32 bytes (got ${material.byteLength})`);
+  }
   return material;
 }
 
@@ -102,14 +140,81 @@ function digest(value: unknown): string {
     .slice(0, 16);
 }
 
-/** Reads the client's declared capabilities, wherever this era carries them. */
+function envelopeOf(ctx: ServerContext): Record<string, unknown> | undefined {
+  return ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+}
+
+/** 2026-07-28 requests carry their protocol version in the `_meta` envelope; 2025-era requests do not. */
+function isModern(ctx: ServerContext): boolean {
+  return envelopeOf(ctx)?.[PROTOCOL_VERSION_META_KEY] !== undefined;
+}
+
+/** The client's declared capabilities, wherever this era carries them. */
 function clientCapabilities(server: McpServer, ctx: ServerContext): ClientCapabilities | undefined {
-  // 2026-07-28: each request carries the client's capabilities in its _meta envelope.
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  const perRequest = envelope?.[CLIENT_CAPABILITIES_META_KEY];
+  const perRequest = envelopeOf(ctx)?.[CLIENT_CAPABILITIES_META_KEY];
   if (perRequest !== undefined) return perRequest as ClientCapabilities;
-  // 2025 era: declared once, in initialize.
   return server.server.getClientCapabilities();
+}
+
+/** A tiny FIFO semaphore; queued work is dropped when the signal aborts. */
+function createSemaphore(limit: number) {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
+    if (active >= limit) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const index = queue.indexOf(go);
+          if (index >= 0) queue.splice(index, 1);
+          reject(signal.reason);
+        };
+        const go = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        queue.push(go);
+      });
+    }
+    active++;
+    try {
+      return await work();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+function unsupported(toolName: string): SamplingUnsupportedError {
+  return new SamplingUnsupportedError(
+    `${toolName} needs a client that supports MCP sampling (the client did not declare the 'sampling' capability)`,
+  );
+}
+
+function noRoots(toolName: string): RootsUnsupportedError {
+  return new RootsUnsupportedError(
+    `${toolName} reads files only inside the client's roots, and this client declares no roots: pass the text instead`,
+  );
+}
+
+function progressSender(ctx: ServerContext) {
+  const token = ctx.mcpReq._meta?.progressToken;
+  return (progress: number, total?: number, message?: string) => {
+    if (token === undefined) return;
+    void ctx.mcpReq
+      .notify({
+        method: 'notifications/progress',
+        params: {
+          progressToken: token,
+          progress,
+          ...(total !== undefined && { total }),
+          ...(message !== undefined && { message }),
+        },
+      })
+      .catch(() => {});
+  };
 }
 
 export interface SamplingEngine {
@@ -123,103 +228,194 @@ export interface SamplingEngine {
   ): (args: Args, ctx: ServerContext) => Promise<CallToolResult | InputRequiredResult>;
 }
 
+/** Turns what a tool body threw into the result the caller sees, when it is one of ours. */
+function toToolError(error: unknown): CallToolResult | undefined {
+  if (
+    error instanceof SamplingUnsupportedError ||
+    error instanceof RootsUnsupportedError ||
+    error instanceof SamplingRequestError
+  ) {
+    return { content: [{ type: 'text', text: error.message }], isError: true };
+  }
+  return undefined;
+}
+
 export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
   const codec = createRequestStateCodec<RoundState>({
     key: resolveStateKey(options.stateKey ?? process.env['MCP_SAMPLING_STATE_KEY']),
     ttlSeconds: options.stateTtlSeconds ?? 900,
   });
+  const concurrency = options.concurrency ?? 4;
+  const samplingTimeoutMs = options.samplingTimeoutMs ?? 600_000;
+  const maxRequestsPerRound = options.maxRequestsPerRound ?? 64;
+
+  /** 2025 era: straight-line code over pushed requests. */
+  const runPushed = async <Args>(
+    server: McpServer,
+    toolName: string,
+    body: SamplingToolBody<Args>,
+    args: Args,
+    ctx: ServerContext,
+  ): Promise<CallToolResult> => {
+    const gate = createSemaphore(concurrency);
+    const signal = ctx.mcpReq.signal;
+    const sampler: Sampler = {
+      signal,
+      sample: (params) => {
+        if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
+        return gate(signal, () =>
+          ctx.mcpReq
+            .requestSampling(params, { signal, timeout: samplingTimeoutMs, resetTimeoutOnProgress: true })
+            .catch((error: unknown) => {
+              if (signal.aborted) throw signal.reason;
+              const code = (error as { code?: unknown }).code;
+              throw new SamplingRequestError(
+                `the client's sampling request failed: ${(error as Error).message}`,
+                typeof code === 'number' ? code : undefined,
+                { cause: error },
+              );
+            }),
+        );
+      },
+      roots: async () => {
+        if (clientCapabilities(server, ctx)?.roots === undefined) throw noRoots(toolName);
+        const result = await ctx.mcpReq.send({ method: 'roots/list' }, { signal });
+        return result.roots;
+      },
+      track: (work) => work,
+      progress: progressSender(ctx),
+    };
+    try {
+      return await body(args, sampler);
+    } catch (error) {
+      const asResult = toToolError(error);
+      if (asResult !== undefined) return asResult;
+      throw error;
+    }
+  };
+
+  /** 2026-07-28: the replay described at the top of this file. */
+  const runRounds = async <Args>(
+    server: McpServer,
+    toolName: string,
+    body: SamplingToolBody<Args>,
+    args: Args,
+    ctx: ServerContext,
+  ): Promise<CallToolResult | InputRequiredResult> => {
+    const argsHash = digest(args);
+    const state = ctx.mcpReq.requestState<RoundState>();
+    if (state !== undefined && (state.t !== toolName || state.h !== argsHash)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        'requestState was issued for another tool call; it is valid only for the same tool with the same arguments',
+      );
+    }
+
+    const known = new Map<string, SamplingResult>(Object.entries(state?.a ?? {}));
+    let roots: Root[] | undefined = state?.r;
+    for (const key of Object.keys(ctx.mcpReq.inputResponses ?? {})) {
+      const view = inputResponse(ctx.mcpReq.inputResponses, key);
+      if (view.kind === 'sampling') known.set(key, view.result);
+      else if (view.kind === 'roots' && key === ROOTS_KEY) roots = view.roots;
+    }
+
+    const round = new AbortController();
+    const onCancel = () => round.abort(ctx.mcpReq.signal.reason);
+    ctx.mcpReq.signal.addEventListener('abort', onCancel, { once: true });
+
+    const used = new Map<string, SamplingResult>();
+    const pending = new Map<string, InputRequest>();
+    const occurrences = new Map<string, number>();
+    let waiting = 0; // requests issued without an answer (some beyond the round's cap)
+    let busy = 0;
+    let blocked!: () => void;
+    const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
+    let watching = false;
+    let lastProgress: [number, number | undefined, string | undefined] | undefined;
+
+    // Declare the round blocked once a full turn of the event loop adds no new request while no tracked
+    // work runs: requests issued together (Promise.all) always land in the same round.
+    const watch = () => {
+      if (watching) return;
+      watching = true;
+      const seen = waiting;
+      setImmediate(() => {
+        watching = false;
+        if (busy === 0 && waiting === seen) blocked();
+        else if (busy === 0) watch();
+      });
+    };
+    const never = <T>() => new Promise<T>(() => {});
+
+    const sampler: Sampler = {
+      signal: round.signal,
+      sample(params) {
+        const base = digest(params);
+        const n = occurrences.get(base) ?? 0;
+        occurrences.set(base, n + 1);
+        const key = `s${base}.${n}`;
+        const answer = known.get(key);
+        if (answer !== undefined) {
+          used.set(key, answer);
+          return Promise.resolve(answer);
+        }
+        if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
+        waiting++;
+        if (pending.size < maxRequestsPerRound) pending.set(key, inputRequired.createMessage(params));
+        watch();
+        return never();
+      },
+      roots() {
+        if (roots !== undefined) return Promise.resolve(roots);
+        if (clientCapabilities(server, ctx)?.roots === undefined) return Promise.reject(noRoots(toolName));
+        waiting++;
+        pending.set(ROOTS_KEY, inputRequired.listRoots());
+        watch();
+        return never();
+      },
+      track(work) {
+        busy++;
+        const done = () => {
+          busy--;
+          if (busy === 0 && waiting > 0) watch();
+        };
+        work.then(done, done);
+        return work;
+      },
+      // Within a round the body replays every answered step at once: only the last value is worth sending.
+      progress(progress, total, message) {
+        lastProgress = [progress, total, message];
+      },
+    };
+
+    const run = body(args, sampler).then((result) => ({ result }));
+    // If the round ends first, the abandoned body may still reject later: never leave that unhandled.
+    run.catch(() => {});
+    try {
+      const outcome = await Promise.race([run, whenBlocked]);
+      if (lastProgress !== undefined) progressSender(ctx)(...lastProgress);
+      if (outcome !== 'blocked') return outcome.result;
+      const requestState = await codec.mint({
+        t: toolName,
+        h: argsHash,
+        a: Object.fromEntries(used),
+        ...(roots !== undefined && { r: roots }),
+      });
+      return inputRequired({ inputRequests: Object.fromEntries(pending), requestState });
+    } catch (error) {
+      const asResult = toToolError(error);
+      if (asResult !== undefined) return asResult;
+      throw error;
+    } finally {
+      ctx.mcpReq.signal.removeEventListener('abort', onCancel);
+      round.abort(new Error('sampling round ended'));
+    }
+  };
 
   const tool: SamplingEngine['tool'] =
     <Args>(server: McpServer, toolName: string, body: SamplingToolBody<Args>) =>
-    async (args: Args, ctx: ServerContext) => {
-      const argsHash = digest(args);
-      const state = ctx.mcpReq.requestState<RoundState>();
-      if (state !== undefined && (state.t !== toolName || state.h !== argsHash)) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `requestState was issued for another tool call; it is valid only for the same tool with the same arguments`,
-        );
-      }
-
-      const known = new Map<string, SamplingResult>(Object.entries(state?.a ?? {}));
-      for (const key of Object.keys(ctx.mcpReq.inputResponses ?? {})) {
-        const view = inputResponse(ctx.mcpReq.inputResponses, key);
-        if (view.kind === 'sampling') known.set(key, view.result);
-      }
-
-      const round = new AbortController();
-      const onCancel = () => round.abort(ctx.mcpReq.signal.reason);
-      ctx.mcpReq.signal.addEventListener('abort', onCancel, { once: true });
-
-      const used = new Map<string, SamplingResult>();
-      const pending = new Map<string, CreateMessageRequestParams>();
-      const occurrences = new Map<string, number>();
-      let blocked!: () => void;
-      const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
-      let watching = false;
-
-      // Declare the round blocked once a full turn of the event loop adds no new pending request:
-      // requests issued together (Promise.all) always land in the same round.
-      const watch = () => {
-        if (watching) return;
-        watching = true;
-        const seen = pending.size;
-        setImmediate(() => {
-          watching = false;
-          if (pending.size === seen) blocked();
-          else watch();
-        });
-      };
-
-      const sampler: Sampler = {
-        signal: round.signal,
-        sample(params) {
-          const base = digest(params);
-          const n = occurrences.get(base) ?? 0;
-          occurrences.set(base, n + 1);
-          const key = `s${base}.${n}`;
-          const answer = known.get(key);
-          if (answer !== undefined) {
-            used.set(key, answer);
-            return Promise.resolve(answer);
-          }
-          const capabilities = clientCapabilities(server, ctx);
-          if (capabilities?.sampling === undefined) {
-            return Promise.reject(
-              new SamplingUnsupportedError(
-                `${toolName} needs a client that supports MCP sampling (the client did not declare the 'sampling' capability)`,
-              ),
-            );
-          }
-          pending.set(key, params);
-          watch();
-          return new Promise<SamplingResult>(() => {});
-        },
-      };
-
-      const run = body(args, sampler).then((result) => ({ result }));
-      // If the round ends first, the abandoned body may still reject later: never leave that unhandled.
-      run.catch(() => {});
-      try {
-        const outcome = await Promise.race([run, whenBlocked]);
-        if (outcome !== 'blocked') return outcome.result;
-        const requestState = await codec.mint({ t: toolName, h: argsHash, a: Object.fromEntries(used) });
-        return inputRequired({
-          inputRequests: Object.fromEntries(
-            [...pending].map(([key, params]) => [key, inputRequired.createMessage(params)] as const),
-          ),
-          requestState,
-        });
-      } catch (error) {
-        if (error instanceof SamplingUnsupportedError) {
-          return { content: [{ type: 'text', text: error.message }], isError: true };
-        }
-        throw error;
-      } finally {
-        ctx.mcpReq.signal.removeEventListener('abort', onCancel);
-        round.abort(new Error('sampling round ended'));
-      }
-    };
+    (args: Args, ctx: ServerContext) =>
+      isModern(ctx) ? runRounds(server, toolName, body, args, ctx) : runPushed(server, toolName, body, args, ctx);
 
   return { verifyState: codec.verify, tool };
 }
