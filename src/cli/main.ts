@@ -51,9 +51,17 @@ program
       .default('auto'),
   )
   .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .option('--lossy', 'replace invalid UTF-8 with U+FFFD (and count it) instead of refusing the file', false)
+  .addOption(
+    new Option('--context-tokens <n>', 'context window to size chunks for (default 8192)').argParser(parsePositiveInt),
+  )
   .option('--json', 'print one machine-readable JSON object', false)
   .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
-  .action(async (file: string, opts: { era: EraMode; config?: string; json: boolean; verbose: boolean }) => {
+  .action(
+    async (
+      file: string,
+      opts: { era: EraMode; config?: string; json: boolean; verbose: boolean; lossy: boolean; contextTokens?: number },
+    ) => {
     try {
       // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
       const { summarize } = await import('./summarize.js');
@@ -61,7 +69,8 @@ program
     } catch (error) {
       fail(error, opts);
     }
-  });
+    },
+  );
 
 const config = program.command('config').description('inspect the client configuration');
 config

@@ -2,7 +2,7 @@
  * Reads the document a user names on the command line, refusing what is not a text file with one line
  * that says why. Decodes UTF-8 (with or without BOM) and UTF-16 LE/BE with a BOM.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 
 export class DocumentReadError extends Error {
   override readonly name = 'DocumentReadError';
@@ -76,3 +76,37 @@ function describeFsError(path: string, error: unknown): string {
   if (code === 'EACCES' || code === 'EPERM') return `${path}: permission denied`;
   return `cannot read ${path}: ${(error as Error).message}`;
 }
+
+/**
+ * Checks, before the server is started, that `path` is a readable regular file that looks like text
+ * (its first block decodes); the server reads and decodes the whole file itself. Returns its size in bytes.
+ */
+export async function checkDocument(path: string, shown: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new DocumentReadError(describeFsError(shown, error), { cause: error });
+  }
+  if (info.isDirectory()) throw new DocumentReadError(`${shown} is a directory, not a text file`);
+  if (!info.isFile()) throw new DocumentReadError(`${shown} is not a regular file`);
+  let head: Buffer;
+  try {
+    const file = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(HEAD_BYTES, info.size));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw new DocumentReadError(describeFsError(shown, error), { cause: error });
+  }
+  const nul = head.indexOf(0);
+  const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
+  if (nul >= 0 && !utf16) throw new DocumentReadError(`${shown} is not a text file (NUL byte at offset ${nul})`);
+  return info.size;
+}
+
+const HEAD_BYTES = 64 * 1024;

@@ -2,6 +2,7 @@
  * `mcp-sampling summarize <file>`: the main job. Spawns the Document Assistant over stdio, calls
  * `summarize_document`, answers the server's sampling request with the client's model, and shows the flow.
  */
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { connectStdio, type EraMode, type StdioConnection } from '../client/connect.js';
@@ -9,15 +10,21 @@ import { createSamplingRuntime } from '../client/create-runtime.js';
 import { createSamplingHandler, type SamplingEvent } from '../client/sampling-handler.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
-import { readDocument } from './read-document.js';
+import { checkDocument } from './read-document.js';
 import { CliError, type Output } from './output.js';
+import { createProgressView } from './progress-view.js';
 
 export interface SummarizeOptions {
   era: EraMode;
   config?: string | undefined;
   json: boolean;
   verbose: boolean;
+  lossy?: boolean | undefined;
+  contextTokens?: number | undefined;
 }
+
+/** Exit code after Ctrl-C, as shells report a SIGINT. */
+export const EXIT_CANCELLED = 130;
 
 /** One sampling request as the JSON output reports it. */
 interface SamplingRecord {
@@ -44,7 +51,8 @@ function describeModel(provider: string, model: string): string {
 
 export async function summarize(file: string, options: SummarizeOptions, out: Output): Promise<void> {
   const started = performance.now();
-  const text = await readDocument(file);
+  const path = resolve(file);
+  const bytes = await checkDocument(path, file);
   const env = loadClientEnv();
   const loaded = loadConfig({ explicit: options.config, env });
   // A person can be asked only when there is a terminal on both ends.
@@ -62,7 +70,10 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const session: { era?: 'legacy' | 'modern'; server?: string | undefined } = {};
   const serverCommand = `${process.execPath} ${SERVER_ENTRY} serve`;
 
-  out.step('read', `${file} (${text.length.toLocaleString('en-US')} characters)`);
+  out.step('read', `${file} (${bytes.toLocaleString('en-US')} bytes)`);
+  // Per-request lines for the first request; for a long document the rest show as progress (all with --verbose).
+  const loud = (id: number) => id === 1 || out.verbose;
+  const line = (id: number, label: string, text: string) => (loud(id) ? out.step(label, text) : out.detail(text));
 
   const onEvent = (event: SamplingEvent): void => {
     if (event.type === 'request') {
@@ -77,16 +88,18 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       };
       records.set(event.id, record);
       const hints = record.hints.length > 0 ? `, hints ${record.hints.join(', ')}` : '';
-      out.step(
+      line(
+        event.id,
         'sampling',
         `sampling/createMessage received (${session.era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
           `max tokens ${params.maxTokens}${hints}`,
       );
-      out.step('model', describeModel(event.provider, event.model));
+      line(event.id, 'model', describeModel(event.provider, event.model));
       out.detail(`why: ${event.reason}`);
       if (event.fallbacks.length > 0) out.detail(`fallbacks: ${event.fallbacks.join(', ')}`);
-      if (params.systemPrompt !== undefined) out.detail(`system prompt: ${params.systemPrompt}`);
-      out.step(
+      if (params.systemPrompt !== undefined && loud(event.id)) out.detail(`system prompt: ${params.systemPrompt}`);
+      line(
+        event.id,
         'provider',
         `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`,
       );
@@ -101,7 +114,8 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
         costUsd: event.costUsd,
       });
       const cost = event.costUsd > 0 ? `, $${event.costUsd.toFixed(4)}` : '';
-      out.step(
+      line(
+        event.id,
         'provider',
         `${event.model} answered in ${Math.round(event.latencyMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
           `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}`,
@@ -126,6 +140,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       command: process.execPath,
       args: [SERVER_ENTRY, 'serve'],
       era: options.era,
+      roots: [dirname(path), ...loaded.config.roots],
       handler: createSamplingHandler({
         runtime,
         server: () => ({ name: session.server, address: serverCommand }),
@@ -149,9 +164,36 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
 
   let summary: string | undefined;
   let failure: string | undefined;
+  let stats: Record<string, unknown> | undefined;
+  // Ctrl-C cancels the tool call: the server stops and cancels its requests, the client aborts its calls.
+  const cancel = new AbortController();
+  const onInterrupt = () => {
+    if (cancel.signal.aborted) process.exit(EXIT_CANCELLED);
+    cancel.abort(new Error('cancelled by the user (Ctrl-C)'));
+  };
+  process.on('SIGINT', onInterrupt);
+  const progress = createProgressView(out);
   try {
-    out.step('tool', `tools/call ${TOOL}`);
-    const result = await connection.client.callTool({ name: TOOL, arguments: { document_text: text } });
+    out.step('tool', `tools/call ${TOOL} (path ${path})`);
+    const result = await connection.client.callTool(
+      {
+        name: TOOL,
+        arguments: {
+          path,
+          ...(options.lossy === true && { lossy: true }),
+          ...(options.contextTokens !== undefined && { context_tokens: options.contextTokens }),
+        },
+      },
+      {
+        signal: cancel.signal,
+        onprogress: progress.update,
+        // A person may be approving, and a long document takes many requests: progress keeps it alive.
+        timeout: 600_000,
+        resetTimeoutOnProgress: true,
+      },
+    );
+    progress.done();
+    stats = result._meta?.['mcp-sampling/summary'] as Record<string, unknown> | undefined;
     const body = (result.content ?? [])
       .flatMap((block) => (block.type === 'text' ? [block.text] : []))
       .join('\n')
@@ -162,8 +204,12 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       out.summary(summary);
     }
   } catch (error) {
-    failure = `${TOOL} failed: ${(error as Error).message}`;
+    progress.done();
+    failure = cancel.signal.aborted
+      ? `${TOOL} cancelled by the user (Ctrl-C)`
+      : `${TOOL} failed: ${(error as Error).message}`;
   } finally {
+    process.off('SIGINT', onInterrupt);
     await connection.close();
   }
   out.step('closed', 'connection closed; the server process has exited');
@@ -171,16 +217,17 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const elapsedMs = Math.round(performance.now() - started);
   if (failure !== undefined) {
     out.result({ ok: false, error: failure, era, sampling: [...records.values()], elapsedMs });
-    throw new CliError(failure, { reported: true });
+    throw new CliError(failure, { reported: true, ...(cancel.signal.aborted && { exitCode: EXIT_CANCELLED }) });
   }
   out.result({
     ok: true,
     file,
-    characters: text.length,
+    bytes,
     era,
     protocolVersion: connection.protocolVersion,
     server,
     tool: TOOL,
+    ...(stats !== undefined && { chunks: stats['chunks'], requests: stats['requests'], levels: stats['levels'] }),
     sampling: [...records.values()],
     summary,
     elapsedMs,

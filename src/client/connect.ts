@@ -2,6 +2,9 @@
  * Connects the sampling client to an MCP server it spawns over stdio. The child gets a minimal
  * environment (the SDK's default list: PATH, HOME, …) plus the server's own settings; never a provider key.
  */
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 import { Client } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
@@ -31,14 +34,24 @@ export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record
   return env;
 }
 
-export function createSamplingClient(era: EraMode, handler: SamplingHandler): Client {
+/**
+ * A client that declares sampling (answered by `handler`) and, when `roots` are given, the directories a
+ * server may read (as file:// roots). Rounds of input_required are capped generously: a long document's
+ * map-reduce takes one round per level.
+ */
+export function createSamplingClient(era: EraMode, handler: SamplingHandler, roots: readonly string[] = []): Client {
   const client = new Client(CLIENT_INFO, {
-    capabilities: { sampling: {} },
+    capabilities: { sampling: {}, ...(roots.length > 0 && { roots: { listChanged: false } }) },
     versionNegotiation: {
       mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
     },
+    inputRequired: { maxRounds: 1000 },
   });
   client.setRequestHandler('sampling/createMessage', handler);
+  if (roots.length > 0) {
+    const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
+    client.setRequestHandler('roots/list', async () => ({ roots: list }));
+  }
   return client;
 }
 
@@ -57,13 +70,15 @@ export interface ConnectStdioOptions {
   args: string[];
   era: EraMode;
   handler: SamplingHandler;
+  /** Directories the server may read files from. */
+  roots?: readonly string[];
   cwd?: string;
   /** Lines the server writes to stderr (its log). Default: discarded. */
   onServerLog?: (line: string) => void;
 }
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
-  const client = createSamplingClient(options.era, options.handler);
+  const client = createSamplingClient(options.era, options.handler, options.roots);
   const transport = new StdioClientTransport({
     command: options.command,
     args: options.args,

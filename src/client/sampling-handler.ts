@@ -20,6 +20,7 @@ import type { CatalogModel } from '../providers/catalog.js';
 import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extractive/extractive-model.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { estimateTokens } from '../shared/estimate-tokens.js';
+import { createSemaphore, type Semaphore } from '../shared/semaphore.js';
 import { PolicyRefusalError, UserRejectedError, toWireError } from './errors.js';
 import { toCreateMessageResult, toGenerateOptions } from './map-sampling.js';
 
@@ -107,10 +108,21 @@ function outcomeOf(error: unknown, aborted: boolean): AuditOutcome {
   return 'error';
 }
 
+/** Provider calls in flight at once per server, unless the policy says otherwise. */
+export const DEFAULT_MAX_CONCURRENT = 4;
+
 export function createSamplingHandler(options: SamplingHandlerOptions): SamplingHandler {
   const { runtime } = options;
   const { config } = runtime;
   const limiters = new Map<string, RateLimiter | undefined>();
+  const slots = new Map<string, Semaphore>();
+  // One prompt on the terminal at a time: a long document may send many requests at once.
+  let promptChain: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(ask: () => Promise<T>): Promise<T> => {
+    const next = promptChain.then(ask);
+    promptChain = next.catch(() => {});
+    return next;
+  };
   let nextId = 1;
 
   const limiterFor = (server: string, policy: ServerPolicy): RateLimiter | undefined => {
@@ -246,7 +258,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       const approvalSignal = () =>
         AbortSignal.any([ctx.mcpReq.signal, AbortSignal.timeout(config.timeouts.approvalMs)]);
       if (gate.kind === 'ask') {
-        const decided = await gate.prompter.reviewRequest(view(), approvalSignal());
+        const decided = await oneAtATime(() => gate.prompter.reviewRequest(view(), approvalSignal()));
         record.approval = decided.action === 'approve' ? 'approved' : decided.action === 'edit' ? 'edited' : 'denied';
         options.onEvent?.({ type: 'approval', id, stage: 'request', decision: record.approval });
         if (decided.action === 'deny')
@@ -263,6 +275,12 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
 
       const generate = toGenerateOptions(params);
       const providerTimeoutMs = config.timeouts.providerMs;
+      let serverSlots = slots.get(server);
+      if (serverSlots === undefined) {
+        serverSlots = createSemaphore(policy.maxConcurrent ?? DEFAULT_MAX_CONCURRENT);
+        slots.set(server, serverSlots);
+      }
+      const release = await serverSlots.acquire(ctx.mcpReq.signal);
       const {
         value,
         candidate,
@@ -297,13 +315,15 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
             }
           },
         },
-      );
+      ).finally(release);
       attempts = tried;
       record.model = { provider: candidate.provider, id: candidate.id, reason: candidate.reason };
 
       let text = value.text;
       if (gate.kind === 'ask') {
-        const reviewed = await gate.prompter.reviewCompletion({ ...view(), completion: text }, approvalSignal());
+        const reviewed = await oneAtATime(() =>
+          gate.prompter.reviewCompletion({ ...view(), completion: text }, approvalSignal()),
+        );
         options.onEvent?.({ type: 'approval', id, stage: 'completion', decision: reviewed.action });
         if (reviewed.action === 'reject') {
           record.approval += ', completion rejected';

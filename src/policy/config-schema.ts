@@ -61,6 +61,8 @@ export const ServerPolicySchema = z.strictObject({
   approval: ApprovalModeSchema.optional(),
   /** Models this server may use: `provider/model` ids, bare model ids, or `*`. */
   models: z.array(z.string().min(1)).min(1).optional(),
+  /** Provider calls in flight at once for this server (a long document sends many requests). Default 4. */
+  maxConcurrent: PositiveInt.optional(),
   /** Upper bound on maxTokens; the request's own value is never exceeded either. */
   maxTokens: PositiveInt.optional(),
   temperature: z.strictObject({ min: z.number().min(0).max(2), max: z.number().min(0).max(2) }).optional(),
@@ -124,6 +126,8 @@ export const ConfigSchema = z.strictObject({
       includeText: z.boolean().default(false),
     })
     .default({ enabled: true, includeText: false }),
+  /** Directories servers may read files from (declared as MCP roots), besides the file given to `summarize`. */
+  roots: z.array(z.string().min(1)).default([]),
   /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */
   statePath: z.string().min(1).optional(),
 });

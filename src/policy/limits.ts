@@ -142,6 +142,7 @@ export function resolveServerPolicy(
     approval: over.approval ?? base.approval,
     models: copy(over.models ?? base.models),
     maxTokens: over.maxTokens ?? base.maxTokens,
+    maxConcurrent: over.maxConcurrent ?? base.maxConcurrent,
     temperature: overlay(base.temperature, over.temperature),
     contentTypes: copy(over.contentTypes ?? base.contentTypes),
     rateLimit: overlay(base.rateLimit, over.rateLimit),

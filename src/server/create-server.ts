@@ -10,7 +10,10 @@ import { registerSummarizeDocumentTool } from './tools/summarize-document.js';
 export const SERVER_NAME = 'document-assistant';
 export const SERVER_VERSION = '0.1.0';
 
-export type DocumentAssistantOptions = SamplingEngineOptions;
+export interface DocumentAssistantOptions extends SamplingEngineOptions {
+  /** Default context window long documents are chunked for. Default 8192 tokens. */
+  contextTokens?: number | undefined;
+}
 
 /**
  * Returns a factory for the SDK's entry points (`serveStdio`, `createMcpHandler`): each call builds a fresh
@@ -28,7 +31,7 @@ export function createDocumentAssistant(options: DocumentAssistantOptions = {}):
           'Document Assistant: summarize_document summarizes text with the model of your client (MCP sampling).',
       },
     );
-    registerSummarizeDocumentTool(server, sampling);
+    registerSummarizeDocumentTool(server, sampling, { contextTokens: options.contextTokens });
     return server;
   };
 }

@@ -15,7 +15,8 @@
  *   and retries; the body runs again from the top and gets further. The server keeps nothing between
  *   rounds: the state is HMAC-signed with a TTL and bound to the tool name and a digest of its arguments
  *   (signed, not encrypted: it holds model output only). Tampered or expired state is refused by the SDK
- *   with -32602; state replayed for another tool call is refused here with -32602.
+ *   with -32602; state replayed for another tool call is refused here (the SDK reports an error thrown in
+ *   a tool handler as an isError result, so that refusal arrives as one).
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -39,6 +40,8 @@ import {
   type Root,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+
+import { createSemaphore } from '../shared/semaphore.js';
 
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 
@@ -156,37 +159,6 @@ function clientCapabilities(server: McpServer, ctx: ServerContext): ClientCapabi
   return server.server.getClientCapabilities();
 }
 
-/** A tiny FIFO semaphore; queued work is dropped when the signal aborts. */
-function createSemaphore(limit: number) {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-    if (active >= limit) {
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () => {
-          const index = queue.indexOf(go);
-          if (index >= 0) queue.splice(index, 1);
-          reject(signal.reason);
-        };
-        const go = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        queue.push(go);
-      });
-    }
-    active++;
-    try {
-      return await work();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-
 function unsupported(toolName: string): SamplingUnsupportedError {
   return new SamplingUnsupportedError(
     `${toolName} needs a client that supports MCP sampling (the client did not declare the 'sampling' capability)`,
@@ -263,7 +235,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       signal,
       sample: (params) => {
         if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
-        return gate(signal, () =>
+        return gate.acquire(signal).then((release) =>
           ctx.mcpReq
             .requestSampling(params, { signal, timeout: samplingTimeoutMs, resetTimeoutOnProgress: true })
             .catch((error: unknown) => {
@@ -274,7 +246,8 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
                 typeof code === 'number' ? code : undefined,
                 { cause: error },
               );
-            }),
+            })
+            .finally(release),
         );
       },
       roots: async () => {

@@ -1,0 +1,60 @@
+/**
+ * Shows the server's progress notifications: a progress bar on a terminal (@clack/prompts, on stderr),
+ * plain lines otherwise (at most one per 10 % step or new message), nothing in JSON mode.
+ */
+import { progress as clackProgress } from '@clack/prompts';
+
+import type { Output } from './output.js';
+
+export interface ProgressUpdate {
+  progress: number;
+  total?: number | undefined;
+  message?: string | undefined;
+}
+
+export interface ProgressView {
+  update(update: ProgressUpdate): void;
+  done(): void;
+}
+
+const BAR_STEPS = 100;
+
+export function createProgressView(out: Output, stderr: NodeJS.WriteStream = process.stderr): ProgressView {
+  if (out.json) return { update: () => {}, done: () => {} };
+  if (stderr.isTTY === true) {
+    let bar: ReturnType<typeof clackProgress> | undefined;
+    let shown = 0;
+    return {
+      update({ progress, total, message }) {
+        bar ??= (() => {
+          const created = clackProgress({ max: BAR_STEPS, output: stderr });
+          created.start(message ?? 'summarizing');
+          return created;
+        })();
+        const target = total !== undefined && total > 0 ? Math.min(BAR_STEPS, Math.floor((progress / total) * BAR_STEPS)) : shown;
+        if (target > shown) {
+          bar.advance(target - shown, message);
+          shown = target;
+        } else if (message !== undefined) bar.message(message);
+      },
+      done() {
+        bar?.stop('done');
+        bar = undefined;
+      },
+    };
+  }
+  let lastStep = -1;
+  let lastMessage: string | undefined;
+  return {
+    update({ progress, total, message }) {
+      const step = total !== undefined && total > 0 ? Math.floor((progress / total) * 10) : -1;
+      const newMessage = message !== undefined && !message.startsWith('summarized') && message !== lastMessage;
+      if (step > lastStep || newMessage) {
+        lastStep = Math.max(step, lastStep);
+        lastMessage = message;
+        out.step('progress', message ?? `${progress}${total !== undefined ? ` of ${total}` : ''}`);
+      }
+    },
+    done() {},
+  };
+}

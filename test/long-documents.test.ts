@@ -1,0 +1,321 @@
+/**
+ * Long documents: map-reduce through parallel sampling on both eras, files from the client's roots,
+ * progress, cancellation, and the signed round state of the 2026 era.
+ */
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Client, InMemoryTransport, type CreateMessageRequest } from '@modelcontextprotocol/client';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createSamplingClient } from '../src/client/connect.js';
+import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createDocumentAssistant, type DocumentAssistantOptions } from '../src/server/create-server.js';
+import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
+import { textChunks } from '../src/server/documents/chunk-source.js';
+import { textOf } from './helpers/in-memory.js';
+
+/** A document of `paragraphs` distinct paragraphs of about 60 tokens each. */
+function longDocument(paragraphs: number): string {
+  return Array.from(
+    { length: paragraphs },
+    (_, i) =>
+      `Paragraph ${i + 1} reports measurement ${i * 7 + 3} from station ${i % 13}. The readings stayed within ` +
+      `the expected range for the season, and the team logged ${i % 5} anomalies that needed a second look. ` +
+      `Notes for section ${i + 1} end here.`,
+  ).join('\n\n');
+}
+
+interface Scripted {
+  handler: SamplingHandler;
+  calls: CreateMessageRequest['params'][];
+  maxInFlight: () => number;
+}
+
+/** A scripted model: answers each request with a short text after `delayMs`, and counts what it sees. */
+function scripted(delayMs = 2, answer = (p: CreateMessageRequest['params'], n: number) => `summary ${n}`): Scripted {
+  const calls: CreateMessageRequest['params'][] = [];
+  let inFlight = 0;
+  let max = 0;
+  const handler: SamplingHandler = async (request, ctx) => {
+    calls.push(request.params);
+    const n = calls.length;
+    inFlight++;
+    max = Math.max(max, inFlight);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, delayMs);
+        ctx.mcpReq.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(ctx.mcpReq.signal.reason);
+        });
+      });
+    } finally {
+      inFlight--;
+    }
+    return { role: 'assistant', model: 'scripted', content: { type: 'text', text: answer(request.params, n) } };
+  };
+  return { handler, calls, maxInFlight: () => max };
+}
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()!();
+});
+
+async function connect(
+  era: 'legacy' | 'modern',
+  handler: SamplingHandler,
+  options: { roots?: string[]; server?: DocumentAssistantOptions; manual?: boolean } = {},
+) {
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const served = serveStdio(createDocumentAssistant(options.server), { transport: serverTransport });
+  const client =
+    options.manual === true
+      ? new Client(
+          { name: 'manual', version: '1' },
+          {
+            capabilities: { sampling: {} },
+            versionNegotiation: { mode: { pin: '2026-07-28' } },
+            inputRequired: { autoFulfill: false },
+          },
+        )
+      : createSamplingClient(era, handler, options.roots);
+  await client.connect(clientTransport);
+  closers.push(async () => {
+    await client.close();
+    await served.close();
+  });
+  return client;
+}
+
+describe.each(['legacy', 'modern'] as const)('map-reduce on the %s era', (era) => {
+  it('summarizes every chunk, then combines the summaries into one', async () => {
+    const text = longDocument(60);
+    const contextTokens = 1024;
+    const expectedChunks = textChunks(text, documentBudget(contextTokens, 300)).length;
+    expect(expectedChunks).toBeGreaterThan(4);
+    const model = scripted();
+    const client = await connect(era, model.handler);
+    const result = await client.callTool({
+      name: 'summarize_document',
+      arguments: { document_text: text, context_tokens: contextTokens },
+    });
+    expect(result.isError).not.toBe(true);
+    const maps = model.calls.filter((c) => c.systemPrompt === MAP_SYSTEM_PROMPT);
+    const combines = model.calls.filter((c) => c.systemPrompt === COMBINE_SYSTEM_PROMPT);
+    expect(maps).toHaveLength(expectedChunks);
+    expect(combines.length).toBeGreaterThanOrEqual(1);
+    // Every part of the document went to the model exactly once.
+    const sent = maps.map((c) => (c.messages[0]!.content as { text: string }).text).join('\n\n');
+    for (const n of [1, 30, 60]) expect(sent.match(new RegExp(`Paragraph ${n} reports`, 'g'))).toHaveLength(1);
+    // The final answer is the last combine request's.
+    expect(textOf(result)).toBe(`Summary:\nsummary ${model.calls.length}`);
+    expect(combines.at(-1)!.maxTokens).toBe(300);
+    expect(result._meta?.['mcp-sampling/summary']).toMatchObject({ chunks: expectedChunks, requests: model.calls.length });
+  });
+
+  it('runs the map requests in parallel (4 at a time pushed on 2025, one round on 2026)', async () => {
+    const model = scripted(20);
+    const client = await connect(era, model.handler);
+    await client.callTool({
+      name: 'summarize_document',
+      arguments: { document_text: longDocument(60), context_tokens: 1024 },
+    });
+    if (era === 'legacy') expect(model.maxInFlight()).toBe(4);
+    else expect(model.maxInFlight()).toBeGreaterThan(4);
+  });
+
+  it('hierarchical reduce: many summaries are combined in groups, level by level', async () => {
+    // Long partial summaries force several reduce levels.
+    const model = scripted(1, (p, n) => (p.maxTokens >= 100 ? `${'word '.repeat(p.maxTokens * 3)}${n}` : `short ${n}`));
+    const client = await connect(era, model.handler);
+    const result = await client.callTool({
+      name: 'summarize_document',
+      arguments: { document_text: longDocument(120), context_tokens: 2048 },
+    });
+    expect(result.isError).not.toBe(true);
+    const levels = (result._meta?.['mcp-sampling/summary'] as { levels: number }).levels;
+    expect(levels).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports progress to a caller that asks for it', async () => {
+    const model = scripted();
+    const client = await connect(era, model.handler);
+    const updates: { progress: number; total?: number | undefined; message?: string | undefined }[] = [];
+    await client.callTool(
+      { name: 'summarize_document', arguments: { document_text: longDocument(60), context_tokens: 1024 } },
+      { onprogress: (p) => updates.push(p) },
+    );
+    // The SDK client adds its own updates for 2026-era rounds ("Fulfilling input required … (round n)").
+    const fromServer = updates.filter((u) => !(u.message ?? '').startsWith('Fulfilling'));
+    expect(fromServer.length).toBeGreaterThan(0);
+    const last = fromServer.at(-1)!;
+    expect(last.message).toMatch(/combining/);
+    const progresses = fromServer.map((u) => u.progress);
+    expect([...progresses].sort((a, b) => a - b)).toEqual(progresses);
+  });
+
+  it('cancelling mid-map stops the requests: nothing more is sent, nothing is left unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const model = scripted(60_000); // never answers in time
+      const client = await connect(era, model.handler);
+      const controller = new AbortController();
+      const call = client.callTool(
+        { name: 'summarize_document', arguments: { document_text: longDocument(60), context_tokens: 1024 } },
+        { signal: controller.signal },
+      );
+      const settled = call.then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+      await expect.poll(() => model.calls.length).toBeGreaterThan(0);
+      controller.abort(new Error('cancelled by test'));
+      expect(await settled).toBe('rejected');
+      await expect.poll(() => model.maxInFlight() > 0 && model.calls.length > 0).toBe(true);
+      const seen = model.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(model.calls.length).toBe(seen);
+      if (era === 'legacy') expect(seen).toBeLessThanOrEqual(4);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
+
+describe('files from the client roots', () => {
+  const base = mkdtempSync(join(tmpdir(), 'mcp-sampling-roots-'));
+  const root = join(base, 'docs');
+  const outside = join(base, 'private');
+  mkdirSync(root);
+  mkdirSync(outside);
+  writeFileSync(join(root, 'notes.txt'), 'Street trees cool cities. They hold rain water.');
+  writeFileSync(join(outside, 'secret.txt'), 'The secret is 42.');
+  symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
+  mkdirSync(join(root, 'folder'));
+  writeFileSync(join(root, 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Grüße aus Köln. Es regnet.', 'utf16le')]));
+  writeFileSync(join(root, 'bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('With a BOM. Fine.')]));
+  writeFileSync(join(root, 'broken.txt'), Buffer.concat([Buffer.from('Valid start. '), Buffer.from([0xc3, 0x28]), Buffer.from(' more.')]));
+  writeFileSync(join(root, 'binary.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01]));
+  writeFileSync(join(root, 'empty.txt'), '  \n\n ');
+
+  describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
+    async function summarizePath(path: string, extra: Record<string, unknown> = {}, roots = [root]) {
+      const model = scripted(1, (p) => (p.messages[0]!.content as { text: string }).text);
+      const client = await connect(era, model.handler, { roots });
+      const result = await client.callTool({ name: 'summarize_document', arguments: { path, ...extra } });
+      return { isError: result.isError === true, text: textOf(result), calls: model.calls.length };
+    }
+
+    it('reads a file inside a root (absolute or relative to the root)', async () => {
+      expect(await summarizePath(join(root, 'notes.txt'))).toMatchObject({
+        isError: false,
+        text: 'Summary:\nStreet trees cool cities. They hold rain water.',
+        calls: 1,
+      });
+      expect((await summarizePath('notes.txt')).isError).toBe(false);
+    });
+
+    it.each([
+      ['.. out of the root', () => join(root, '..', 'private', 'secret.txt'), /outside the client's roots/],
+      ['a symlink that escapes', () => join(root, 'escape.txt'), /link that leads outside/],
+      ['a directory', () => join(root, 'folder'), /is a directory/],
+      ['a missing file', () => join(root, 'missing.txt'), /no such file/],
+      ['a binary file', () => join(root, 'binary.bin'), /not a text file \(NUL byte at offset 4\)/],
+      ['invalid UTF-8', () => join(root, 'broken.txt'), /not valid UTF-8 .*offset 13/],
+      ['an empty file', () => join(root, 'empty.txt'), /empty/],
+    ])('refuses %s with a clear isError, and sends nothing', async (_what, path, message) => {
+      const outcome = await summarizePath(path());
+      expect(outcome.isError).toBe(true);
+      expect(outcome.text).toMatch(message);
+      expect(outcome.calls).toBe(0);
+    });
+
+    it('decodes UTF-16 with a BOM and strips a UTF-8 BOM', async () => {
+      expect((await summarizePath(join(root, 'utf16.txt'))).text).toBe('Summary:\nGrüße aus Köln. Es regnet.');
+      expect((await summarizePath(join(root, 'bom.txt'))).text).toBe('Summary:\nWith a BOM. Fine.');
+    });
+
+    it('with lossy, replaces invalid bytes and says how many', async () => {
+      const outcome = await summarizePath(join(root, 'broken.txt'), { lossy: true });
+      expect(outcome.isError).toBe(false);
+      expect(outcome.text).toMatch(/Valid start\. \uFFFD\( more\./);
+      expect(outcome.text).toMatch(/1 invalid UTF-8 sequences were replaced/);
+    });
+
+    it('a client that declares no roots cannot make the server read files', async () => {
+      const outcome = await summarizePath(join(root, 'notes.txt'), {}, []);
+      expect(outcome.isError).toBe(true);
+      expect(outcome.text).toMatch(/declares no roots/);
+    });
+  });
+});
+
+describe('2026-era round state', () => {
+  async function firstRound(client: Client, text: string) {
+    return (await client.request(
+      { method: 'tools/call', params: { name: 'summarize_document', arguments: { document_text: text } } },
+      { allowInputRequired: true },
+    )) as { resultType?: string; inputRequests?: Record<string, unknown>; requestState?: string };
+  }
+
+  function retry(client: Client, text: string, requestState: string, inputResponses: Record<string, unknown>) {
+    return client.request(
+      {
+        method: 'tools/call',
+        params: { name: 'summarize_document', arguments: { document_text: text }, requestState, inputResponses },
+      },
+      { allowInputRequired: true },
+    );
+  }
+
+  const answer = { role: 'assistant', model: 'manual', content: { type: 'text', text: 'Manual summary.' } };
+
+  it('answers a retry that carries the signed state and the responses', async () => {
+    const client = await connect('modern', scripted().handler, { manual: true });
+    const round = await firstRound(client, 'Some text. More text.');
+    expect(round.resultType).toBe('input_required');
+    const [key] = Object.keys(round.inputRequests!);
+    const done = (await retry(client, 'Some text. More text.', round.requestState!, { [key!]: answer })) as {
+      content: { text: string }[];
+    };
+    expect(done.content[0]!.text).toBe('Summary:\nManual summary.');
+  });
+
+  it('refuses tampered state with -32602', async () => {
+    const client = await connect('modern', scripted().handler, { manual: true });
+    const round = await firstRound(client, 'Some text.');
+    const state = round.requestState!;
+    const tampered = `${state.slice(0, -4)}${state.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
+    await expect(retry(client, 'Some text.', tampered, {})).rejects.toMatchObject({ code: -32602 });
+  });
+
+  it('refuses state replayed for other arguments', async () => {
+    // Tampered and expired state are refused at the SDK's verify seam (-32602). State with a valid
+    // signature but issued for another call is refused by the engine inside the tool handler, and the SDK
+    // reports every error thrown there as an isError result: same refusal, nothing is sampled.
+    const model = scripted();
+    const client = await connect('modern', model.handler, { manual: true });
+    const round = await firstRound(client, 'Document A.');
+    const result = (await retry(client, 'Document B.', round.requestState!, {})) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    expect(result.isError).toBe(true);
+    expect(result.content[0]!.text).toMatch(/-32602.*another tool call|another tool call/);
+    expect(model.calls).toHaveLength(0);
+  });
+
+  it('refuses expired state with -32602', async () => {
+    const client = await connect('modern', scripted().handler, { manual: true, server: { stateTtlSeconds: 1 } });
+    const round = await firstRound(client, 'Some text.');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(retry(client, 'Some text.', round.requestState!, {})).rejects.toMatchObject({ code: -32602 });
+  });
+});
