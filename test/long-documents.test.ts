@@ -114,7 +114,10 @@ describe.each(['legacy', 'modern'] as const)('map-reduce on the %s era', (era) =
     // The final answer is the last combine request's.
     expect(textOf(result)).toBe(`Summary:\nsummary ${model.calls.length}`);
     expect(combines.at(-1)!.maxTokens).toBe(300);
-    expect(result._meta?.['mcp-sampling/summary']).toMatchObject({ chunks: expectedChunks, requests: model.calls.length });
+    expect(result._meta?.['mcp-sampling/summary']).toMatchObject({
+      chunks: expectedChunks,
+      requests: model.calls.length,
+    });
   });
 
   it('runs the map requests in parallel (4 at a time pushed on 2025, one round on 2026)', async () => {
@@ -199,9 +202,18 @@ describe('files from the client roots', () => {
   writeFileSync(join(outside, 'secret.txt'), 'The secret is 42.');
   symlinkSync(join(outside, 'secret.txt'), join(root, 'escape.txt'));
   mkdirSync(join(root, 'folder'));
-  writeFileSync(join(root, 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Grüße aus Köln. Es regnet.', 'utf16le')]));
-  writeFileSync(join(root, 'bom.txt'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('With a BOM. Fine.')]));
-  writeFileSync(join(root, 'broken.txt'), Buffer.concat([Buffer.from('Valid start. '), Buffer.from([0xc3, 0x28]), Buffer.from(' more.')]));
+  writeFileSync(
+    join(root, 'utf16.txt'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Grüße aus Köln. Es regnet.', 'utf16le')]),
+  );
+  writeFileSync(
+    join(root, 'bom.txt'),
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('With a BOM. Fine.')]),
+  );
+  writeFileSync(
+    join(root, 'broken.txt'),
+    Buffer.concat([Buffer.from('Valid start. '), Buffer.from([0xc3, 0x28]), Buffer.from(' more.')]),
+  );
   writeFileSync(join(root, 'binary.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01]));
   writeFileSync(join(root, 'empty.txt'), '  \n\n ');
 

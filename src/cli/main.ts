@@ -62,13 +62,13 @@ program
       file: string,
       opts: { era: EraMode; config?: string; json: boolean; verbose: boolean; lossy: boolean; contextTokens?: number },
     ) => {
-    try {
-      // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
-      const { summarize } = await import('./summarize.js');
-      await summarize(file, opts, createOutput(opts));
-    } catch (error) {
-      fail(error, opts);
-    }
+      try {
+        // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
+        const { summarize } = await import('./summarize.js');
+        await summarize(file, opts, createOutput(opts));
+      } catch (error) {
+        fail(error, opts);
+      }
     },
   );
 

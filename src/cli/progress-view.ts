@@ -31,7 +31,8 @@ export function createProgressView(out: Output, stderr: NodeJS.WriteStream = pro
           created.start(message ?? 'summarizing');
           return created;
         })();
-        const target = total !== undefined && total > 0 ? Math.min(BAR_STEPS, Math.floor((progress / total) * BAR_STEPS)) : shown;
+        const target =
+          total !== undefined && total > 0 ? Math.min(BAR_STEPS, Math.floor((progress / total) * BAR_STEPS)) : shown;
         if (target > shown) {
           bar.advance(target - shown, message);
           shown = target;

@@ -2,6 +2,7 @@
  * `mcp-sampling summarize <file>`: the main job. Spawns the Document Assistant over stdio, calls
  * `summarize_document`, answers the server's sampling request with the client's model, and shows the flow.
  */
+import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -167,6 +168,8 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   let stats: Record<string, unknown> | undefined;
   // Ctrl-C cancels the tool call: the server stops and cancels its requests, the client aborts its calls.
   const cancel = new AbortController();
+  // Every embedded request of a 2026-era round listens to this signal; dozens at once are expected.
+  setMaxListeners(0, cancel.signal);
   const onInterrupt = () => {
     if (cancel.signal.aborted) process.exit(EXIT_CANCELLED);
     cancel.abort(new Error('cancelled by the user (Ctrl-C)'));

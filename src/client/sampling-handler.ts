@@ -4,6 +4,8 @@
  * provider call (retries, then fallbacks) -> review of the completion -> MCP result (+ usage in `_meta`)
  * -> audit line. The same handler serves pushed requests (2025 era) and input_required rounds (2026 era).
  */
+import { setMaxListeners } from 'node:events';
+
 import type { ClientContext, CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/client';
 import { generateText } from 'ai';
 
@@ -153,6 +155,9 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       : runtime.registry.languageModel(candidate.provider, candidate.id);
 
   return async (request, ctx) => {
+    // On the 2026 era the SDK hands every embedded request of a round the same signal: dozens of
+    // listeners on it are expected, not a leak.
+    setMaxListeners(0, ctx.mcpReq.signal);
     const id = nextId++;
     const started = performance.now();
     const identity = options.server();

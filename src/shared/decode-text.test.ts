@@ -8,8 +8,7 @@ const LOSSY: DecodeTextOptions = { name: 'doc.txt', lossy: true };
 const utf8 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
 const utf16le = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf16le'));
 const utf16be = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf16le').swap16());
-const bytes = (...parts: (Uint8Array | number[])[]): Uint8Array =>
-  new Uint8Array(parts.flatMap((part) => [...part]));
+const bytes = (...parts: (Uint8Array | number[])[]): Uint8Array => new Uint8Array(parts.flatMap((part) => [...part]));
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const UTF16LE_BOM = [0xff, 0xfe];

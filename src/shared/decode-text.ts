@@ -67,8 +67,7 @@ const REPLACEMENT = '\ufffd';
 const LOSSY_HINT = 'use --lossy to replace invalid bytes';
 const EMPTY = new Uint8Array(0);
 
-const hex = (value: number, digits: number): string =>
-  `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
+const hex = (value: number, digits: number): string => `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
 
 class BlockDecoder implements IncrementalTextDecoder {
   replaced = 0;

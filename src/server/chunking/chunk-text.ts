@@ -6,7 +6,7 @@
  * a paragraph break (a blank line), a sentence end (ICU rules: '.', '。', '！', ...), a line break, a space,
  * and, inside one enormous "word" (scripts written without spaces, long URLs), a grapheme cluster boundary;
  * surrogate pairs, combining sequences and emoji ZWJ sequences stay whole. Only a single grapheme cluster
- * larger than the whole budget is cut, between code points.
+ * larger than the whole budget (or, absurdly, longer than 8192 code units) is cut, between code points.
  *
  * The text is normalised as it comes in: leading and trailing white space is dropped, every paragraph break
  * becomes exactly one blank line ("\n\n"), other white space is kept as it is (a run longer than any chunk
@@ -158,6 +158,9 @@ const isRegionalIndicatorAt = (text: string, i: number): boolean =>
 
 let graphemes: Intl.Segmenter | undefined;
 
+/** Code units of context ICU gets before a grapheme cut: more only when a huge cluster hides every boundary. */
+const GRAPHEME_CONTEXTS = [64, 1024, 8192];
+
 /**
  * The last grapheme cluster boundary in (start, limit] of `text`, or -1; `start` is a boundary and
  * text[limit] exists. Between two "simple" characters the answer is `limit` at once. Otherwise ICU gets
@@ -173,9 +176,6 @@ function lastGraphemeBoundary(text: string, start: number, limit: number): numbe
   }
   return -1;
 }
-
-/** Code units of context ICU gets before a grapheme cut: more only when a huge cluster hides every boundary. */
-const GRAPHEME_CONTEXTS = [64, 1024];
 
 function graphemeBoundaryInWindow(text: string, start: number, limit: number, from: number): number {
   if (from > start && isLowSurrogate(text.charCodeAt(from)) && isHighSurrogate(text.charCodeAt(from - 1))) from--;
@@ -302,7 +302,8 @@ class StreamingChunker implements Chunker {
         }
       } else {
         if (kind === 'paragraph') parts.push('\n\n');
-        else if (kind === 'keep') parts.push(this.runHeld + text.slice(0, Math.min(i, this.spaceCap - this.runHeld.length)));
+        else if (kind === 'keep')
+          parts.push(this.runHeld + text.slice(0, Math.min(i, this.spaceCap - this.runHeld.length)));
         copyFrom = i;
       }
       this.runLength = 0;

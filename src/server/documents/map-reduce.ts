@@ -10,6 +10,7 @@
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
+import { chunkBudget } from '../chunking/chunk-text.js';
 import { resultText, type Sampler } from '../sampling.js';
 import { SUMMARY_SAMPLING, toSummaryRequest } from '../tools/summarize-document-params.js';
 
@@ -46,15 +47,10 @@ export type ChunkSource = AsyncIterable<string> | Iterable<string>;
 /** Tokens a request's instructions take besides the document part (system prompt + framing). */
 const PROMPT_OVERHEAD_TOKENS = 64;
 
+/** Tokens left for the document part of one request: the context minus the prompt, the answer and a margin. */
 export function documentBudget(contextTokens: number, outputTokens: number): number {
   const prompt = Math.max(estimateTokens(MAP_SYSTEM_PROMPT), estimateTokens(COMBINE_SYSTEM_PROMPT));
-  const budget = Math.floor((contextTokens - prompt - PROMPT_OVERHEAD_TOKENS - outputTokens) * 0.9);
-  if (budget < 64) {
-    throw new RangeError(
-      `a context of ${contextTokens} tokens leaves no room for the document after the prompt and a ${outputTokens}-token answer`,
-    );
-  }
-  return budget;
+  return chunkBudget({ contextTokens, promptTokens: prompt + PROMPT_OVERHEAD_TOKENS, outputTokens });
 }
 
 function request(system: string, text: string, maxTokens: number): CreateMessageRequestParams {
@@ -109,9 +105,13 @@ export async function mapReduceSummarize(
 
   // Map. The first chunk waits until a second appears: a document that fits is one request, as in the demo.
   const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as
-    | AsyncIterator<string>
-    | Iterator<string>;
+    AsyncIterator<string> | Iterator<string>;
   const next = () => sampler.track(Promise.resolve(iterator.next()));
+  // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
+  // handle and its buffer) instead of leaving it to the garbage collector.
+  const closeSource = () => void Promise.resolve(iterator.return?.()).catch(() => {});
+  if (sampler.signal.aborted) closeSource();
+  else sampler.signal.addEventListener('abort', closeSource, { once: true });
   const first = await next();
   if (first.done === true) throw new EmptyDocumentError('the document is empty: there is nothing to summarize');
   const second = await next();
@@ -157,7 +157,9 @@ export async function mapReduceSummarize(
       groups = summaries.flatMap((summary, i) => (i % 2 === 0 ? [summaries.slice(i, i + 2)] : []));
     }
     sampler.progress(chunks, chunks, `combining ${summaries.length} summaries in ${groups.length} groups`);
-    summaries = await Promise.all(groups.map((group) => ask(request(COMBINE_SYSTEM_PROMPT, group.join('\n\n'), partTokens))));
+    summaries = await Promise.all(
+      groups.map((group) => ask(request(COMBINE_SYSTEM_PROMPT, group.join('\n\n'), partTokens))),
+    );
     levels++;
   }
 }

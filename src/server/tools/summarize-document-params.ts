@@ -31,4 +31,3 @@ export function toSummaryRequest(documentText: string): CreateMessageRequestPara
     },
   };
 }
-

@@ -108,7 +108,11 @@ export function registerSummarizeDocumentTool(
           },
         };
       } catch (error) {
-        if (error instanceof EmptyDocumentError || error instanceof PathRefusedError || error instanceof TextDecodeError) {
+        if (
+          error instanceof EmptyDocumentError ||
+          error instanceof PathRefusedError ||
+          error instanceof TextDecodeError
+        ) {
           return failure(error.message);
         }
         throw error;
