@@ -110,10 +110,21 @@ program
 program
   .command('serve')
   .description('run the Document Assistant MCP server on stdio (for Claude Desktop, VS Code, the MCP Inspector, …)')
-  .action(async () => {
+  .addOption(
+    new Option('--context-tokens <n>', 'context window long documents are split for (default 8192)').argParser(
+      parsePositiveInt,
+    ),
+  )
+  .addOption(
+    new Option(
+      '--concurrency <n>',
+      'sampling requests in flight per tool call on 2025-era connections (default 4)',
+    ).argParser(parsePositiveInt),
+  )
+  .action(async (opts: { contextTokens?: number; concurrency?: number }) => {
     try {
       const { runStdioServer } = await import('../server/serve-stdio.js');
-      await runStdioServer();
+      await runStdioServer({ contextTokens: opts.contextTokens, concurrency: opts.concurrency });
     } catch (error) {
       process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);
       process.exitCode = EXIT_FAILURE;

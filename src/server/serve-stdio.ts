@@ -3,12 +3,17 @@
  */
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
-import { createDocumentAssistant, SERVER_NAME, SERVER_VERSION } from './create-server.js';
+import {
+  createDocumentAssistant,
+  SERVER_NAME,
+  SERVER_VERSION,
+  type DocumentAssistantOptions,
+} from './create-server.js';
 import { createStderrLog } from './log.js';
 
-export async function runStdioServer(): Promise<void> {
+export async function runStdioServer(options: DocumentAssistantOptions = {}): Promise<void> {
   const log = createStderrLog();
-  const factory = createDocumentAssistant();
+  const factory = createDocumentAssistant(options);
   const handle = serveStdio(factory, { onerror: (error) => log.error(error.message) });
   log.info(`${SERVER_NAME} ${SERVER_VERSION} on stdio (pid ${process.pid}); sampling only, no model, no key`);
   await new Promise<void>((resolve) => {
