@@ -2,7 +2,7 @@
  * The built CLI end to end over stdio: `mcp-sampling summarize` spawns `mcp-sampling serve` and answers its
  * sampling request, on both eras; bad input gives one line and a non-zero exit.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,5 +223,56 @@ describe('mcp-sampling log', () => {
     const json = JSON.parse((await run(['log', '--last', '1', '--json'], env, dir)).stdout);
     expect(json.records).toHaveLength(1);
     expect(json.records[0]).toMatchObject({ era: 'modern', outcome: 'ok' });
+  });
+});
+
+describe('long documents from the command line', () => {
+  const longText = Array.from(
+    { length: 80 },
+    (_, i) =>
+      `Section ${i + 1} describes survey ${i * 3 + 1}. The crew walked the northern transect and counted ${i % 9} ` +
+      `nests, noting the weather and the tide. Their notes for section ${i + 1} close with a list of open questions.`,
+  ).join('\n\n');
+
+  it('splits the file, shows progress lines, and reports chunks and requests', async () => {
+    const file = join(work, 'long.txt');
+    writeFileSync(file, longText);
+    const human = await run(['summarize', file, '--era', 'legacy', '--context-tokens', '1024']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/• progress\s+summarized \d+ of \d+/);
+    expect(human.stdout).toMatch(/• progress\s+combining/);
+    const json = JSON.parse(
+      (await run(['summarize', file, '--era', 'modern', '--context-tokens', '1024', '--json'])).stdout,
+    );
+    expect(json.ok).toBe(true);
+    expect(json.chunks).toBeGreaterThan(3);
+    expect(json.requests).toBeGreaterThan(json.chunks);
+    expect(json.sampling).toHaveLength(json.requests);
+  });
+
+  it('Ctrl-C cancels: the provider call is aborted, exit code 130, one line', async () => {
+    const hanging = await startHttpStub(() => ({ hang: true }));
+    try {
+      const file = join(work, 'cancel.txt');
+      writeFileSync(file, longText);
+      const base = Object.fromEntries(
+        Object.entries(process.env).filter(([name]) => !/API_KEY|BASE_URL|MCP_SAMPLING/.test(name)),
+      ) as Record<string, string>;
+      const child = spawn(process.execPath, [CLI, 'summarize', file, '--era', 'legacy'], {
+        cwd: work,
+        env: { ...base, HOME: work, OPENAI_API_KEY: 'sk-cancel', OPENAI_BASE_URL: `${hanging.url}/v1` },
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await expect.poll(() => hanging.requests.length, { timeout: 20_000 }).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/cancelled by the user/);
+      await expect.poll(() => hanging.abandoned.length).toBe(hanging.requests.length);
+    } finally {
+      await hanging.close();
+    }
   });
 });

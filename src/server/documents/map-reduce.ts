@@ -29,6 +29,8 @@ export interface MapReduceOptions {
   summaryTokens: number;
   /** Chunk requests outstanding at once while a source is read. Default 64. */
   window?: number;
+  /** For a streamed source: the expected number of chunks (from the file size), for progress. */
+  expectedChunks?: number | undefined;
 }
 
 export interface MapReduceOutcome {
@@ -94,6 +96,7 @@ export async function mapReduceSummarize(
   // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
   const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
   const window = options.window ?? 64;
+  const expected = Array.isArray(source) ? source.length : options.expectedChunks;
   const models = new Set<string>();
   let requests = 0;
   const ask = async (params: CreateMessageRequestParams): Promise<string> => {
@@ -127,7 +130,13 @@ export async function mapReduceSummarize(
   const addChunk = async (chunk: string) => {
     const part = ask(request(MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
       done++;
-      sampler.progress(done, undefined, `summarized ${done} of ${parts.length}${reading ? '+' : ''} parts`);
+      // While a file is still being read the total is an estimate from its size.
+      const total = reading ? Math.max(parts.length, expected ?? parts.length) : parts.length;
+      sampler.progress(
+        done,
+        total,
+        `summarized ${done} of ${reading && expected !== undefined ? '~' : ''}${total} parts`,
+      );
       return text;
     });
     parts.push(part);

@@ -27,8 +27,8 @@ function inside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-/** Returns the real path of a readable regular file inside the roots, or throws a one-line refusal. */
-export async function resolveInRoots(path: string, roots: readonly Root[]): Promise<string> {
+/** Returns the real path (and size) of a readable regular file inside the roots, or throws a one-line refusal. */
+export async function resolveInRoots(path: string, roots: readonly Root[]): Promise<{ path: string; bytes: number }> {
   const directories = roots.map(rootDirectory).filter((dir): dir is string => dir !== undefined);
   if (directories.length === 0) {
     throw new PathRefusedError(`cannot read ${path}: the client declares no file:// roots`);
@@ -51,5 +51,5 @@ export async function resolveInRoots(path: string, roots: readonly Root[]): Prom
   const info = await stat(real);
   if (info.isDirectory()) throw new PathRefusedError(`${path} is a directory, not a text file`);
   if (!info.isFile()) throw new PathRefusedError(`${path} is not a regular file`);
-  return real;
+  return { path: real, bytes: info.size };
 }

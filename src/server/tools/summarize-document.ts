@@ -81,16 +81,19 @@ export function registerSummarizeDocumentTool(
       const report: FileReadReport = { bytes: 0, replaced: 0 };
       try {
         let source: Iterable<string> | AsyncIterable<string>;
+        let expectedChunks: number | undefined;
         if (args.path !== undefined) {
           const file = await resolveInRoots(args.path, await sampler.roots());
-          source = fileChunks(file, { maxTokens, lossy: args.lossy === true, name: basename(args.path), report });
+          // About four bytes a token in prose: enough for a progress estimate.
+          expectedChunks = Math.max(1, Math.round(file.bytes / (maxTokens * 4)));
+          source = fileChunks(file.path, { maxTokens, lossy: args.lossy === true, name: basename(args.path), report });
         } else {
           if ((args.document_text ?? '').trim() === '') {
             return failure('document_text is empty: there is nothing to summarize');
           }
           source = textChunks(args.document_text ?? '', maxTokens);
         }
-        const outcome = await mapReduceSummarize(sampler, source, { contextTokens, summaryTokens });
+        const outcome = await mapReduceSummarize(sampler, source, { contextTokens, summaryTokens, expectedChunks });
         if (outcome.summary === '') {
           return failure(`the client's model (${outcome.models.join(', ')}) returned no text`);
         }
