@@ -19,6 +19,7 @@
  *   a tool handler as an isError result, so that refusal arrives as one).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -387,8 +388,13 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
 
   const tool: SamplingEngine['tool'] =
     <Args>(server: McpServer, toolName: string, body: SamplingToolBody<Args>) =>
-    (args: Args, ctx: ServerContext) =>
-      isModern(ctx) ? runRounds(server, toolName, body, args, ctx) : runPushed(server, toolName, body, args, ctx);
+    (args: Args, ctx: ServerContext) => {
+      // Every queued or in-flight sampling request of a long document listens to the call's signal.
+      setMaxListeners(0, ctx.mcpReq.signal);
+      return isModern(ctx)
+        ? runRounds(server, toolName, body, args, ctx)
+        : runPushed(server, toolName, body, args, ctx);
+    };
 
   return { verifyState: codec.verify, tool };
 }

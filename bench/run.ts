@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: runs every benchmark, prints one line per target (PASS/FAIL and the measured value),
+ * and writes bench/results.json (machine, date, every measurement) and docs/benchmarks.md (the report).
+ *
+ * Environment: BENCH_FULL=1 adds the long variants; BENCH_ONLY=B3 (comma-separated ids) runs a subset.
+ * A benchmark that throws is reported as FAIL with its message; the others still run.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+import { FULL, machineInfo, type Benchmark, type BenchmarkReport, type BenchResults } from './lib.js';
+import { writeMarkdown } from './report.js';
+
+/** Each benchmark is loaded on its own, so that one that cannot even be imported fails alone. */
+const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[] = [
+  {
+    id: 'B2',
+    title: 'Long documents through a simulated model',
+    load: async () => (await import('./long-documents.js')).longDocuments,
+  },
+  {
+    id: 'B3',
+    title: 'The embedded extractive model alone',
+    load: async () => (await import('./embedded-model.js')).embeddedModel,
+  },
+];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function runOne(entry: (typeof BENCHMARKS)[number]): Promise<BenchmarkReport> {
+  const start = performance.now();
+  process.stderr.write(`${entry.id} — ${entry.title}\n`);
+  try {
+    const benchmark = await entry.load();
+    const report = await benchmark.run();
+    return { id: entry.id, title: entry.title, ...report, durationMs: Math.round(performance.now() - start) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`  ! ${entry.id} failed: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    return {
+      id: entry.id,
+      title: entry.title,
+      about: '',
+      tables: [],
+      targets: [
+        {
+          name: entry.id,
+          description: 'the benchmark ran to the end',
+          measured: Number.NaN,
+          unit: '',
+          limit: 'no error',
+          pass: false,
+          detail: message,
+        },
+      ],
+      notes: [],
+      measurements: [],
+      error: message,
+      durationMs: Math.round(performance.now() - start),
+    };
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.env['BENCH_ONLY']
+    ?.split(',')
+    .map((id) => id.trim().toUpperCase())
+    .filter((id) => id !== '');
+  const selected = BENCHMARKS.filter((b) => only === undefined || only.includes(b.id));
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const machine = machineInfo();
+  process.stderr.write(
+    `bench on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGB} GB), node ${machine.node}` +
+      `${FULL ? ', BENCH_FULL=1' : ''}\n`,
+  );
+
+  const reports: BenchmarkReport[] = [];
+  for (const entry of selected) {
+    const report = await runOne(entry);
+    reports.push(report);
+    for (const target of report.targets) {
+      const value = Number.isNaN(target.measured) ? 'error' : `${target.measured} ${target.unit}`.trim();
+      console.log(
+        `${target.pass ? 'PASS' : 'FAIL'}  ${target.name}: ${value} (target ${target.limit})` +
+          `${target.detail !== undefined ? ` — ${target.detail}` : ''}`,
+      );
+    }
+  }
+
+  const results: BenchResults = {
+    machine,
+    date,
+    full: FULL,
+    only,
+    totalSeconds: Math.round((performance.now() - started) / 100) / 10,
+    benchmarks: reports,
+  };
+  const jsonPath = join(root, 'bench', 'results.json');
+  const markdownPath = join(root, 'docs', 'benchmarks.md');
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(markdownPath, writeMarkdown(results));
+  const passed = reports.flatMap((r) => r.targets).filter((t) => t.pass).length;
+  const total = reports.flatMap((r) => r.targets).length;
+  process.stderr.write(
+    `${passed}/${total} targets passed in ${results.totalSeconds} s; wrote ${relative(root, jsonPath)} and ${relative(root, markdownPath)}\n`,
+  );
+
+  // Everything is closed by now; should a handle still hold the loop, say so and leave anyway.
+  setTimeout(() => {
+    process.stderr.write('warning: something still held the event loop 5 s after the bench ended; exiting\n');
+    process.exit(0);
+  }, 5000).unref();
+}
+
+await main();
