@@ -2,6 +2,8 @@
  * The approval prompter for a terminal, on @clack/prompts. It writes to stderr so that stdout stays the
  * command's output (and `--json` stays one object). Long text is shown truncated with a way to see all.
  */
+import type { Readable, Writable } from 'node:stream';
+
 import { isCancel, multiline, note, select } from '@clack/prompts';
 
 import {
@@ -34,7 +36,11 @@ function describe(view: RequestView, full: boolean): string {
   return lines.join('\n');
 }
 
-export function createTerminalPrompter(output: NodeJS.WriteStream = process.stderr): Prompter {
+export function createTerminalPrompter(
+  streams: { input?: NodeJS.ReadableStream & Readable; output?: Writable } = {},
+): Prompter {
+  const output = streams.output ?? process.stderr;
+  const io = { output, ...(streams.input !== undefined && { input: streams.input }) };
   return {
     async reviewRequest(view, signal): Promise<RequestDecision> {
       let full = false;
@@ -48,7 +54,7 @@ export function createTerminalPrompter(output: NodeJS.WriteStream = process.stde
             ...(full ? [] : [{ value: 'full', label: 'Show everything' }]),
             { value: 'deny', label: 'Deny' },
           ],
-          output,
+          ...io,
           signal,
         });
         if (isCancel(choice) || choice === 'deny') return { action: 'deny', reason: 'denied by the user' };
@@ -60,14 +66,14 @@ export function createTerminalPrompter(output: NodeJS.WriteStream = process.stde
         const system = await multiline({
           message: 'System prompt (Enter twice to finish)',
           initialValue: view.systemPrompt ?? '',
-          output,
+          ...io,
           signal,
         });
         if (isCancel(system)) return { action: 'deny', reason: 'denied by the user' };
         const user = await multiline({
           message: 'Last user message (Enter twice to finish)',
           initialValue: lastUserText(view.messages),
-          output,
+          ...io,
           signal,
         });
         if (isCancel(user)) return { action: 'deny', reason: 'denied by the user' };
@@ -87,7 +93,7 @@ export function createTerminalPrompter(output: NodeJS.WriteStream = process.stde
             ...(full ? [] : [{ value: 'full', label: 'Show everything' }]),
             { value: 'reject', label: 'Reject' },
           ],
-          output,
+          ...io,
           signal,
         });
         if (isCancel(choice) || choice === 'reject') return { action: 'reject', reason: 'rejected by the user' };
@@ -99,7 +105,7 @@ export function createTerminalPrompter(output: NodeJS.WriteStream = process.stde
         const text = await multiline({
           message: 'Completion (Enter twice to finish)',
           initialValue: view.completion,
-          output,
+          ...io,
           signal,
         });
         if (isCancel(text)) return { action: 'reject', reason: 'rejected by the user' };
