@@ -108,6 +108,28 @@ describe('model resolution under the server policy', () => {
     expect((stub.requests[0]!.body as { model: string }).model).toMatch(/claude/);
   });
 
+  it('answers with a local Ollama model (OpenAI-compatible, no key) when that is all that is configured', async () => {
+    stub = await startHttpStub(() => ({ json: { ...chatCompletion('Local summary.'), model: 'llama3.2' } }));
+    const events: SamplingEvent[] = [];
+    pair = await connectInMemory(
+      'modern',
+      testHandler({
+        config: {
+          providers: { ollama: { type: 'openai-compatible', baseURL: `${stub.url}/v1` } },
+          models: [{ provider: 'ollama', id: 'llama3.2' }],
+        },
+        onEvent: (e) => events.push(e),
+      }),
+    );
+    const result = await summarize(pair.client);
+    expect(result).toEqual({ isError: false, text: 'Summary:\nLocal summary.' });
+    expect(stub.requests[0]!.path).toBe('/v1/chat/completions');
+    expect(stub.requests[0]!.headers.authorization).toBeUndefined();
+    expect((stub.requests[0]!.body as { model: string }).model).toBe('llama3.2');
+    const request = events.find((e) => e.type === 'request');
+    expect(request).toMatchObject({ provider: 'ollama', model: 'llama3.2' });
+  });
+
   it('refuses when no model is enabled for the server', async () => {
     pair = await connectInMemory('legacy', testHandler({ config: { embedded: { enabled: false } } }));
     const result = await summarize(pair.client);

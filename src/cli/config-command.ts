@@ -6,6 +6,7 @@
 import type { Config } from '../policy/config-schema.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
+import { buildCatalog } from '../providers/catalog.js';
 import { createProviderRegistry } from '../providers/registry.js';
 
 /** Header values may be `${ENV}` references (shown) or literals (possibly secrets: hidden). */
@@ -35,6 +36,10 @@ export function checkConfig(options: { config?: string | undefined; json: boolea
   const registry = createProviderRegistry({ providers: loaded.config.providers, env });
   const providers = registry.configured();
   const effective = redactConfig(loaded.config);
+  const catalog = buildCatalog(loaded.config.models);
+  const modelless = providers
+    .filter((p) => p.enabled && !catalog.some((m) => m.provider === p.name))
+    .map((p) => `  ${p.name}: no models in the catalog; list them under "models" or it is never chosen`);
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ ok: true, file: loaded.file ?? null, statePath: loaded.statePath, auditPath: loaded.auditPath, providers, config: effective })}\n`,
@@ -54,6 +59,7 @@ export function checkConfig(options: { config?: string | undefined; json: boolea
         `${p.baseURL !== undefined ? `, ${p.baseURL}` : ''}${p.why !== undefined ? ` (${p.why})` : ''}`,
     ),
     `  ${'embedded'.padEnd(12)} ${loaded.config.embedded.enabled ? 'usable  ' : 'disabled'} extractive summarizer (offline, not an LLM)`,
+    ...(modelless.length > 0 ? ['', 'warnings:', ...modelless] : []),
     '',
     'effective configuration (secrets redacted):',
     JSON.stringify(effective, null, 2),
