@@ -84,6 +84,8 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
     args: options.args,
     env: serverEnvironment(),
     stderr: 'pipe',
+    // Long documents on the 2026 era send large rounds (chunk requests, then answers and signed state).
+    maxBufferSize: 256 * 1024 * 1024,
     ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
   let buffered = '';
