@@ -192,6 +192,28 @@ describe.each(['legacy', 'modern'] as const)('map-reduce on the %s era', (era) =
   });
 });
 
+describe.each(['legacy', 'modern'] as const)('a long file on the %s era', (era) => {
+  it('is read in segments: every paragraph reaches the model exactly once, and the counts add up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-long-'));
+    const paragraphs = 900;
+    writeFileSync(join(dir, 'long.txt'), longDocument(paragraphs));
+    const model = scripted(0);
+    const client = await connect(era, model.handler, { roots: [dir] });
+    const result = await client.callTool({
+      name: 'summarize_document',
+      arguments: { path: join(dir, 'long.txt'), context_tokens: 1024 },
+    });
+    expect(result.isError).not.toBe(true);
+    const maps = model.calls.filter((c) => c.systemPrompt === MAP_SYSTEM_PROMPT);
+    expect(maps.length).toBeGreaterThan(64); // more than one segment
+    const sent = maps.map((c) => (c.messages[0]!.content as { text: string }).text).join('\n\n');
+    for (let n = 1; n <= paragraphs; n++) {
+      expect(sent.match(new RegExp(`Paragraph ${n} reports`, 'g')), `paragraph ${n}`).toHaveLength(1);
+    }
+    expect(result._meta?.['mcp-sampling/summary']).toMatchObject({ chunks: maps.length, requests: model.calls.length });
+  });
+});
+
 describe('files from the client roots', () => {
   const base = mkdtempSync(join(tmpdir(), 'mcp-sampling-roots-'));
   const root = join(base, 'docs');

@@ -59,6 +59,17 @@ export interface Sampler {
   track<T>(work: Promise<T>): Promise<T>;
   /** Reports progress to the caller, when it sent a progress token. */
   progress(progress: number, total?: number, message?: string): void;
+  /**
+   * A checkpoint saved in an earlier 2026-era round of this call (undefined on the first round, and
+   * always on the 2025 era, where the body runs once).
+   */
+  restore<T>(): T | undefined;
+  /**
+   * Saves a checkpoint (JSON) for the next 2026-era round, so the body can skip work it already did. A
+   * checkpoint covers everything before it: answers used before it are not carried to the next round.
+   * No-op on the 2025 era.
+   */
+  save(checkpoint: unknown): void;
   /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
   readonly signal: AbortSignal;
 }
@@ -92,6 +103,8 @@ interface RoundState {
   a: Record<string, SamplingResult>;
   /** the client's roots, once known */
   r?: Root[];
+  /** the tool body's checkpoint */
+  c?: unknown;
 }
 
 /** Thrown by `sample()` when the connected client cannot answer sampling requests. */
@@ -258,6 +271,8 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       },
       track: (work) => work,
       progress: progressSender(ctx),
+      restore: () => undefined,
+      save: () => {},
     };
     try {
       return await body(args, sampler);
@@ -306,6 +321,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
     let watching = false;
     let lastProgress: [number, number | undefined, string | undefined] | undefined;
+    let checkpoint: unknown = state?.c;
 
     // Declare the round blocked once a full turn of the event loop adds no new request while no tracked
     // work runs: requests issued together (Promise.all) always land in the same round.
@@ -360,6 +376,11 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       progress(progress, total, message) {
         lastProgress = [progress, total, message];
       },
+      restore: <T>() => state?.c as T | undefined,
+      save(value) {
+        checkpoint = value;
+        used.clear();
+      },
     };
 
     const run = body(args, sampler).then((result) => ({ result }));
@@ -374,6 +395,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
         h: argsHash,
         a: Object.fromEntries(used),
         ...(roots !== undefined && { r: roots }),
+        ...(checkpoint !== undefined && { c: checkpoint }),
       });
       return inputRequired({ inputRequests: Object.fromEntries(pending), requestState });
     } catch (error) {

@@ -4,9 +4,12 @@
  * one request can produce the final summary (reduce). A document that fits takes exactly one request,
  * with the original demo's parameters.
  *
- * Chunks come from a source that may stream a file: at most `window` chunk requests are outstanding at
- * once, so a 100 MB file is never held in memory whole.
+ * Chunks come a segment at a time (a file is read in segments of about 64 chunks), so a 100 MB file is
+ * never held in memory whole; on the 2026 era each round carries the summaries done so far as a checkpoint
+ * and resumes at the next segment instead of re-reading the file.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
@@ -27,10 +30,6 @@ export interface MapReduceOptions {
   contextTokens: number;
   /** Length of the final summary. Default 300 (the demo's maxTokens). */
   summaryTokens: number;
-  /** Chunk requests outstanding at once while a source is read. Default 64. */
-  window?: number;
-  /** For a streamed source: the expected number of chunks (from the file size), for progress. */
-  expectedChunks?: number | undefined;
 }
 
 export interface MapReduceOutcome {
@@ -42,9 +41,6 @@ export interface MapReduceOutcome {
   /** 0 when the document fit in one request; else 1 (map) + the reduce levels. */
   levels: number;
 }
-
-/** Where chunks come from: whole text, or a streamed file. */
-export type ChunkSource = AsyncIterable<string> | Iterable<string>;
 
 /** Tokens a request's instructions take besides the document part (system prompt + framing). */
 const PROMPT_OVERHEAD_TOKENS = 64;
@@ -87,16 +83,48 @@ function groupsWithin(summaries: readonly string[], budget: number): string[][] 
   return groups;
 }
 
+/**
+ * Where chunks come from, one segment at a time. `segment(0)` reads the first; each returns, when done,
+ * where the next one starts (undefined at the end). A text in memory is one segment.
+ */
+export interface SegmentedSource {
+  segment(start: number): AsyncIterator<string, number | undefined> | Iterator<string, number | undefined>;
+  /** The expected number of chunks in all, when it can only be estimated (a file being read). */
+  expectedChunks?: number | undefined;
+}
+
+/** A text already split into chunks: one segment. */
+export function inMemorySource(chunks: readonly string[]): SegmentedSource {
+  return {
+    segment: () => {
+      let index = 0;
+      return {
+        next: (): IteratorResult<string, number | undefined> =>
+          index < chunks.length ? { done: false, value: chunks[index++]! } : { done: true, value: undefined },
+      };
+    },
+  };
+}
+
+/** What a 2026-era round carries forward: the summaries of the segments already done. */
+interface MapCheckpoint {
+  /** where the next segment starts; -1 when the map is complete */
+  b: number;
+  /** the part summaries so far, in order: JSON, deflated, base64 (it crosses the wire every round) */
+  p: string;
+  /** requests made so far, and the models that answered them */
+  r: number;
+  m: string[];
+}
+
 export async function mapReduceSummarize(
   sampler: Sampler,
-  source: ChunkSource,
+  source: SegmentedSource,
   options: MapReduceOptions,
 ): Promise<MapReduceOutcome> {
   const budget = documentBudget(options.contextTokens, options.summaryTokens);
   // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
   const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
-  const window = options.window ?? 64;
-  const expected = Array.isArray(source) ? source.length : options.expectedChunks;
   const models = new Set<string>();
   let requests = 0;
   const ask = async (params: CreateMessageRequestParams): Promise<string> => {
@@ -106,48 +134,58 @@ export async function mapReduceSummarize(
     return resultText(result).trim();
   };
 
-  // Map. The first chunk waits until a second appears: a document that fits is one request, as in the demo.
-  const iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as
-    AsyncIterator<string> | Iterator<string>;
-  const next = () => sampler.track(Promise.resolve(iterator.next()));
-  // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
-  // handle and its buffer) instead of leaving it to the garbage collector.
-  const closeSource = () => void Promise.resolve(iterator.return?.()).catch(() => {});
-  if (sampler.signal.aborted) closeSource();
-  else sampler.signal.addEventListener('abort', closeSource, { once: true });
-  const first = await next();
-  if (first.done === true) throw new EmptyDocumentError('the document is empty: there is nothing to summarize');
-  const second = await next();
-  if (second.done === true) {
-    const summary = await ask(toSummaryRequest(first.value));
-    return { summary, models: [...models], chunks: 1, requests, levels: 0 };
+  // Map, a segment at a time: all chunks of a segment go out together (on the 2026 era, in one round).
+  const saved = sampler.restore<MapCheckpoint>();
+  const parts: string[] =
+    saved === undefined
+      ? []
+      : (JSON.parse(inflateRawSync(Buffer.from(saved.p, 'base64')).toString('utf8')) as string[]);
+  requests = saved?.r ?? 0;
+  for (const model of saved?.m ?? []) models.add(model);
+  let start: number | undefined = saved === undefined ? 0 : saved.b < 0 ? undefined : saved.b;
+  let done = parts.length;
+  let seen = parts.length;
+  while (start !== undefined) {
+    const iterator = source.segment(start);
+    // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
+    // handle and its buffer) instead of leaving it to the garbage collector.
+    const close = () => void Promise.resolve(iterator.return?.()).catch(() => {});
+    if (sampler.signal.aborted) close();
+    else sampler.signal.addEventListener('abort', close, { once: true });
+    const chunks: string[] = [];
+    let item = await sampler.track(Promise.resolve(iterator.next()));
+    while (item.done !== true) {
+      chunks.push(item.value);
+      item = await sampler.track(Promise.resolve(iterator.next()));
+    }
+    sampler.signal.removeEventListener('abort', close);
+    const following = item.value;
+    if (start === 0 && following === undefined && parts.length === 0) {
+      if (chunks.length === 0) throw new EmptyDocumentError('the document is empty: there is nothing to summarize');
+      // A document that fits is one request, as in the original demo.
+      if (chunks.length === 1) {
+        const summary = await ask(toSummaryRequest(chunks[0]!));
+        return { summary, models: [...models], chunks: 1, requests, levels: 0 };
+      }
+    }
+    seen += chunks.length;
+    const estimate = following === undefined ? seen : Math.max(seen, source.expectedChunks ?? seen);
+    const summaries = await Promise.all(
+      chunks.map((chunk) =>
+        ask(request(MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
+          done++;
+          const approximate = following !== undefined && source.expectedChunks !== undefined ? '~' : '';
+          sampler.progress(done, estimate, `summarized ${done} of ${approximate}${estimate} parts`);
+          return text;
+        }),
+      ),
+    );
+    parts.push(...summaries);
+    start = following;
+    const packed = deflateRawSync(JSON.stringify(parts)).toString('base64');
+    sampler.save({ b: start ?? -1, p: packed, r: requests, m: [...models] } satisfies MapCheckpoint);
   }
-
-  const parts: Promise<string>[] = [];
-  let done = 0;
-  let reading = true;
-  const outstanding: Promise<string>[] = [];
-  const addChunk = async (chunk: string) => {
-    const part = ask(request(MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
-      done++;
-      // While a file is still being read the total is an estimate from its size.
-      const total = reading ? Math.max(parts.length, expected ?? parts.length) : parts.length;
-      sampler.progress(
-        done,
-        total,
-        `summarized ${done} of ${reading && expected !== undefined ? '~' : ''}${total} parts`,
-      );
-      return text;
-    });
-    parts.push(part);
-    outstanding.push(part);
-    if (outstanding.length >= window) await outstanding.shift();
-  };
-  await addChunk(first.value);
-  await addChunk(second.value);
-  for (let item = await next(); item.done !== true; item = await next()) await addChunk(item.value);
-  reading = false;
-  let summaries = await Promise.all(parts);
+  let summaries = parts;
   const chunks = summaries.length;
 
   // Reduce, level by level, until the summaries fit one final request.

@@ -10,8 +10,14 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
 import { TextDecodeError } from '../../shared/decode-text.js';
-import { fileChunks, textChunks, type FileReadReport } from '../documents/chunk-source.js';
-import { documentBudget, EmptyDocumentError, mapReduceSummarize } from '../documents/map-reduce.js';
+import { fileSegmentChunks, textChunks, type FileReadReport } from '../documents/chunk-source.js';
+import {
+  documentBudget,
+  EmptyDocumentError,
+  inMemorySource,
+  mapReduceSummarize,
+  type SegmentedSource,
+} from '../documents/map-reduce.js';
 import { PathRefusedError, resolveInRoots } from '../documents/resolve-in-roots.js';
 import type { SamplingEngine } from '../sampling.js';
 import { SUMMARY_SAMPLING } from './summarize-document-params.js';
@@ -19,6 +25,9 @@ import { SUMMARY_SAMPLING } from './summarize-document-params.js';
 export { SUMMARY_SAMPLING, toSummaryRequest } from './summarize-document-params.js';
 
 export const SUMMARIZE_DOCUMENT_TOOL = 'summarize_document';
+
+/** Chunks per segment of a file: one 2026-era round's worth of map requests. */
+const SEGMENT_CHUNKS = 64;
 
 export interface SummarizeToolOptions {
   /** Default context window the chunks are sized for. Default 8192 tokens. */
@@ -80,20 +89,30 @@ export function registerSummarizeDocumentTool(
       }
       const report: FileReadReport = { bytes: 0, replaced: 0 };
       try {
-        let source: Iterable<string> | AsyncIterable<string>;
-        let expectedChunks: number | undefined;
+        let source: SegmentedSource;
         if (args.path !== undefined) {
           const file = await resolveInRoots(args.path, await sampler.roots());
-          // About four bytes a token in prose: enough for a progress estimate.
-          expectedChunks = Math.max(1, Math.round(file.bytes / (maxTokens * 4)));
-          source = fileChunks(file.path, { maxTokens, lossy: args.lossy === true, name: basename(args.path), report });
+          const name = basename(args.path);
+          // About four bytes a token in prose: enough for a progress estimate and for segment sizes.
+          const chunkBytes = maxTokens * 4;
+          source = {
+            segment: (start) =>
+              fileSegmentChunks(file.path, start, {
+                maxTokens,
+                lossy: args.lossy === true,
+                name,
+                segmentBytes: SEGMENT_CHUNKS * chunkBytes,
+                report,
+              }),
+            expectedChunks: Math.max(1, Math.round(file.bytes / chunkBytes)),
+          };
         } else {
           if ((args.document_text ?? '').trim() === '') {
             return failure('document_text is empty: there is nothing to summarize');
           }
-          source = textChunks(args.document_text ?? '', maxTokens);
+          source = inMemorySource(textChunks(args.document_text ?? '', maxTokens));
         }
-        const outcome = await mapReduceSummarize(sampler, source, { contextTokens, summaryTokens, expectedChunks });
+        const outcome = await mapReduceSummarize(sampler, source, { contextTokens, summaryTokens });
         if (outcome.summary === '') {
           return failure(`the client's model (${outcome.models.join(', ')}) returned no text`);
         }
