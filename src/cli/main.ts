@@ -121,10 +121,20 @@ program
       'sampling requests in flight per tool call on 2025-era connections (default 4)',
     ).argParser(parsePositiveInt),
   )
-  .action(async (opts: { contextTokens?: number; concurrency?: number }) => {
+  .addOption(
+    new Option(
+      '--sampling-timeout <seconds>',
+      'how long one pushed sampling request may wait for the client, reset by progress (default 600)',
+    ).argParser(parsePositiveInt),
+  )
+  .action(async (opts: { contextTokens?: number; concurrency?: number; samplingTimeout?: number }) => {
     try {
       const { runStdioServer } = await import('../server/serve-stdio.js');
-      await runStdioServer({ contextTokens: opts.contextTokens, concurrency: opts.concurrency });
+      await runStdioServer({
+        contextTokens: opts.contextTokens,
+        concurrency: opts.concurrency,
+        samplingTimeoutMs: opts.samplingTimeout === undefined ? undefined : opts.samplingTimeout * 1000,
+      });
     } catch (error) {
       process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);
       process.exitCode = EXIT_FAILURE;
