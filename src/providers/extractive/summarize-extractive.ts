@@ -20,6 +20,7 @@
  *    (a line break after a title or heading, which is ranked low as well).
  */
 import { TOKEN_UNITS, estimateTokenUnits } from '../../shared/estimate-tokens.js';
+import { isSpace } from '../../shared/is-space.js';
 
 export interface ExtractiveOptions {
   /** Output budget, measured with `estimateTokens`. A positive integer. */
@@ -73,23 +74,6 @@ export function summarizeExtractive(text: string, options: ExtractiveOptions): E
 
 // ---------------------------------------------------------------------------------------------------
 // Character helpers
-
-/** The characters `String.prototype.trim` and `\s` treat as white space. */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;

@@ -22,6 +22,7 @@
  * segmentation goes through bounded windows (see `split-sentences.ts`) and grapheme segmentation looks
  * only at a few dozen code units before a cut.
  */
+import { isSpace } from '../../shared/is-space.js';
 import { TOKEN_UNITS, estimateTokenUnits } from '../../shared/estimate-tokens.js';
 import { SENTENCE_WINDOW, segmentSentenceWindow } from '../../shared/split-sentences.js';
 
@@ -102,23 +103,6 @@ const FF = 0x0c;
 const LINE_SEPARATOR = 0x2028;
 const PARAGRAPH_SEPARATOR = 0x2029;
 const ZWJ = 0x200d;
-
-/** Exactly the characters `\s` and `String.prototype.trim` treat as white space. */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === LINE_SEPARATOR ||
-    c === PARAGRAPH_SEPARATOR ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
 
 /** Line breaks a white-space run counts: two make a paragraph break (a form feed or U+2029 is one alone). */
 function lineBreakWeight(c: number): number {
