@@ -212,6 +212,24 @@ describe.each(['legacy', 'modern'] as const)('a long file on the %s era', (era) 
     }
     expect(result._meta?.['mcp-sampling/summary']).toMatchObject({ chunks: maps.length, requests: model.calls.length });
   });
+
+  it('with lossy, counts the invalid bytes of every segment, not just the last one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-lossy-'));
+    const bad = Buffer.from([0xc3, 0x28]);
+    const body = Buffer.from(longDocument(900));
+    const middle = Math.floor(body.length / 2);
+    // One invalid sequence near the start (first segment) and one in the middle (a later segment).
+    writeFileSync(
+      join(dir, 'lossy.txt'),
+      Buffer.concat([Buffer.from('Start '), bad, body.subarray(0, middle), bad, body.subarray(middle)]),
+    );
+    const client = await connect(era, scripted(0).handler, { roots: [dir] });
+    const result = await client.callTool({
+      name: 'summarize_document',
+      arguments: { path: join(dir, 'lossy.txt'), context_tokens: 1024, lossy: true },
+    });
+    expect(textOf(result)).toMatch(/2 invalid UTF-8 sequences were replaced/);
+  });
 });
 
 describe('files from the client roots', () => {

@@ -30,6 +30,8 @@ export interface MapReduceOptions {
   contextTokens: number;
   /** Length of the final summary. Default 300 (the demo's maxTokens). */
   summaryTokens: number;
+  /** The source's own counters (JSON) to carry across 2026-era rounds with the map checkpoint. */
+  carry?: { save(): unknown; restore(value: unknown): void } | undefined;
 }
 
 export interface MapReduceOutcome {
@@ -115,6 +117,8 @@ interface MapCheckpoint {
   /** requests made so far, and the models that answered them */
   r: number;
   m: string[];
+  /** the source's counters */
+  x?: unknown;
 }
 
 export async function mapReduceSummarize(
@@ -141,6 +145,7 @@ export async function mapReduceSummarize(
       ? []
       : (JSON.parse(inflateRawSync(Buffer.from(saved.p, 'base64')).toString('utf8')) as string[]);
   requests = saved?.r ?? 0;
+  if (saved?.x !== undefined) options.carry?.restore(saved.x);
   for (const model of saved?.m ?? []) models.add(model);
   let start: number | undefined = saved === undefined ? 0 : saved.b < 0 ? undefined : saved.b;
   let done = parts.length;
@@ -183,7 +188,14 @@ export async function mapReduceSummarize(
     parts.push(...summaries);
     start = following;
     const packed = deflateRawSync(JSON.stringify(parts)).toString('base64');
-    sampler.save({ b: start ?? -1, p: packed, r: requests, m: [...models] } satisfies MapCheckpoint);
+    const extra = options.carry?.save();
+    sampler.save({
+      b: start ?? -1,
+      p: packed,
+      r: requests,
+      m: [...models],
+      ...(extra !== undefined && { x: extra }),
+    } satisfies MapCheckpoint);
   }
   let summaries = parts;
   const chunks = summaries.length;

@@ -112,7 +112,17 @@ export function registerSummarizeDocumentTool(
           }
           source = inMemorySource(textChunks(args.document_text ?? '', maxTokens));
         }
-        const outcome = await mapReduceSummarize(sampler, source, { contextTokens, summaryTokens });
+        const outcome = await mapReduceSummarize(sampler, source, {
+          contextTokens,
+          summaryTokens,
+          // Replacements counted in earlier rounds' segments still count.
+          carry: {
+            save: () => report.replaced,
+            restore: (value) => {
+              if (typeof value === 'number') report.replaced = value;
+            },
+          },
+        });
         if (outcome.summary === '') {
           return failure(`the client's model (${outcome.models.join(', ')}) returned no text`);
         }
