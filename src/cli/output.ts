@@ -2,6 +2,8 @@
  * How the CLI talks to a person (a readable flow on stdout) or to a program (`--json`: exactly one JSON
  * object on stdout). Details appear only with `--verbose`; in JSON mode they go to stderr.
  */
+import type { Writable } from 'node:stream';
+
 export class CliError extends Error {
   override readonly name = 'CliError';
   /** True when the failure was already printed as the JSON result. */
@@ -31,8 +33,8 @@ const LABEL_WIDTH = 9;
 
 export function createOutput(
   options: { json: boolean; verbose: boolean },
-  stdout = process.stdout,
-  stderr = process.stderr,
+  stdout: Writable = process.stdout,
+  stderr: Writable = process.stderr,
 ): Output {
   const { json, verbose } = options;
   return {

@@ -6,7 +6,7 @@ import { createOutput } from './output.js';
 import { createProgressView } from './progress-view.js';
 
 function capture(isTTY: boolean) {
-  const stream = Object.assign(new PassThrough(), { isTTY }) as unknown as NodeJS.WriteStream & PassThrough;
+  const stream = Object.assign(new PassThrough(), { isTTY });
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   return { stream, text: () => text };

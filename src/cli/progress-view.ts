@@ -2,6 +2,8 @@
  * Shows the server's progress notifications: a progress bar on a terminal (@clack/prompts, on stderr),
  * plain lines otherwise (at most one per 10 % step or new message), nothing in JSON mode.
  */
+import type { Writable } from 'node:stream';
+
 import { progress as clackProgress } from '@clack/prompts';
 
 import type { Output } from './output.js';
@@ -19,7 +21,7 @@ export interface ProgressView {
 
 const BAR_STEPS = 100;
 
-export function createProgressView(out: Output, stderr: NodeJS.WriteStream = process.stderr): ProgressView {
+export function createProgressView(out: Output, stderr: Writable & { isTTY?: boolean } = process.stderr): ProgressView {
   if (out.json) return { update: () => {}, done: () => {} };
   if (stderr.isTTY === true) {
     let bar: ReturnType<typeof clackProgress> | undefined;
