@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { connectStdio, type EraMode, type StdioConnection } from '../client/connect.js';
 import { createSamplingRuntime } from '../client/create-runtime.js';
 import { createSamplingHandler, type SamplingEvent } from '../client/sampling-handler.js';
+import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
 import { checkDocument } from './read-document.js';
@@ -58,7 +59,15 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const loaded = loadConfig({ explicit: options.config, env });
   // A person can be asked only when there is a terminal on both ends.
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  const prompter = interactive ? (await import('./terminal-prompter.js')).createTerminalPrompter() : undefined;
+  // Loaded on first use: most runs never ask anything (approval "auto").
+  let terminal: Promise<Prompter> | undefined;
+  const load = () => (terminal ??= import('./terminal-prompter.js').then((m) => m.createTerminalPrompter()));
+  const prompter: Prompter | undefined = interactive
+    ? {
+        reviewRequest: async (view, signal) => (await load()).reviewRequest(view, signal),
+        reviewCompletion: async (view, signal) => (await load()).reviewCompletion(view, signal),
+      }
+    : undefined;
   const runtime = createSamplingRuntime({
     env,
     config: loaded.config,
