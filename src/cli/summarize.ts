@@ -127,7 +127,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       line(
         event.id,
         'provider',
-        `${event.model} answered in ${Math.round(event.latencyMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
+        `${event.model} answered in ${Math.round(event.providerMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
           `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}`,
       );
     } else if (event.type === 'retry') {

@@ -65,7 +65,10 @@ export type SamplingEvent =
       inputTokens: number | undefined;
       outputTokens: number | undefined;
       costUsd: number;
+      /** From the request's arrival to the answer, approvals included. */
       latencyMs: number;
+      /** The provider call alone (retries and fallbacks included). */
+      providerMs: number;
     }
   | { type: 'error'; id: number; message: string };
 
@@ -286,6 +289,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         slots.set(server, serverSlots);
       }
       const release = await serverSlots.acquire(ctx.mcpReq.signal);
+      const providerStarted = performance.now();
       const {
         value,
         candidate,
@@ -321,6 +325,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
           },
         },
       ).finally(release);
+      const providerMs = performance.now() - providerStarted;
       attempts = tried;
       record.model = { provider: candidate.provider, id: candidate.id, reason: candidate.reason };
 
@@ -369,6 +374,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         outputTokens: value.usage.outputTokens,
         costUsd: cost,
         latencyMs,
+        providerMs,
       });
       Object.assign(record, { usage, costUsd: cost, outcome: 'ok', latencyMs, attempts });
       if (runtime.audit.includeText) record.completion = text;
