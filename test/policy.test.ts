@@ -190,18 +190,17 @@ describe('budgets', () => {
 describe('rate limits', () => {
   it('rejects past requests per minute when configured to reject', async () => {
     stub = await startHttpStub(() => ({ json: chatCompletion('ok') }));
-    pair = await connectInMemory(
-      'legacy',
-      testHandler({
-        env: openaiEnv(stub),
-        config: { servers: { '*': { rateLimit: { requestsPerMinute: 1, onLimit: 'reject' } } } },
-      }),
-    );
+    const handler = testHandler({
+      env: openaiEnv(stub),
+      config: { servers: { '*': { rateLimit: { requestsPerMinute: 1, onLimit: 'reject' } } } },
+    });
+    pair = await connectInMemory('legacy', handler);
     expect((await summarize(pair.client)).isError).toBe(false);
     const limited = await summarize(pair.client);
     expect(limited.isError).toBe(true);
     expect(limited.text).toMatch(/rate limit/);
     expect(stub.requests).toHaveLength(1);
+    expect(readAudit(handler.test.auditPath).map((line) => line.outcome)).toEqual(['ok', 'rate-limited']);
   });
 });
 
@@ -353,6 +352,15 @@ describe('audit log', () => {
     });
     expect(line!.costUsd).toBeGreaterThan(0);
     expect(line!.model!.reason).toMatch(/gpt-4o/);
+  });
+
+  it('a rejected completion is recorded as rejected, a denied request as denied', async () => {
+    const { prompter } = scriptedPrompter({ action: 'approve' }, { action: 'reject' });
+    const handler = testHandler({ prompter, config: { servers: { '*': { approval: 'ask' } } } });
+    pair = await connectInMemory('legacy', handler);
+    expect((await summarize(pair.client)).isError).toBe(true);
+    const [line] = readAudit(handler.test.auditPath);
+    expect(line).toMatchObject({ outcome: 'rejected', approval: 'approved, completion rejected' });
   });
 
   it('records prompt and completion text when enabled, and failures with their outcome', async () => {

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { SamplingHandler } from './sampling-handler.js';
+import { isSecretName } from './secret-names.js';
 
 export type EraMode = 'legacy' | 'modern' | 'auto';
 export const ERA_MODES: readonly EraMode[] = ['legacy', 'modern', 'auto'];
@@ -19,13 +20,11 @@ export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
 /** Server-side settings that may cross into the child's environment (none of them is a provider key). */
 const SERVER_ENV_PASSTHROUGH = ['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'NODE_OPTIONS'] as const;
 
-/** Names that look like credentials never reach the server, whatever list they come from. */
-const SECRET_NAME = /(API_?KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL)/i;
-
 export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(getDefaultEnvironment())) {
-    if (!SECRET_NAME.test(name)) env[name] = value;
+    // Names that look like credentials never reach the server, whatever list they come from.
+    if (!isSecretName(name)) env[name] = value;
   }
   for (const name of SERVER_ENV_PASSTHROUGH) {
     const value = base[name];

@@ -11,6 +11,7 @@ import { buildCatalog } from '../providers/catalog.js';
 import type { Env } from '../providers/load-env.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import type { SamplingRuntime } from './sampling-handler.js';
+import { isSecretName } from './secret-names.js';
 
 export interface RuntimeOptions {
   env: Env;
@@ -26,7 +27,7 @@ export interface RuntimeOptions {
 /** Environment values that look like credentials: scrubbed from every audit line, whatever happens. */
 export function secretValues(env: Env): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => value !== undefined && /(API_?KEY|TOKEN|SECRET|PASSWORD)/i.test(name))
+    .filter(([name, value]) => value !== undefined && isSecretName(name))
     .map(([, value]) => value as string);
 }
 

@@ -68,6 +68,13 @@ export const USER_REJECTED_CODE = -1;
 /** The user, or the user's configuration, said no: answered with the spec's user-rejected error (-1). */
 export class UserRejectedError extends Error {
   override readonly name = 'UserRejectedError';
+  constructor(
+    message: string,
+    /** Whether the request was refused, or its completion after the model answered. */
+    readonly stage: 'request' | 'completion' = 'request',
+  ) {
+    super(message);
+  }
 }
 
 /** The client's policy refuses the request: no model enabled, budget exhausted, rate limit, limits. */

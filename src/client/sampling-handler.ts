@@ -106,10 +106,8 @@ function serverLabel(identity: ServerIdentity): string {
 
 function outcomeOf(error: unknown, aborted: boolean): AuditOutcome {
   if (aborted) return 'cancelled';
-  if (error instanceof UserRejectedError) return 'denied';
-  if (error instanceof RateLimitError) return 'rate-limited';
-  if (error instanceof PolicyRefusalError)
-    return error.kind === 'rate-limited' ? 'rate-limited' : error.kind === 'budget' ? 'budget' : 'limits';
+  if (error instanceof UserRejectedError) return error.stage === 'completion' ? 'rejected' : 'denied';
+  if (error instanceof PolicyRefusalError) return error.kind;
   return 'error';
 }
 
@@ -247,7 +245,14 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       const promptText = [params.systemPrompt ?? '', ...blocks.map((b) => (b.type === 'text' ? b.text : ''))].join(
         '\n',
       );
-      await limiterFor(server, policy)?.acquire(estimateTokens(promptText) + params.maxTokens, ctx.mcpReq.signal);
+      await limiterFor(server, policy)
+        ?.acquire(estimateTokens(promptText) + params.maxTokens, ctx.mcpReq.signal)
+        .catch((error: unknown) => {
+          // A rate limit is one of the policy's refusals: same wire mapping, same audit outcome.
+          if (error instanceof RateLimitError)
+            throw new PolicyRefusalError(error.message, 'rate-limited', { cause: error });
+          throw error;
+        });
 
       const gate = resolveApprovalGate(policy.approval ?? 'auto', server, runtime.prompter);
       const view = (): RequestView => ({
@@ -337,7 +342,10 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         options.onEvent?.({ type: 'approval', id, stage: 'completion', decision: reviewed.action });
         if (reviewed.action === 'reject') {
           record.approval += ', completion rejected';
-          throw new UserRejectedError(`the user rejected the completion (${reviewed.reason ?? 'no reason given'})`);
+          throw new UserRejectedError(
+            `the user rejected the completion (${reviewed.reason ?? 'no reason given'})`,
+            'completion',
+          );
         }
         if (reviewed.action === 'edit') {
           text = reviewed.text;

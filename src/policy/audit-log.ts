@@ -7,7 +7,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-export type AuditOutcome = 'ok' | 'denied' | 'rejected' | 'error' | 'rate-limited' | 'budget' | 'limits' | 'cancelled';
+export type AuditOutcome =
+  'ok' | 'denied' | 'rejected' | 'error' | 'no-model' | 'rate-limited' | 'budget' | 'limits' | 'cancelled';
 
 export interface AuditRecord {
   time: string;
