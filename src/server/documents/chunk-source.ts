@@ -17,7 +17,6 @@ export function textChunks(text: string, maxTokens: number): string[] {
 }
 
 export interface FileReadReport {
-  bytes: number;
   /** Invalid byte sequences replaced by U+FFFD (lossy mode only). */
   replaced: number;
 }
@@ -96,7 +95,6 @@ export async function* fileSegmentChunks(
       yield* chunker.push(decode(() => decoder.push(bytes)));
       position += block.length;
       read += block.length;
-      if (options.report !== undefined) options.report.bytes += block.length;
       if (cut >= 0) {
         next = position;
         break;

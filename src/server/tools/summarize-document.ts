@@ -87,7 +87,7 @@ export function registerSummarizeDocumentTool(
       } catch (error) {
         return failure((error as Error).message);
       }
-      const report: FileReadReport = { bytes: 0, replaced: 0 };
+      const report: FileReadReport = { replaced: 0 };
       try {
         let source: SegmentedSource;
         if (args.path !== undefined) {
