@@ -49,7 +49,7 @@ describe('the server', () => {
   });
 
   it('reads no environment variable but its own settings', () => {
-    const allowed = new Set(['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET']);
+    const allowed = new Set(['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'MCP_SAMPLING_HTTP_TOKEN']);
     for (const file of graph.files) {
       const source = readFileSync(file, 'utf8');
       for (const match of source.matchAll(/process\.env(?:\[['"]([^'"]+)['"]\]|\.([A-Z_]+))?/g)) {

@@ -2,7 +2,7 @@
 /**
  * The `mcp-sampling` command: wiring only. Subcommands:
  *   summarize <file>   the main job (server + client over stdio, offline by default)
- *   serve              the Document Assistant MCP server on stdio, for any MCP host
+ *   serve [--http]     the Document Assistant MCP server on stdio (any MCP host) or Streamable HTTP
  *   config check       validate the client configuration, print it with secrets redacted
  *   log [--last N]     the audit log of sampling requests
  */
@@ -19,6 +19,12 @@ const EXIT_BAD_INPUT = 2;
 function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
   return n;
 }
 
@@ -107,9 +113,30 @@ program
     }
   });
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface ServeOptions {
+  contextTokens?: number;
+  concurrency?: number;
+  samplingTimeout?: number;
+  profile: 'default' | 'conformance';
+  http: boolean;
+  port: number;
+  host: string;
+  allowedHost?: string[];
+  allowedOrigin?: string[];
+  maxBodyMb?: number;
+  sessionIdle?: number;
+  drainTimeout?: number;
+}
+
 program
   .command('serve')
-  .description('run the Document Assistant MCP server on stdio (for Claude Desktop, VS Code, the MCP Inspector, …)')
+  .description(
+    'run the Document Assistant MCP server on stdio (for Claude Desktop, VS Code, the MCP Inspector, …) or, with --http, on Streamable HTTP',
+  )
   .addOption(
     new Option('--context-tokens <n>', 'context window long documents are split for (default 8192)').argParser(
       parsePositiveInt,
@@ -127,13 +154,60 @@ program
       'how long one pushed sampling request may wait for the client, reset by progress (default 600)',
     ).argParser(parsePositiveInt),
   )
-  .action(async (opts: { contextTokens?: number; concurrency?: number; samplingTimeout?: number }) => {
+  .addOption(
+    new Option('--profile <name>', "tool set: default, or conformance (adds the conformance suite's test_* tools)")
+      .choices(['default', 'conformance'])
+      .default('default'),
+  )
+  .option('--http', 'serve Streamable HTTP at /mcp instead of stdio (token: MCP_SAMPLING_HTTP_TOKEN)', false)
+  .addOption(new Option('--port <n>', 'HTTP port, 0 for any free one').default(3000).argParser(parseNonNegativeInt))
+  .option('--host <address>', 'HTTP interface to bind', '127.0.0.1')
+  .option(
+    '--allowed-host <name>',
+    'accepted Host header name (repeatable; default: loopback names when bound to loopback)',
+    collect,
+  )
+  .option('--allowed-origin <name>', 'accepted browser Origin host name (repeatable; default: loopback)', collect)
+  .addOption(
+    new Option('--max-body-mb <n>', 'largest request body in MB, larger ones get 413 (default 64)').argParser(
+      parsePositiveInt,
+    ),
+  )
+  .addOption(
+    new Option(
+      '--session-idle <seconds>',
+      'close a 2025-era HTTP session after this long with no request (default 1800)',
+    ).argParser(parsePositiveInt),
+  )
+  .addOption(
+    new Option(
+      '--drain-timeout <seconds>',
+      'on SIGTERM, how long calls in flight may finish before they are closed (default 30)',
+    ).argParser(parseNonNegativeInt),
+  )
+  .action(async (opts: ServeOptions) => {
     try {
-      const { runStdioServer } = await import('../server/serve-stdio.js');
-      await runStdioServer({
+      const server = {
         contextTokens: opts.contextTokens,
         concurrency: opts.concurrency,
         samplingTimeoutMs: opts.samplingTimeout === undefined ? undefined : opts.samplingTimeout * 1000,
+        profile: opts.profile,
+      };
+      if (!opts.http) {
+        const { runStdioServer } = await import('../server/serve-stdio.js');
+        await runStdioServer(server);
+        return;
+      }
+      const { runHttpServer } = await import('../server/serve-http.js');
+      await runHttpServer({
+        ...server,
+        port: opts.port,
+        host: opts.host,
+        allowedHosts: opts.allowedHost,
+        allowedOrigins: opts.allowedOrigin,
+        maxBodyBytes: opts.maxBodyMb === undefined ? undefined : opts.maxBodyMb * 1024 * 1024,
+        sessionIdleMs: opts.sessionIdle === undefined ? undefined : opts.sessionIdle * 1000,
+        drainMs: opts.drainTimeout === undefined ? undefined : opts.drainTimeout * 1000,
       });
     } catch (error) {
       process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);

@@ -1,11 +1,12 @@
 /**
- * Connects the sampling client to an MCP server it spawns over stdio. The child gets a minimal
- * environment (the SDK's default list: PATH, HOME, …) plus the server's own settings; never a provider key.
+ * Connects the sampling client to an MCP server: one it spawns over stdio, or one at a Streamable HTTP URL.
+ * A spawned child gets a minimal environment (the SDK's default list: PATH, HOME, …) plus the server's own
+ * settings; never a provider key. An HTTP server gets the optional bearer token and nothing else.
  */
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { SamplingHandler } from './sampling-handler.js';
@@ -54,14 +55,18 @@ export function createSamplingClient(era: EraMode, handler: SamplingHandler, roo
   return client;
 }
 
-export interface StdioConnection {
+export interface McpConnection {
   client: Client;
-  transport: StdioClientTransport;
+  transport: Transport;
   /** The era the connection landed on. */
   era: 'legacy' | 'modern';
   protocolVersion: string | undefined;
   server: { name: string; version: string } | undefined;
   close(): Promise<void>;
+}
+
+export interface StdioConnection extends McpConnection {
+  transport: StdioClientTransport;
 }
 
 export interface ConnectStdioOptions {
@@ -97,6 +102,13 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
       options.onServerLog?.(line);
     }
   });
+  return connectWith(client, transport);
+}
+
+async function connectWith<T extends Transport>(
+  client: Client,
+  transport: T,
+): Promise<McpConnection & { transport: T }> {
   try {
     await client.connect(transport);
   } catch (error) {
@@ -111,5 +123,49 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
     protocolVersion: client.getNegotiatedProtocolVersion(),
     server: info === undefined ? undefined : { name: info.name, version: info.version },
     close: () => client.close(),
+  };
+}
+
+export interface ConnectHttpOptions {
+  /** The server's Streamable HTTP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
+  url: string;
+  era: EraMode;
+  handler: SamplingHandler;
+  roots?: readonly string[];
+  /** Sent as `Authorization: Bearer …` on every request. */
+  bearerToken?: string | undefined;
+  fetch?: typeof fetch;
+}
+
+/** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
+export function parseServerUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`not a URL: "${value}" (expected e.g. http://127.0.0.1:3000/mcp)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`unsupported scheme in "${value}": an MCP server URL starts with http:// or https://`);
+  }
+  return url;
+}
+
+export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
+  const client = createSamplingClient(options.era, options.handler, options.roots);
+  const transport = new StreamableHTTPClientTransport(parseServerUrl(options.url), {
+    ...(options.bearerToken !== undefined && {
+      requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },
+    }),
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+  });
+  const connection = await connectWith(client, transport);
+  return {
+    ...connection,
+    // A 2025-era session lives on the server until it is deleted (or times out there): end it when done.
+    close: async () => {
+      if (transport.sessionId !== undefined) await transport.terminateSession().catch(() => {});
+      await client.close();
+    },
   };
 }

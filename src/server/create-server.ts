@@ -5,6 +5,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 
 import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling.js';
+import { registerConformanceTools } from './conformance/register-conformance-tools.js';
 import { registerSummarizeDocumentTool } from './tools/summarize-document.js';
 
 export const SERVER_NAME = 'document-assistant';
@@ -13,6 +14,11 @@ export const SERVER_VERSION = '0.1.0';
 export interface DocumentAssistantOptions extends SamplingEngineOptions {
   /** Default context window long documents are chunked for. Default 8192 tokens. */
   contextTokens?: number | undefined;
+  /**
+   * Extra tools beside the real ones. `conformance` adds the tools the official conformance suite calls
+   * (`test_sampling`, …); the default list is unchanged without it.
+   */
+  profile?: 'default' | 'conformance' | undefined;
 }
 
 /**
@@ -32,6 +38,7 @@ export function createDocumentAssistant(options: DocumentAssistantOptions = {}):
       },
     );
     registerSummarizeDocumentTool(server, sampling, { contextTokens: options.contextTokens });
+    if (options.profile === 'conformance') registerConformanceTools(server, sampling);
     return server;
   };
 }

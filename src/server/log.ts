@@ -5,6 +5,8 @@
 export interface ServerLog {
   info(message: string): void;
   error(message: string): void;
+  /** Detail for tests and embedding code; the stderr log leaves it out. */
+  debug?(message: string): void;
 }
 
 export function createStderrLog(prefix = 'mcp-sampling serve'): ServerLog {

@@ -251,7 +251,14 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
         if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
         return gate.acquire(signal).then((release) =>
           ctx.mcpReq
-            .requestSampling(params, { signal, timeout: samplingTimeoutMs, resetTimeoutOnProgress: true })
+            // Tied to the tool call: over Streamable HTTP the request travels on that POST's stream (without
+            // it, it would go to the session's GET stream, which a client need not open).
+            .requestSampling(params, {
+              signal,
+              timeout: samplingTimeoutMs,
+              resetTimeoutOnProgress: true,
+              relatedRequestId: ctx.mcpReq.id,
+            })
             .catch((error: unknown) => {
               if (signal.aborted) throw signal.reason;
               const code = (error as { code?: unknown }).code;

@@ -1,0 +1,482 @@
+/**
+ * Streamable HTTP for the Document Assistant (`mcp-sampling serve --http`), both protocol eras on one
+ * endpoint, `/mcp`:
+ *
+ * - **2026-07-28 requests** go to the SDK's per-request handler (`createMcpHandler`, legacy rejected): no
+ *   session, a fresh server per request, every round's state in the signed `requestState`. Instances
+ *   that share `MCP_SAMPLING_STATE_KEY` can serve alternate rounds of one call behind a load balancer.
+ * - **2025-era requests** get sessions (`Mcp-Session-Id`), because a pushed `sampling/createMessage`
+ *   needs a live connection to travel on: one server and one transport per session, and the SDK sends
+ *   each pushed request on the stream of the `tools/call` POST that caused it. Sessions end on DELETE,
+ *   or after `sessionIdleMs` with no open request; a client that disconnects mid-call has its call
+ *   cancelled (as if it had sent `notifications/cancelled`), so nothing waits for an answer that
+ *   cannot come.
+ *
+ * In front of both: `Host` and `Origin` validation (localhost by default), an optional bearer token,
+ * a body limit (413), JSON checks (415, parse error), `GET /healthz`, and a drain on shutdown.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import {
+  hostHeaderValidation,
+  localhostHostValidation,
+  localhostOriginValidation,
+  originValidation,
+  toNodeHandler,
+} from '@modelcontextprotocol/node';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isJsonContentType,
+  isJSONRPCRequest,
+  isLegacyRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type JSONRPCMessage,
+  type McpServer,
+} from '@modelcontextprotocol/server';
+
+import {
+  createDocumentAssistant,
+  SERVER_NAME,
+  SERVER_VERSION,
+  type DocumentAssistantOptions,
+} from './create-server.js';
+import { createStderrLog, type ServerLog } from './log.js';
+
+export const MCP_PATH = '/mcp';
+export const HEALTH_PATH = '/healthz';
+
+/** Bodies above this are refused with 413. A 2026-era round of a long document re-sends its answers. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** A 2025-era session with no open request is closed after this long. */
+export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
+export const DEFAULT_MAX_SESSIONS = 1000;
+/** How long a shutdown waits for calls in flight before closing them. */
+export const DEFAULT_DRAIN_MS = 30_000;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export interface HttpServeOptions extends DocumentAssistantOptions {
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string | undefined;
+  /** Port; 0 picks a free one. Default 3000. */
+  port?: number | undefined;
+  /**
+   * Host names accepted in the `Host` header (DNS-rebinding protection). Default: the loopback names when
+   * bound to loopback; required when bound elsewhere, or validation is off (said in the start-up log).
+   */
+  allowedHosts?: readonly string[] | undefined;
+  /** Origin host names accepted from browsers. Default: loopback names. Requests without Origin pass. */
+  allowedOrigins?: readonly string[] | undefined;
+  /** When set, every /mcp request must carry `Authorization: Bearer <token>`. */
+  authToken?: string | undefined;
+  maxBodyBytes?: number | undefined;
+  sessionIdleMs?: number | undefined;
+  maxSessions?: number | undefined;
+  log?: ServerLog | undefined;
+}
+
+export interface HttpServerStats {
+  /** Open 2025-era sessions. */
+  sessions: number;
+  /** MCP requests being answered now (long-lived GET notification streams not counted). */
+  inFlight: number;
+  draining: boolean;
+}
+
+export interface RunningHttpServer {
+  /** The endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
+  url: string;
+  port: number;
+  stats(): HttpServerStats;
+  /**
+   * Stops taking requests (new ones get 503), waits up to `drainMs` for those in flight, then closes
+   * what is left (sessions, streams, connections). Resolves when everything is closed.
+   */
+  close(drainMs?: number): Promise<void>;
+}
+
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * While draining, a 2025-era session may still finish what it started: answers to the server's own
+ * requests (the sampling results a call in flight waits for), notifications such as cancellation, and
+ * DELETE. A request that starts new work is refused.
+ */
+function finishesSessionWork(request: Request, body: unknown): boolean {
+  if (request.headers.get('mcp-session-id') === null) return false;
+  if (request.method === 'DELETE') return true;
+  if (request.method !== 'POST') return false;
+  return (Array.isArray(body) ? body : [body]).every((message) => !isJSONRPCRequest(message));
+}
+
+/** Calls `done` once the response body has been read to the end, failed, or been cancelled. */
+function whenBodyDone(response: Response, done: () => void): Response {
+  if (response.body === null) {
+    done();
+    return response;
+  }
+  const reader = response.body.getReader();
+  let finished = false;
+  const finish = () => {
+    if (!finished) {
+      finished = true;
+      done();
+    }
+  };
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done: end } = await reader.read();
+        if (end) {
+          finish();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        finish();
+        controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+interface LegacySession {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: McpServer;
+  /** Requests of this session being answered, including an open GET stream. */
+  open: number;
+  lastSeen: number;
+}
+
+/** 2025-era sessions: one server and one transport each, found by `Mcp-Session-Id`. */
+function createLegacySessions(
+  factory: () => McpServer,
+  options: { idleMs: number; maxSessions: number; maxBodyBytes: number; log: ServerLog },
+) {
+  const sessions = new Map<string, LegacySession>();
+
+  async function close(id: string, why: string): Promise<void> {
+    const session = sessions.get(id);
+    if (session === undefined) return;
+    sessions.delete(id);
+    options.log.debug?.(`session ${id} closed (${why})`);
+    await session.transport.close().catch(() => {});
+    await session.server.close().catch(() => {});
+  }
+
+  function sweep(now = Date.now()): void {
+    for (const [id, session] of sessions) {
+      if (session.open === 0 && now - session.lastSeen >= options.idleMs) void close(id, 'idle');
+    }
+  }
+  const sweeper = setInterval(sweep, Math.max(1000, Math.min(options.idleMs / 2, 60_000)));
+  sweeper.unref();
+
+  /**
+   * Answers one request on its session's transport. While it is open the session is busy (never swept);
+   * when the client goes away before the answer, the JSON-RPC requests it carried are cancelled.
+   */
+  async function serve(session: LegacySession, id: string, request: Request, body: unknown): Promise<Response> {
+    session.open += 1;
+    session.lastSeen = Date.now();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      session.open -= 1;
+      session.lastSeen = Date.now();
+      request.signal.removeEventListener('abort', onAbort);
+    };
+    const ids = (Array.isArray(body) ? body : [body])
+      .filter((message): message is JSONRPCMessage & { id: string | number } => isJSONRPCRequest(message))
+      .map((message) => message.id);
+    function onAbort(): void {
+      // The client is gone: stop the work it asked for, exactly as a cancellation notice would.
+      for (const requestId of ids) {
+        options.log.debug?.(`session ${id}: cancelled request ${requestId} (the HTTP client disconnected)`);
+        session.transport.onmessage?.({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId, reason: 'the HTTP client disconnected' },
+        });
+      }
+      release();
+    }
+    if (request.signal.aborted) {
+      release();
+      return jsonRpcError(499, -32000, 'Client closed the request');
+    }
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const response = await session.transport.handleRequest(request, { parsedBody: body });
+      return whenBodyDone(response, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  async function handle(request: Request, body: unknown): Promise<Response> {
+    const id = request.headers.get('mcp-session-id');
+    if (id !== null) {
+      const session = sessions.get(id);
+      if (session === undefined) return jsonRpcError(404, -32001, 'Session not found: start a new session');
+      return serve(session, id, request, body);
+    }
+    if (request.method !== 'POST' || !isInitializeRequest(body)) {
+      return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header required (send initialize first)');
+    }
+    if (sessions.size >= options.maxSessions) sweep();
+    if (sessions.size >= options.maxSessions) {
+      return jsonRpcError(503, -32000, `Too many sessions (${options.maxSessions}); try again later`, {
+        'retry-after': '5',
+      });
+    }
+    const server = factory();
+    const session: LegacySession = {
+      server,
+      transport: new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        maxRequestBodySize: options.maxBodyBytes,
+        onsessioninitialized: (sessionId) => {
+          sessions.set(sessionId, session);
+          options.log.debug?.(`session ${sessionId} opened`);
+        },
+        onsessionclosed: (sessionId) => {
+          void close(sessionId, 'deleted by the client');
+        },
+      }),
+      open: 0,
+      lastSeen: Date.now(),
+    };
+    await server.connect(session.transport);
+    const response = await serve(session, 'new', request, body);
+    // A failed initialize creates no session: close the instance it would have used.
+    if (session.transport.sessionId === undefined) {
+      await session.transport.close().catch(() => {});
+      await server.close().catch(() => {});
+    }
+    return response;
+  }
+
+  return {
+    handle,
+    get size() {
+      return sessions.size;
+    },
+    async closeAll(): Promise<void> {
+      clearInterval(sweeper);
+      await Promise.all([...sessions.keys()].map((id) => close(id, 'server shutting down')));
+    },
+  };
+}
+
+/** Starts the HTTP server and resolves once it listens. */
+export async function startHttpServer(options: HttpServeOptions = {}): Promise<RunningHttpServer> {
+  const log = options.log ?? createStderrLog();
+  const host = options.host ?? '127.0.0.1';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const factory = createDocumentAssistant(options);
+  const onerror = (error: Error) => log.debug?.(`http: ${error.message}`);
+
+  const modern = createMcpHandler(factory, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror });
+  const legacy = createLegacySessions(factory, {
+    idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+    maxBodyBytes,
+    log,
+  });
+
+  let draining = false;
+
+  /** The web-standard face: era routing after the body is read once. */
+  async function route(request: Request): Promise<Response> {
+    let body: unknown;
+    if (request.method === 'POST') {
+      if (!isJsonContentType(request.headers.get('content-type'))) {
+        return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
+      }
+      try {
+        body = await request.json();
+      } catch {
+        return jsonRpcError(400, -32700, 'Parse error: the request body is not valid JSON');
+      }
+    }
+    const isLegacy = await isLegacyRequest(request, body, { maxRequestBodySize: maxBodyBytes });
+    if (draining && !(isLegacy && finishesSessionWork(request, body))) {
+      return jsonRpcError(503, -32000, 'Server shutting down: send new requests to another instance', {
+        connection: 'close',
+        'retry-after': '1',
+      });
+    }
+    if (isLegacy) return legacy.handle(request, body);
+    return modern.fetch(request, body === undefined ? {} : { parsedBody: body });
+  }
+  const mcp = toNodeHandler({ fetch: route }, { maxRequestBodySize: maxBodyBytes, onerror });
+
+  const loopback = LOOPBACK_HOSTS.has(host);
+  const allowedHosts = options.allowedHosts ?? (loopback ? undefined : []);
+  const checkHost =
+    allowedHosts === undefined
+      ? localhostHostValidation()
+      : allowedHosts.length > 0
+        ? hostHeaderValidation([...allowedHosts])
+        : undefined;
+  const checkOrigin =
+    options.allowedOrigins === undefined ? localhostOriginValidation() : originValidation([...options.allowedOrigins]);
+
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendJson(res, draining ? 503 : 200, {
+        status: draining ? 'draining' : 'ok',
+        server: SERVER_NAME,
+        version: SERVER_VERSION,
+        sessions: legacy.size,
+        inFlight,
+      });
+      return;
+    }
+    if (path !== MCP_PATH) {
+      sendJson(res, 404, { error: `Not found: the MCP endpoint is ${MCP_PATH}` });
+      return;
+    }
+    if (checkHost !== undefined && !checkHost(req, res)) return;
+    if (!checkOrigin(req, res)) return;
+    if (options.authToken !== undefined) {
+      const header = req.headers.authorization ?? '';
+      const match = /^Bearer\s+(.+)$/i.exec(header);
+      if (match === null || !sameToken(match[1]!.trim(), options.authToken)) {
+        sendJson(
+          res,
+          401,
+          {
+            jsonrpc: '2.0',
+            error: { code: -32001, message: 'Unauthorized: a valid bearer token is required' },
+            id: null,
+          },
+          { 'www-authenticate': 'Bearer realm="mcp-sampling"' },
+        );
+        return;
+      }
+    }
+    // A GET is the long-lived notification stream of a session: not a call to wait for on shutdown.
+    const counted = req.method !== 'GET';
+    if (counted) inFlight += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled || !counted) return;
+      settled = true;
+      inFlight -= 1;
+      if (inFlight === 0) idle?.();
+    };
+    res.once('close', settle);
+    // Node's IncomingMessage types `method` as possibly undefined; a parsed request always has one.
+    mcp(req as IncomingMessage & { method: string; url: string }, res).catch((error: unknown) => {
+      log.error(`http: ${(error as Error).message}`);
+      if (!res.headersSent)
+        sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null });
+      else res.destroy();
+    });
+  };
+
+  const server: NodeServer = createServer(handle);
+  // Calls may wait minutes on a human approving a sampling request: no timeout on the request itself.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}${MCP_PATH}`;
+  if (checkHost === undefined) {
+    log.info(
+      `warning: bound to ${host} with no --allowed-host: Host header validation (DNS-rebinding protection) is off`,
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  async function close(drainMs = DEFAULT_DRAIN_MS): Promise<void> {
+    closing ??= (async () => {
+      // The listener stays open while draining: a 2025-era call in flight needs its client's answers to
+      // arrive, and a balancer polling /healthz sees 503 and sends new work elsewhere.
+      draining = true;
+      if (inFlight > 0) {
+        log.info(`draining ${inFlight} request(s) in flight (up to ${Math.round(drainMs / 1000)} s)`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, drainMs);
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      if (inFlight > 0) log.info(`drain deadline reached: closing ${inFlight} request(s)`);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await legacy.closeAll();
+      await modern.close();
+      server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  }
+
+  return {
+    url,
+    port,
+    stats: () => ({ sessions: legacy.size, inFlight, draining }),
+    close,
+  };
+}
+
+export interface RunHttpOptions extends HttpServeOptions {
+  drainMs?: number | undefined;
+}
+
+/** `mcp-sampling serve --http`: runs until SIGTERM/SIGINT, drains, exits 0. */
+export async function runHttpServer(options: RunHttpOptions = {}): Promise<void> {
+  const log = options.log ?? createStderrLog();
+  const authToken = options.authToken ?? process.env.MCP_SAMPLING_HTTP_TOKEN;
+  const running = await startHttpServer({ ...options, log, authToken: authToken === '' ? undefined : authToken });
+  log.info(
+    `${SERVER_NAME} ${SERVER_VERSION} on ${running.url} (pid ${process.pid}); both eras; ` +
+      `${authToken ? 'bearer token required' : 'no token'}; sampling only, no model, no key`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      void running.close(options.drainMs).finally(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
