@@ -3,6 +3,7 @@
  * The `mcp-sampling` command: wiring only. Subcommands:
  *   summarize <file>   the main job (server + client over stdio, offline by default)
  *   serve [--http]     the Document Assistant MCP server on stdio (any MCP host) or Streamable HTTP
+ *   call <tool>        call any tool on any MCP server (stdio command or HTTP URL), answering its sampling
  *   config check       validate the client configuration, print it with secrets redacted
  *   log [--last N]     the audit log of sampling requests
  */
@@ -28,13 +29,19 @@ function parseNonNegativeInt(value: string): number {
   return n;
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 function fail(error: unknown, options: { json: boolean; verbose: boolean }): void {
   const message = error instanceof Error ? error.message : String(error);
   const reported = error instanceof CliError && error.reported;
   if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
   if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  const badInput = error instanceof DocumentReadError || (error instanceof Error && error.name === 'ConfigError');
+  const badInput =
+    error instanceof DocumentReadError ||
+    (error instanceof Error && (error.name === 'ConfigError' || error.name === 'UsageError'));
   process.exitCode = badInput ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }
 
@@ -61,17 +68,77 @@ program
   .addOption(
     new Option('--context-tokens <n>', 'context window to size chunks for (default 8192)').argParser(parsePositiveInt),
   )
+  .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
   .option('--json', 'print one machine-readable JSON object', false)
   .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
   .action(
     async (
       file: string,
-      opts: { era: EraMode; config?: string; json: boolean; verbose: boolean; lossy: boolean; contextTokens?: number },
+      opts: {
+        era: EraMode;
+        config?: string;
+        json: boolean;
+        verbose: boolean;
+        lossy: boolean;
+        contextTokens?: number;
+        server?: string;
+      },
     ) => {
       try {
         // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
         const { summarize } = await import('./summarize.js');
         await summarize(file, opts, createOutput(opts));
+      } catch (error) {
+        fail(error, opts);
+      }
+    },
+  );
+
+program
+  .command('call')
+  .description('call a tool on any MCP server, answering its sampling requests under your policy, and print the result')
+  .usage('<tool> [--args JSON] (--server <url> | -- <command> [args…])')
+  .argument('<tool>', 'the tool to call')
+  .argument('[command...]', 'after --: the command that starts a stdio server, with its arguments')
+  .option('--args <json>', 'the tool arguments, a JSON object (default {})')
+  .option('--server <url>', 'a Streamable HTTP server (bearer token: MCP_SAMPLING_SERVER_TOKEN)')
+  .addOption(
+    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
+      .choices(ERA_MODES)
+      .default('auto'),
+  )
+  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)', collect)
+  .addOption(
+    new Option('--timeout <seconds>', 'give up when the call shows no progress for this long (default 600)').argParser(
+      parsePositiveInt,
+    ),
+  )
+  .option('--json', 'print one machine-readable JSON object with the whole result', false)
+  .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
+  .action(
+    async (
+      tool: string,
+      command: string[],
+      opts: {
+        args?: string;
+        server?: string;
+        era: EraMode;
+        config?: string;
+        root?: string[];
+        timeout?: number;
+        json: boolean;
+        verbose: boolean;
+      },
+    ) => {
+      try {
+        const { call } = await import('./call.js');
+        await call(
+          tool,
+          command,
+          { ...opts, timeout: opts.timeout === undefined ? undefined : opts.timeout * 1000 },
+          createOutput(opts),
+        );
       } catch (error) {
         fail(error, opts);
       }
@@ -112,10 +179,6 @@ program
       fail(error, { json: opts.json, verbose: false });
     }
   });
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 interface ServeOptions {
   contextTokens?: number;

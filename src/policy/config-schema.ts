@@ -126,6 +126,15 @@ export const ConfigSchema = z.strictObject({
       includeText: z.boolean().default(false),
     })
     .default({ enabled: true, includeText: false }),
+  http: z
+    .strictObject({
+      /**
+       * The environment variable (or .env entry) holding the bearer token sent to HTTP servers
+       * (`--server <url>`). The token itself never goes in this file.
+       */
+      bearerTokenEnv: z.string().min(1).default('MCP_SAMPLING_SERVER_TOKEN'),
+    })
+    .default({ bearerTokenEnv: 'MCP_SAMPLING_SERVER_TOKEN' }),
   /** Directories servers may read files from (declared as MCP roots), besides the file given to `summarize`. */
   roots: z.array(z.string().min(1)).default([]),
   /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */
