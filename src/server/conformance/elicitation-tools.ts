@@ -33,7 +33,9 @@ function elicitOnce(
   }
   if (answer.kind !== 'elicit') {
     return {
-      content: [{ type: 'text', text: `expected an elicitation answer under '${ANSWER_KEY}', got a ${answer.kind} answer` }],
+      content: [
+        { type: 'text', text: `expected an elicitation answer under '${ANSWER_KEY}', got a ${answer.kind} answer` },
+      ],
       isError: true,
     };
   }

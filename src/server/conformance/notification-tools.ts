@@ -27,7 +27,9 @@ export function registerNotificationTools(server: McpServer): void {
 
   server.registerTool(
     'test_tool_with_logging',
-    { description: 'Sends three info log messages, 50 ms apart, while it runs (conformance: tools-call-with-logging).' },
+    {
+      description: 'Sends three info log messages, 50 ms apart, while it runs (conformance: tools-call-with-logging).',
+    },
     async (ctx) => {
       const signal = ctx.mcpReq.signal;
       await ctx.mcpReq.log('info', 'Tool execution started');
@@ -69,7 +71,9 @@ export function registerNotificationTools(server: McpServer): void {
       ctx.http?.closeSSE?.();
       await delay(closed ? 4 * STEP_MS : STEP_MS, undefined, { signal });
       return text(
-        closed ? 'Reconnection tool finished after closing its stream.' : 'Reconnection tool finished (stream kept open).',
+        closed
+          ? 'Reconnection tool finished after closing its stream.'
+          : 'Reconnection tool finished (stream kept open).',
       );
     },
   );
