@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { connectHttp, type McpConnection } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
-import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '../src/server/serve-http.js';
+import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '../src/server/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
 
@@ -356,6 +356,7 @@ describe('serve --http: disconnects and sessions', () => {
     const lines: string[] = [];
     const server = await serve({
       sessionIdleMs: 200,
+      disconnectGraceMs: 100,
       log: { info: () => {}, error: () => {}, debug: (line) => lines.push(line) },
     });
     const session = await rawInitialize(server.url);
@@ -382,6 +383,69 @@ describe('serve --http: disconnects and sessions', () => {
     await waitFor(() => lines.some((line) => line.includes('cancelled request 9')), 'the call to be cancelled');
     await waitFor(() => server.stats().inFlight === 0, 'no request in flight');
     await waitFor(() => server.stats().sessions === 0, 'the idle session to be closed', 5000);
+  });
+
+  it('lets a 2025-era client whose stream dropped reconnect with Last-Event-ID and still get the request', async () => {
+    const lines: string[] = [];
+    const server = await serve({ log: { info: () => {}, error: () => {}, debug: (line) => lines.push(line) } });
+    const session = await rawInitialize(server.url);
+    const headers = {
+      accept: ACCEPT,
+      'mcp-session-id': session,
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const abort = new AbortController();
+    const call = await fetch(server.url, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 11,
+        method: 'tools/call',
+        params: { name: 'summarize_document', arguments: { document_text: DOCUMENT } },
+      }),
+    });
+    // The stream's first event is a priming event with an id and no data: where to resume from.
+    const reader = call.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let head = '';
+    while (!/^id: (\S+)$/m.test(head)) head += (await reader.read()).value ?? '';
+    const primingId = /^id: (\S+)$/m.exec(head)![1]!;
+    abort.abort();
+    // Reconnect, as a client does after the `retry` interval: until the server has seen the old stream go,
+    // it answers 409 (one connection per stream). The pushed request is replayed on the new stream.
+    let resumed: Response;
+    for (let attempt = 0; ; attempt += 1) {
+      resumed = await fetch(server.url, { method: 'GET', headers: { ...headers, 'last-event-id': primingId } });
+      if (resumed.status !== 409 || attempt === 40) break;
+      await resumed.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(resumed.status).toBe(200);
+    const { messages, reader: resumedReader } = await readEvents(
+      resumed,
+      (m) => m['method'] === 'sampling/createMessage',
+    );
+    const request = messages.at(-1)!;
+    await fetch(server.url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: request['id'],
+        result: { role: 'assistant', content: { type: 'text', text: 'Resumed answer.' }, model: 'raw' },
+      }),
+    });
+    // The tool's result arrives on the resumed stream, and the call was never cancelled.
+    let rest = '';
+    while (!rest.includes('"id":11')) {
+      const { value, done } = await resumedReader.read();
+      if (done) break;
+      rest += value;
+    }
+    await resumedReader.cancel().catch(() => {});
+    expect(rest).toContain('Summary:\\nResumed answer.');
+    expect(lines.some((line) => line.includes('cancelled'))).toBe(false);
   });
 
   it('keeps the session map bounded: clients that vanish leave nothing behind', async () => {

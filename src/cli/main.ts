@@ -261,7 +261,7 @@ program
         await runStdioServer(server);
         return;
       }
-      const { runHttpServer } = await import('../server/serve-http.js');
+      const { runHttpServer } = await import('../server/http/serve-http.js');
       await runHttpServer({
         ...server,
         port: opts.port,

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { ConfigSchema } from './config-schema.js';
 import { CONFIG_FILE_NAME, loadConfig } from './load-config.js';
 
 function dirWith(content: string | undefined): string {
@@ -50,5 +51,18 @@ describe('loadConfig', () => {
     const dir = dirWith('{ "servers": ');
     expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/not valid JSON/);
     expect(() => loadConfig({ cwd: dir, env: {}, explicit: 'missing.json' })).toThrow(/missing\.json does not exist/);
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('its complete example is a valid configuration that uses every top-level field', () => {
+    const markdown = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    const block = /## A complete example[\s\S]*?```json\n([\s\S]*?)```/.exec(markdown)?.[1];
+    expect(block).toBeDefined();
+    const example = JSON.parse(block!) as Record<string, unknown>;
+    const parsed = ConfigSchema.safeParse(example);
+    expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues)).toBe(true);
+    const fields = Object.keys(ConfigSchema.shape).filter((field) => field !== '$schema');
+    expect(Object.keys(example).sort()).toEqual(fields.sort());
   });
 });

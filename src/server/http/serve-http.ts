@@ -6,16 +6,12 @@
  *   session, a fresh server per request, every round's state in the signed `requestState`. Instances
  *   that share `MCP_SAMPLING_STATE_KEY` can serve alternate rounds of one call behind a load balancer.
  * - **2025-era requests** get sessions (`Mcp-Session-Id`), because a pushed `sampling/createMessage`
- *   needs a live connection to travel on: one server and one transport per session, and the SDK sends
- *   each pushed request on the stream of the `tools/call` POST that caused it. Sessions end on DELETE,
- *   or after `sessionIdleMs` with no open request; a client that disconnects mid-call has its call
- *   cancelled (as if it had sent `notifications/cancelled`), so nothing waits for an answer that
- *   cannot come.
+ *   needs a live connection to travel on (see legacy-sessions.ts).
  *
  * In front of both: `Host` and `Origin` validation (localhost by default), an optional bearer token,
  * a body limit (413), JSON checks (415, parse error), `GET /healthz`, and a drain on shutdown.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,24 +22,16 @@ import {
   originValidation,
   toNodeHandler,
 } from '@modelcontextprotocol/node';
-import {
-  createMcpHandler,
-  isInitializeRequest,
-  isJsonContentType,
-  isJSONRPCRequest,
-  isLegacyRequest,
-  WebStandardStreamableHTTPServerTransport,
-  type JSONRPCMessage,
-  type McpServer,
-} from '@modelcontextprotocol/server';
+import { createMcpHandler, isJsonContentType, isJSONRPCRequest, isLegacyRequest } from '@modelcontextprotocol/server';
 
 import {
   createDocumentAssistant,
   SERVER_NAME,
   SERVER_VERSION,
   type DocumentAssistantOptions,
-} from './create-server.js';
-import { createStderrLog, type ServerLog } from './log.js';
+} from '../create-server.js';
+import { createStderrLog, type ServerLog } from '../log.js';
+import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -55,6 +43,8 @@ export const DEFAULT_SESSION_IDLE_MS = 30 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 1000;
 /** How long a shutdown waits for calls in flight before closing them. */
 export const DEFAULT_DRAIN_MS = 30_000;
+/** A 2025-era client whose call stream drops has this long to reconnect before the call is cancelled. */
+export const DEFAULT_DISCONNECT_GRACE_MS = 10_000;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -74,6 +64,7 @@ export interface HttpServeOptions extends DocumentAssistantOptions {
   authToken?: string | undefined;
   maxBodyBytes?: number | undefined;
   sessionIdleMs?: number | undefined;
+  disconnectGraceMs?: number | undefined;
   maxSessions?: number | undefined;
   log?: ServerLog | undefined;
 }
@@ -96,10 +87,6 @@ export interface RunningHttpServer {
    * what is left (sessions, streams, connections). Resolves when everything is closed.
    */
   close(drainMs?: number): Promise<void>;
-}
-
-function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status, headers });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -126,172 +113,6 @@ function finishesSessionWork(request: Request, body: unknown): boolean {
   return (Array.isArray(body) ? body : [body]).every((message) => !isJSONRPCRequest(message));
 }
 
-/** Calls `done` once the response body has been read to the end, failed, or been cancelled. */
-function whenBodyDone(response: Response, done: () => void): Response {
-  if (response.body === null) {
-    done();
-    return response;
-  }
-  const reader = response.body.getReader();
-  let finished = false;
-  const finish = () => {
-    if (!finished) {
-      finished = true;
-      done();
-    }
-  };
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done: end } = await reader.read();
-        if (end) {
-          finish();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (error) {
-        finish();
-        controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason).catch(() => {});
-    },
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-}
-
-interface LegacySession {
-  transport: WebStandardStreamableHTTPServerTransport;
-  server: McpServer;
-  /** Requests of this session being answered, including an open GET stream. */
-  open: number;
-  lastSeen: number;
-}
-
-/** 2025-era sessions: one server and one transport each, found by `Mcp-Session-Id`. */
-function createLegacySessions(
-  factory: () => McpServer,
-  options: { idleMs: number; maxSessions: number; maxBodyBytes: number; log: ServerLog },
-) {
-  const sessions = new Map<string, LegacySession>();
-
-  async function close(id: string, why: string): Promise<void> {
-    const session = sessions.get(id);
-    if (session === undefined) return;
-    sessions.delete(id);
-    options.log.debug?.(`session ${id} closed (${why})`);
-    await session.transport.close().catch(() => {});
-    await session.server.close().catch(() => {});
-  }
-
-  function sweep(now = Date.now()): void {
-    for (const [id, session] of sessions) {
-      if (session.open === 0 && now - session.lastSeen >= options.idleMs) void close(id, 'idle');
-    }
-  }
-  const sweeper = setInterval(sweep, Math.max(1000, Math.min(options.idleMs / 2, 60_000)));
-  sweeper.unref();
-
-  /**
-   * Answers one request on its session's transport. While it is open the session is busy (never swept);
-   * when the client goes away before the answer, the JSON-RPC requests it carried are cancelled.
-   */
-  async function serve(session: LegacySession, id: string, request: Request, body: unknown): Promise<Response> {
-    session.open += 1;
-    session.lastSeen = Date.now();
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      session.open -= 1;
-      session.lastSeen = Date.now();
-      request.signal.removeEventListener('abort', onAbort);
-    };
-    const ids = (Array.isArray(body) ? body : [body])
-      .filter((message): message is JSONRPCMessage & { id: string | number } => isJSONRPCRequest(message))
-      .map((message) => message.id);
-    function onAbort(): void {
-      // The client is gone: stop the work it asked for, exactly as a cancellation notice would.
-      for (const requestId of ids) {
-        options.log.debug?.(`session ${id}: cancelled request ${requestId} (the HTTP client disconnected)`);
-        session.transport.onmessage?.({
-          jsonrpc: '2.0',
-          method: 'notifications/cancelled',
-          params: { requestId, reason: 'the HTTP client disconnected' },
-        });
-      }
-      release();
-    }
-    if (request.signal.aborted) {
-      release();
-      return jsonRpcError(499, -32000, 'Client closed the request');
-    }
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const response = await session.transport.handleRequest(request, { parsedBody: body });
-      return whenBodyDone(response, release);
-    } catch (error) {
-      release();
-      throw error;
-    }
-  }
-
-  async function handle(request: Request, body: unknown): Promise<Response> {
-    const id = request.headers.get('mcp-session-id');
-    if (id !== null) {
-      const session = sessions.get(id);
-      if (session === undefined) return jsonRpcError(404, -32001, 'Session not found: start a new session');
-      return serve(session, id, request, body);
-    }
-    if (request.method !== 'POST' || !isInitializeRequest(body)) {
-      return jsonRpcError(400, -32000, 'Bad Request: Mcp-Session-Id header required (send initialize first)');
-    }
-    if (sessions.size >= options.maxSessions) sweep();
-    if (sessions.size >= options.maxSessions) {
-      return jsonRpcError(503, -32000, `Too many sessions (${options.maxSessions}); try again later`, {
-        'retry-after': '5',
-      });
-    }
-    const server = factory();
-    const session: LegacySession = {
-      server,
-      transport: new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        maxRequestBodySize: options.maxBodyBytes,
-        onsessioninitialized: (sessionId) => {
-          sessions.set(sessionId, session);
-          options.log.debug?.(`session ${sessionId} opened`);
-        },
-        onsessionclosed: (sessionId) => {
-          void close(sessionId, 'deleted by the client');
-        },
-      }),
-      open: 0,
-      lastSeen: Date.now(),
-    };
-    await server.connect(session.transport);
-    const response = await serve(session, 'new', request, body);
-    // A failed initialize creates no session: close the instance it would have used.
-    if (session.transport.sessionId === undefined) {
-      await session.transport.close().catch(() => {});
-      await server.close().catch(() => {});
-    }
-    return response;
-  }
-
-  return {
-    handle,
-    get size() {
-      return sessions.size;
-    },
-    async closeAll(): Promise<void> {
-      clearInterval(sweeper);
-      await Promise.all([...sessions.keys()].map((id) => close(id, 'server shutting down')));
-    },
-  };
-}
-
 /** Starts the HTTP server and resolves once it listens. */
 export async function startHttpServer(options: HttpServeOptions = {}): Promise<RunningHttpServer> {
   const log = options.log ?? createStderrLog();
@@ -305,6 +126,7 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
     idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     maxBodyBytes,
+    disconnectGraceMs: options.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS,
     log,
   });
 
