@@ -259,6 +259,25 @@ describe('serve --http: several instances sharing MCP_SAMPLING_STATE_KEY', () =>
   });
 });
 
+describe('serve --http: stale round state', () => {
+  it('refuses a 2026-era round whose state has expired (-32602), and the server keeps serving', async () => {
+    const server = await serve({ stateTtlSeconds: 1 });
+    const inner = testHandler();
+    // The client takes longer to answer than the state lives.
+    const slow: SamplingHandler = async (request, ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      return inner(request, ctx);
+    };
+    const connection = await connect(server.url, 'modern', slow);
+    await expect(
+      connection.client.callTool({ name: 'summarize_document', arguments: { document_text: DOCUMENT } }),
+    ).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/expired/i) });
+    const fresh = await connect(server.url, 'modern');
+    const result = await fresh.client.callTool({ name: 'summarize_document', arguments: { document_text: DOCUMENT } });
+    expect(result.isError).toBeFalsy();
+  });
+});
+
 describe('serve --http: bad input', () => {
   const post = (url: string, body: string, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT, ...headers }, body });
