@@ -53,6 +53,11 @@ async function connect(
 
 const ACCEPT = 'application/json, text/event-stream';
 
+/** The headers of a request on a raw 2025-era session. */
+function sessionHeaders(session: string): Record<string, string> {
+  return { accept: ACCEPT, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' };
+}
+
 /** A raw 2025-era session: initialize, then the initialized notification. Returns the session id. */
 async function rawInitialize(url: string, headers: Record<string, string> = {}): Promise<string> {
   const response = await fetch(url, {
@@ -75,18 +80,35 @@ async function rawInitialize(url: string, headers: Record<string, string> = {}):
   await response.body?.cancel();
   const initialized = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: ACCEPT,
-      'mcp-session-id': session!,
-      'mcp-protocol-version': '2025-11-25',
-      ...headers,
-    },
+    headers: { ...sessionHeaders(session!), 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
   });
   expect(initialized.status).toBe(202);
   return session!;
 }
+
+/** POSTs one JSON-RPC message on a raw 2025-era session. */
+function sessionPost(url: string, session: string, message: unknown, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { ...sessionHeaders(session), 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+    ...(signal !== undefined && { signal }),
+  });
+}
+
+const summarizeCall = (id: number) => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name: 'summarize_document', arguments: { document_text: DOCUMENT } },
+});
+
+const samplingAnswer = (id: unknown, text: string) => ({
+  jsonrpc: '2.0',
+  id,
+  result: { role: 'assistant', content: { type: 'text', text }, model: 'raw' },
+});
 
 /** Reads SSE `data:` messages from a response until `stop` returns true for one. */
 async function readEvents(response: Response, stop: (message: Record<string, unknown>) => boolean) {
@@ -158,21 +180,7 @@ describe('serve --http: both eras end to end', () => {
     const server = await serve();
     const session = await rawInitialize(server.url);
     // No GET stream is open: the request can only arrive on the POST's own stream.
-    const call = await fetch(server.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: ACCEPT,
-        'mcp-session-id': session,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 7,
-        method: 'tools/call',
-        params: { name: 'summarize_document', arguments: { document_text: DOCUMENT } },
-      }),
-    });
+    const call = await sessionPost(server.url, session, summarizeCall(7));
     expect(call.headers.get('content-type')).toContain('text/event-stream');
     const { messages, reader } = await readEvents(call, (m) => m['method'] === 'sampling/createMessage');
     const request = messages.at(-1)!;
@@ -181,20 +189,7 @@ describe('serve --http: both eras end to end', () => {
     expect(params.maxTokens).toBe(300);
     expect(params.messages[0]!.content.text).toBe(DOCUMENT);
     // Answer it: the tool's result then arrives on the same stream.
-    const answer = await fetch(server.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: ACCEPT,
-        'mcp-session-id': session,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: request['id'],
-        result: { role: 'assistant', content: { type: 'text', text: 'A short answer.' }, model: 'raw' },
-      }),
-    });
+    const answer = await sessionPost(server.url, session, samplingAnswer(request['id'], 'A short answer.'));
     expect(answer.status).toBe(202);
     let result: Record<string, unknown> | undefined;
     let buffer = '';
@@ -340,6 +335,22 @@ describe('serve --http: bad input', () => {
       req.end('{}');
     });
     expect(status).toBe(403);
+    // Names added to the loopback ones are accepted too; the loopback names still are.
+    const named = await serve({ allowedHosts: ['docs.internal'], allowedOrigins: ['app.internal'] });
+    const statusFor = (url: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: 'GET', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // A GET without a session is past the guards: 400 from the session layer, not 403.
+    expect(await statusFor(named.url, { host: 'docs.internal' })).toBe(400);
+    expect(await statusFor(named.url, { origin: 'https://app.internal' })).toBe(400);
+    expect(await statusFor(named.url, { origin: 'https://other.internal' })).toBe(403);
+    expect(await statusFor(named.url, {})).toBe(400);
     // A local browser origin is fine.
     const local = await fetch(server.url.replace('/mcp', '/healthz'), { headers: { origin: 'http://localhost:5173' } });
     expect(local.status).toBe(200);
@@ -380,22 +391,7 @@ describe('serve --http: disconnects and sessions', () => {
     });
     const session = await rawInitialize(server.url);
     const abort = new AbortController();
-    const call = await fetch(server.url, {
-      method: 'POST',
-      signal: abort.signal,
-      headers: {
-        'content-type': 'application/json',
-        accept: ACCEPT,
-        'mcp-session-id': session,
-        'mcp-protocol-version': '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 9,
-        method: 'tools/call',
-        params: { name: 'summarize_document', arguments: { document_text: DOCUMENT } },
-      }),
-    });
+    const call = await sessionPost(server.url, session, summarizeCall(9), abort.signal);
     await readEvents(call, (m) => m['method'] === 'sampling/createMessage');
     // The client goes away without answering, and without DELETE.
     abort.abort();
@@ -408,23 +404,8 @@ describe('serve --http: disconnects and sessions', () => {
     const lines: string[] = [];
     const server = await serve({ log: { info: () => {}, error: () => {}, debug: (line) => lines.push(line) } });
     const session = await rawInitialize(server.url);
-    const headers = {
-      accept: ACCEPT,
-      'mcp-session-id': session,
-      'mcp-protocol-version': '2025-11-25',
-    };
     const abort = new AbortController();
-    const call = await fetch(server.url, {
-      method: 'POST',
-      signal: abort.signal,
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 11,
-        method: 'tools/call',
-        params: { name: 'summarize_document', arguments: { document_text: DOCUMENT } },
-      }),
-    });
+    const call = await sessionPost(server.url, session, summarizeCall(11), abort.signal);
     // The stream's first event is a priming event with an id and no data: where to resume from.
     const reader = call.body!.pipeThrough(new TextDecoderStream()).getReader();
     let head = '';
@@ -435,7 +416,10 @@ describe('serve --http: disconnects and sessions', () => {
     // it answers 409 (one connection per stream). The pushed request is replayed on the new stream.
     let resumed: Response;
     for (let attempt = 0; ; attempt += 1) {
-      resumed = await fetch(server.url, { method: 'GET', headers: { ...headers, 'last-event-id': primingId } });
+      resumed = await fetch(server.url, {
+        method: 'GET',
+        headers: { ...sessionHeaders(session), 'last-event-id': primingId },
+      });
       if (resumed.status !== 409 || attempt === 40) break;
       await resumed.body?.cancel();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -446,15 +430,7 @@ describe('serve --http: disconnects and sessions', () => {
       (m) => m['method'] === 'sampling/createMessage',
     );
     const request = messages.at(-1)!;
-    await fetch(server.url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: request['id'],
-        result: { role: 'assistant', content: { type: 'text', text: 'Resumed answer.' }, model: 'raw' },
-      }),
-    });
+    await sessionPost(server.url, session, samplingAnswer(request['id'], 'Resumed answer.'));
     // The tool's result arrives on the resumed stream, and the call was never cancelled.
     let rest = '';
     while (!rest.includes('"id":11')) {

@@ -227,10 +227,14 @@ program
   .option('--host <address>', 'HTTP interface to bind', '127.0.0.1')
   .option(
     '--allowed-host <name>',
-    'accepted Host header name (repeatable; default: loopback names when bound to loopback)',
+    'another accepted Host header name (repeatable; loopback names are accepted on a loopback bind)',
     collect,
   )
-  .option('--allowed-origin <name>', 'accepted browser Origin host name (repeatable; default: loopback)', collect)
+  .option(
+    '--allowed-origin <name>',
+    'another accepted browser Origin host name (repeatable; loopback is always accepted)',
+    collect,
+  )
   .addOption(
     new Option('--max-body-mb <n>', 'largest request body in MB, larger ones get 413 (default 64)').argParser(
       parsePositiveInt,

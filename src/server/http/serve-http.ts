@@ -15,13 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import {
-  hostHeaderValidation,
-  localhostHostValidation,
-  localhostOriginValidation,
-  originValidation,
-  toNodeHandler,
-} from '@modelcontextprotocol/node';
+import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, isJsonContentType, isJSONRPCRequest, isLegacyRequest } from '@modelcontextprotocol/server';
 
 import {
@@ -47,6 +41,8 @@ export const DEFAULT_DRAIN_MS = 30_000;
 export const DEFAULT_DISCONNECT_GRACE_MS = 10_000;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Loopback host names as the Host and Origin checks compare them (IPv6 in brackets). */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface HttpServeOptions extends DocumentAssistantOptions {
   /** Interface to bind. Default 127.0.0.1. */
@@ -54,11 +50,12 @@ export interface HttpServeOptions extends DocumentAssistantOptions {
   /** Port; 0 picks a free one. Default 3000. */
   port?: number | undefined;
   /**
-   * Host names accepted in the `Host` header (DNS-rebinding protection). Default: the loopback names when
-   * bound to loopback; required when bound elsewhere, or validation is off (said in the start-up log).
+   * Host names accepted in the `Host` header besides the loopback names, which are accepted when bound to
+   * loopback (DNS-rebinding protection). Bound elsewhere with none given, validation is off (the start-up
+   * log says so).
    */
   allowedHosts?: readonly string[] | undefined;
-  /** Origin host names accepted from browsers. Default: loopback names. Requests without Origin pass. */
+  /** Origin host names accepted from browsers besides loopback. Requests without Origin pass. */
   allowedOrigins?: readonly string[] | undefined;
   /** When set, every /mcp request must carry `Authorization: Bearer <token>`. */
   authToken?: string | undefined;
@@ -157,16 +154,11 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
   }
   const mcp = toNodeHandler({ fetch: route }, { maxRequestBodySize: maxBodyBytes, onerror });
 
+  // Loopback names are always accepted on a loopback bind; --allowed-host / --allowed-origin add to them.
   const loopback = LOOPBACK_HOSTS.has(host);
-  const allowedHosts = options.allowedHosts ?? (loopback ? undefined : []);
-  const checkHost =
-    allowedHosts === undefined
-      ? localhostHostValidation()
-      : allowedHosts.length > 0
-        ? hostHeaderValidation([...allowedHosts])
-        : undefined;
-  const checkOrigin =
-    options.allowedOrigins === undefined ? localhostOriginValidation() : originValidation([...options.allowedOrigins]);
+  const hostNames = [...(loopback ? LOOPBACK_NAMES : []), ...(options.allowedHosts ?? [])];
+  const checkHost = hostNames.length > 0 ? hostHeaderValidation(hostNames) : undefined;
+  const checkOrigin = originValidation([...LOOPBACK_NAMES, ...(options.allowedOrigins ?? [])]);
 
   let inFlight = 0;
   let idle: (() => void) | undefined;
