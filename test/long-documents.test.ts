@@ -2,6 +2,7 @@
  * Long documents: map-reduce through parallel sampling on both eras, files from the client's roots,
  * progress, cancellation, and the signed round state of the 2026 era.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,11 +47,18 @@ function scripted(delayMs = 2, answer = (p: CreateMessageRequest['params'], n: n
     max = Math.max(max, inFlight);
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, delayMs);
-        ctx.mcpReq.signal.addEventListener('abort', () => {
+        const signal = ctx.mcpReq.signal;
+        // On the 2026 era every request of a round (up to 64) shares this signal, as our real handler knows.
+        setMaxListeners(0, signal);
+        const onAbort = () => {
           clearTimeout(timer);
-          reject(ctx.mcpReq.signal.reason);
-        });
+          reject(signal.reason);
+        };
+        const timer = setTimeout(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        }, delayMs);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
     } finally {
       inFlight--;
