@@ -18,7 +18,7 @@ import type { AuditRecord } from '../src/policy/audit-log.js';
 import { createSamplingEngine } from '../src/server/sampling.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
-import { testHandler } from './helpers/runtime.js';
+import { testHandler, type TestRuntime } from './helpers/runtime.js';
 
 const DOC = 'Street trees cool cities. They hold rain water. They need care in their first summers.';
 
@@ -44,8 +44,10 @@ async function summarize(client: Client, text = DOC) {
     .catch((error: Error) => ({ isError: true, text: error.message }));
 }
 
-function readAudit(path: string): AuditRecord[] {
-  return readFileSync(path, 'utf8')
+/** The audit log of a test runtime, once the lines written behind the answers are on disk. */
+async function readAudit(test: TestRuntime): Promise<AuditRecord[]> {
+  await test.flush();
+  return readFileSync(test.auditPath, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as AuditRecord);
@@ -176,6 +178,7 @@ describe('budgets', () => {
     await pair.close();
 
     // A new client (new session) on the same state file: 162 + 162 > 300 after one more call.
+    await first.test.flush();
     const statePath = first.test.statePath;
     const dayOnly = { servers: { '*': { budget: { day: { tokens: 300 } } } } };
     const second = testHandler({ env: openaiEnv(stub), config: dayOnly, statePath });
@@ -200,7 +203,7 @@ describe('rate limits', () => {
     expect(limited.isError).toBe(true);
     expect(limited.text).toMatch(/rate limit/);
     expect(stub.requests).toHaveLength(1);
-    expect(readAudit(handler.test.auditPath).map((line) => line.outcome)).toEqual(['ok', 'rate-limited']);
+    expect((await readAudit(handler.test)).map((line) => line.outcome)).toEqual(['ok', 'rate-limited']);
   });
 });
 
@@ -293,7 +296,7 @@ describe('fallbacks', () => {
     const models = stub.requests.map((r) => (r.body as { model: string }).model);
     expect(models.slice(0, 2)).toEqual(['gpt-4o', 'gpt-4o']);
     expect(models[2]).not.toBe('gpt-4o');
-    const [line] = readAudit(handler.test.auditPath);
+    const [line] = await readAudit(handler.test);
     // gpt-4o: one retry, then given up; the next model answers.
     expect(line!.attempts?.map((a) => `${a.id}:${a.outcome}`)).toEqual([
       'gpt-4o:retry',
@@ -337,10 +340,11 @@ describe('audit log', () => {
     const handler = testHandler({ env: openaiEnv(stub), era: 'legacy' });
     pair = await connectInMemory('legacy', handler);
     await summarize(pair.client);
+    await handler.test.flush();
     const raw = readFileSync(handler.test.auditPath, 'utf8');
     expect(raw).not.toContain('sk-policy-test-secret');
     expect(raw).not.toContain('Street trees'); // no prompt text unless enabled
-    const [line] = readAudit(handler.test.auditPath);
+    const [line] = await readAudit(handler.test);
     expect(line).toMatchObject({
       server: 'document-assistant',
       era: 'legacy',
@@ -359,7 +363,7 @@ describe('audit log', () => {
     const handler = testHandler({ prompter, config: { servers: { '*': { approval: 'ask' } } } });
     pair = await connectInMemory('legacy', handler);
     expect((await summarize(pair.client)).isError).toBe(true);
-    const [line] = readAudit(handler.test.auditPath);
+    const [line] = await readAudit(handler.test);
     expect(line).toMatchObject({ outcome: 'rejected', approval: 'approved, completion rejected' });
   });
 
@@ -371,7 +375,7 @@ describe('audit log', () => {
     });
     pair = await connectInMemory('legacy', handler);
     await summarize(pair.client);
-    const [line] = readAudit(handler.test.auditPath);
+    const [line] = await readAudit(handler.test);
     expect(line).toMatchObject({ outcome: 'denied', approval: 'denied' });
     expect(JSON.stringify(line!.prompt)).toContain('Street trees');
   });

@@ -7,6 +7,8 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import { createWriteBehind } from './write-behind.js';
+
 export type AuditOutcome =
   'ok' | 'denied' | 'rejected' | 'error' | 'no-model' | 'rate-limited' | 'budget' | 'limits' | 'cancelled';
 
@@ -23,6 +25,10 @@ export interface AuditRecord {
     priorities: { cost?: number | undefined; speed?: number | undefined; intelligence?: number | undefined };
     systemPrompt: boolean;
     stopSequences: number;
+    /** How many tools the request offered the model (0 without tools); their names and schemas are not kept. */
+    tools?: number | undefined;
+    /** With tools: the request's toolChoice mode. */
+    toolChoice?: string | undefined;
   };
   model?: { provider: string; id: string; reason: string } | undefined;
   /** What was actually sent after limits (maxTokens cap, temperature clamp). */
@@ -32,15 +38,26 @@ export interface AuditRecord {
   usage?: { inputTokens: number; outputTokens: number } | undefined;
   costUsd?: number | undefined;
   outcome: AuditOutcome;
+  /** With tools offered: how many tool calls the answer carried (their inputs only with `includeText`). */
+  toolCalls?: number | undefined;
   error?: string | undefined;
   attempts?: { provider: string; id: string; outcome: string; status?: number | undefined }[] | undefined;
   prompt?: { systemPrompt?: string | undefined; messages: unknown[] } | undefined;
   completion?: string | undefined;
+  /** With `includeText`: the tool calls returned, name and input. */
+  completionToolCalls?: { name: string; input: Record<string, unknown> }[] | undefined;
 }
 
 export interface AuditLog {
   readonly includeText: boolean;
+  /**
+   * Queues one line. The returned promise settles once the line is in the file (it never rejects: a
+   * failed write is a warning on stderr). Lines are appended in batches, a moment later (write-behind.ts),
+   * so a busy client appends a few times a second rather than once per request.
+   */
   write(record: AuditRecord): Promise<void>;
+  /** Settles when every line queued so far is written. */
+  flush(): Promise<void>;
 }
 
 export interface AuditLogOptions {
@@ -63,24 +80,33 @@ export function scrubSecrets(line: string, secrets: readonly string[]): string {
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
   let ready: Promise<unknown> | undefined;
-  // Appends are chained so lines never interleave, and a failed write never breaks the request.
-  let queue: Promise<void> = Promise.resolve();
+  /** Lines waiting for the next append. */
+  let buffered: string[] = [];
+  // One append at a time (lines never interleave), taking every line queued until it runs.
+  const writer = createWriteBehind(async () => {
+    if (buffered.length === 0) return;
+    const lines = buffered;
+    buffered = [];
+    ready ??= mkdir(dirname(options.path), { recursive: true });
+    try {
+      await ready;
+      await appendFile(options.path, lines.join(''), { encoding: 'utf8', mode: 0o600 });
+    } catch (error) {
+      // A failed write never breaks a request: it is said once per batch on stderr.
+      process.stderr.write(
+        `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}\n`,
+      );
+    }
+  });
+
   return {
     includeText: options.includeText,
     write(record) {
       if (!options.enabled) return Promise.resolve();
-      const line = scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n';
-      ready ??= mkdir(dirname(options.path), { recursive: true });
-      queue = queue
-        .then(() => ready)
-        .then(() => appendFile(options.path, line, { encoding: 'utf8', mode: 0o600 }))
-        .catch((error: unknown) => {
-          process.stderr.write(
-            `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}\n`,
-          );
-        });
-      return queue;
+      buffered.push(scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n');
+      return writer.schedule();
     },
+    flush: () => writer.flush(),
   };
 }
 

@@ -232,3 +232,24 @@ describe('createBudgetTracker', () => {
     expect(tracker.usage('s').session.tokens).toBe(0);
   });
 });
+
+describe('createBudgetTracker under load', () => {
+  it('writes usage recorded while a write runs together with it, losing none, and flush() waits for it all', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    const writes = Array.from({ length: 200 }, (_, i) =>
+      tracker.record(i % 2 === 0 ? 'a' : 'b', { tokens: 10, costUsd: 0.001 }),
+    );
+    // Everything is counted at once, before any write has finished.
+    expect(tracker.usage('a').day.tokens).toBe(1000);
+    await tracker.flush();
+    await Promise.all(writes);
+    const state = (await readState()) as { days: Record<string, Record<string, { tokens: number; costUsd: number }>> };
+    expect(state.days['2025-06-01']!['a']!.tokens).toBe(1000);
+    expect(state.days['2025-06-01']!['b']!.tokens).toBe(1000);
+    expect(state.days['2025-06-01']!['b']!.costUsd).toBeCloseTo(0.1, 10);
+    // A new tracker (another client, later) sees the day's usage from the file.
+    const later = createBudgetTracker({ statePath, now: time.now });
+    expect(later.usage('a').day.tokens).toBe(1000);
+  });
+});

@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import * as z from 'zod/v4';
 
 import type { ServerPolicy } from './config-schema.js';
+import { createWriteBehind } from './write-behind.js';
 
 export interface BudgetUsage {
   tokens: number;
@@ -38,9 +39,13 @@ export interface BudgetTracker {
   /**
    * After a request: adds its usage. The in-memory counters change at once (so `check` sees them even
    * before the returned promise settles); the promise settles when the state file has been written.
+   * Usage is written in batches, a moment later (write-behind.ts): one read-merge-rename per batch, not
+   * per request.
    */
   record(server: string, usage: BudgetUsage): Promise<void>;
   usage(server: string): ServerUsage;
+  /** Settles when everything recorded so far has been written (or has failed to be). */
+  flush(): Promise<void>;
 }
 
 export interface BudgetTrackerOptions {
@@ -194,7 +199,6 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
   /** Recorded but not yet written; counted in the day totals meanwhile. */
   const pending = new Set<Pending>();
   const session = new Map<string, BudgetUsage>();
-  let writes: Promise<void> = Promise.resolve();
 
   function dayUsage(server: string, date: string): BudgetUsage {
     const stored = persisted.days[date]?.[server];
@@ -234,25 +238,29 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     return { ok: true };
   }
 
-  async function persist(entry: Pending): Promise<void> {
+  /** Writes every pending entry in one read-merge-rename, so another process's usage is kept. */
+  async function persist(): Promise<void> {
+    const batch = [...pending];
+    if (batch.length === 0) return;
     let next: State | undefined;
     try {
       next = await readState(statePath);
-      addTo(next, entry.date, entry.server, entry.usage);
+      for (const entry of batch) addTo(next, entry.date, entry.server, entry.usage);
       prune(next, now());
       await writeStateAtomically(statePath, next);
     } catch (error) {
       // Keep enforcing what this process has seen, even if the file cannot be read or written now.
       if (next === undefined) {
         next = structuredClone(persisted);
-        addTo(next, entry.date, entry.server, entry.usage);
+        for (const entry of batch) addTo(next, entry.date, entry.server, entry.usage);
       }
       throw error;
     } finally {
       if (next !== undefined) persisted = next;
-      pending.delete(entry);
+      for (const entry of batch) pending.delete(entry);
     }
   }
+  const writer = createWriteBehind(persist);
 
   function record(server: string, usage: BudgetUsage): Promise<void> {
     if (!(Number.isFinite(usage.tokens) && usage.tokens >= 0 && Number.isFinite(usage.costUsd) && usage.costUsd >= 0)) {
@@ -262,11 +270,8 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     }
     const used = sessionUsage(server);
     session.set(server, { tokens: used.tokens + usage.tokens, costUsd: used.costUsd + usage.costUsd });
-    const entry: Pending = { date: localDateKey(now()), server, usage: { ...usage } };
-    pending.add(entry);
-    const write = writes.then(() => persist(entry));
-    writes = write.catch(() => undefined);
-    return write;
+    pending.add({ date: localDateKey(now()), server, usage: { ...usage } });
+    return writer.schedule();
   }
 
   function usage(server: string): ServerUsage {
@@ -274,5 +279,5 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     return { session: sessionUsage(server), day: { ...dayUsage(server, date), date } };
   }
 
-  return { check, record, usage };
+  return { check, record, usage, flush: () => writer.flush() };
 }

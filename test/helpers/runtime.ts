@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createSamplingRuntime } from '../../src/client/create-runtime.js';
 import {
   createSamplingHandler,
+  flushRuntime,
   type SamplingEvent,
   type SamplingHandler,
   type SamplingRuntime,
@@ -22,6 +23,8 @@ export interface TestRuntime {
   dir: string;
   auditPath: string;
   statePath: string;
+  /** Waits for the audit lines and budget usage written behind the answers (before reading the files). */
+  flush(): Promise<void>;
 }
 
 export function testRuntime(
@@ -37,7 +40,7 @@ export function testRuntime(
     auditPath,
     prompter: options.prompter,
   });
-  return { runtime, dir, auditPath, statePath };
+  return { runtime, dir, auditPath, statePath, flush: () => flushRuntime(runtime) };
 }
 
 /** A policy-driven handler for a test: the server is known by `server`, the era by `era`. */
