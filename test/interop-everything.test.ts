@@ -9,7 +9,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-import { ProtocolError, type CreateMessageRequest, type CreateMessageResult } from '@modelcontextprotocol/client';
+import {
+  ProtocolError,
+  type CreateMessageRequest,
+  type CreateMessageResult,
+  type CreateMessageResultWithTools,
+} from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { connectStdio, type EraMode, type StdioConnection } from '../src/client/connect.js';
@@ -55,7 +60,7 @@ const sentencesOf = (text: string) =>
 /** One sampling request as our handler received it, and what it answered. */
 interface Exchange {
   params: CreateMessageRequest['params'];
-  result?: CreateMessageResult;
+  result?: CreateMessageResult | CreateMessageResultWithTools;
   error?: unknown;
 }
 
@@ -121,11 +126,14 @@ async function connectEverything(era: EraMode, options: { config?: unknown; env?
   });
   session.name = connection.server?.name;
   session.era = connection.era;
-  const audit = (): AuditRecord[] =>
-    readFileSync(test.auditPath, 'utf8')
+  /** The audit log, once the lines written behind the answers are on disk. */
+  const audit = async (): Promise<AuditRecord[]> => {
+    await test.flush();
+    return readFileSync(test.auditPath, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as AuditRecord);
+  };
   return { connection, exchanges, serverLog, audit };
 }
 
@@ -178,14 +186,15 @@ describe.each(['auto', 'legacy'] as const)('server-everything over stdio, --era 
       _meta: { [USAGE_META_KEY]: { provider: 'embedded', model: EXTRACTIVE_MODEL_ID, costUsd: 0 } },
     });
     expect(sampledResult(textOf(result))).toEqual(answered);
-    const completion = answered?.content.type === 'text' ? answered.content.text : '';
+    const content = Array.isArray(answered?.content) ? undefined : answered?.content;
+    const completion = content?.type === 'text' ? content.text : '';
     const sentences = sentencesOf(completion);
     // maxTokens 40 is honoured: some, not all, of the six sentences, each taken verbatim from the request.
     expect(sentences.length).toBeGreaterThan(0);
     expect(sentences.length).toBeLessThan(sentencesOf(PROMPT).length);
     for (const sentence of sentences) expect(`${MESSAGE_PREFIX}${PROMPT}`).toContain(sentence);
 
-    expect(everything.audit()).toEqual([
+    expect(await everything.audit()).toEqual([
       expect.objectContaining({
         server: EVERYTHING_NAME,
         era: 'legacy',
@@ -214,7 +223,7 @@ describe.each(['auto', 'legacy'] as const)('server-everything over stdio, --era 
     expect(exchange?.error).toBeInstanceOf(ProtocolError);
     expect((exchange?.error as ProtocolError).code).toBe(USER_REJECTED_CODE);
 
-    expect(everything.audit()).toEqual([
+    expect(await everything.audit()).toEqual([
       expect.objectContaining({
         server: EVERYTHING_NAME,
         era: 'legacy',
@@ -223,7 +232,7 @@ describe.each(['auto', 'legacy'] as const)('server-everything over stdio, --era 
         request: expect.objectContaining({ maxTokens: 100, temperature: 0.7 }),
       }),
     ]);
-    expect(everything.audit()[0]?.usage).toBeUndefined();
+    expect((await everything.audit())[0]?.usage).toBeUndefined();
   });
 });
 

@@ -99,3 +99,88 @@ describe('terminal prompter', () => {
     expect(decision).toMatchObject({ action: 'deny' });
   });
 });
+
+describe('terminal prompter with tools', () => {
+  const BACKSPACE = '\u007f';
+  const withTools: RequestView = {
+    ...view,
+    messages: [
+      { role: 'user', content: { type: 'text', text: 'Weather in Paris?' } },
+      {
+        role: 'assistant',
+        content: { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Paris' } },
+      },
+      {
+        role: 'user',
+        content: { type: 'tool_result', toolUseId: 'call_1', content: [{ type: 'text', text: '18°C' }] },
+      },
+    ],
+    tools: [
+      {
+        name: 'get_weather',
+        description: 'Current weather for a city',
+        inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
+      },
+    ],
+    toolChoice: 'required',
+  };
+  const call = { id: 'call_1', name: 'get_weather', input: { city: 'Paris' } };
+
+  it('shows the tools offered and the tool loop so far; editing the prompt leaves the tool results alone', async () => {
+    const t = terminal();
+    const prompter = createTerminalPrompter({ input: t.input, output: t.output });
+    const decision = prompter.reviewRequest(withTools, new AbortController().signal);
+    await t.type(DOWN, ENTER); // Edit the prompt
+    await t.type(ENTER, ENTER); // system prompt kept; no user text to edit (tool results only)
+    expect(await decision).toEqual({ action: 'edit', systemPrompt: 'You are an expert summarizer.' });
+    expect(t.screen()).toContain('1 offered, tool choice required');
+    expect(t.screen()).toContain('get_weather - Current weather for a city');
+    expect(t.screen()).toContain('[tool call get_weather {"city":"Paris"}]');
+    expect(t.screen()).toContain('[tool result for call_1: 18°C]');
+  });
+
+  it('shows each tool call with its input and approves them on Enter', async () => {
+    const t = terminal();
+    const prompter = createTerminalPrompter({ input: t.input, output: t.output });
+    const decision = prompter.reviewCompletion(
+      { ...withTools, completion: '', toolCalls: [call] },
+      new AbortController().signal,
+    );
+    await t.type(ENTER);
+    expect(await decision).toEqual({ action: 'approve' });
+    expect(t.screen()).toContain('tool call 1: get_weather {"city":"Paris"}');
+    expect(t.screen()).toContain('its 1 tool call(s)');
+  });
+
+  it("edits a tool call's input as JSON", async () => {
+    const t = terminal();
+    const prompter = createTerminalPrompter({ input: t.input, output: t.output });
+    const decision = prompter.reviewCompletion(
+      { ...withTools, completion: '', toolCalls: [call] },
+      new AbortController().signal,
+    );
+    await t.type(DOWN, ENTER); // Edit it
+    const initial = JSON.stringify(call.input, null, 2);
+    await t.type(...Array.from({ length: initial.length }, () => BACKSPACE));
+    await t.type('{"city": "Lyon"}', ENTER, ENTER);
+    expect(await decision).toEqual({ action: 'edit', text: '', toolInputs: { call_1: { city: 'Lyon' } } });
+  });
+
+  it('refuses an input that is not a JSON object and asks again', async () => {
+    const t = terminal();
+    const prompter = createTerminalPrompter({ input: t.input, output: t.output });
+    const decision = prompter.reviewCompletion(
+      { ...withTools, completion: '', toolCalls: [call] },
+      new AbortController().signal,
+    );
+    await t.type(DOWN, ENTER); // Edit it
+    const initial = JSON.stringify(call.input, null, 2);
+    await t.type(...Array.from({ length: initial.length }, () => BACKSPACE));
+    await t.type('[1]', ENTER, ENTER);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(t.screen()).toContain('the input must be a JSON object');
+    await t.type(BACKSPACE, BACKSPACE, BACKSPACE);
+    await t.type('{}', ENTER, ENTER);
+    expect(await decision).toEqual({ action: 'edit', text: '', toolInputs: { call_1: {} } });
+  });
+});

@@ -1,17 +1,24 @@
 /**
  * The approval prompter for a terminal, on @clack/prompts. It writes to stderr so that stdout stays the
  * command's output (and `--json` stays one object). Long text is shown truncated with a way to see all.
+ * With tools, the request shows the tools offered and the completion each tool call (name and input JSON),
+ * whose input the person may edit before it goes to the server.
  */
 import type { Readable, Writable } from 'node:stream';
 
 import { isCancel, multiline, note, select } from '@clack/prompts';
 
+import type { SamplingMessage } from '@modelcontextprotocol/client';
+
 import {
+  lastUserHasText,
   lastUserText,
   type CompletionDecision,
+  type CompletionView,
   type Prompter,
   type RequestDecision,
   type RequestView,
+  type ToolCallView,
 } from '../policy/approval.js';
 
 const PREVIEW_CHARS = 600;
@@ -21,6 +28,27 @@ function preview(text: string, full: boolean): string {
   return `${text.slice(0, PREVIEW_CHARS)}… [${(text.length - PREVIEW_CHARS).toLocaleString('en-US')} more characters]`;
 }
 
+type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
+
+function describeBlock(block: SamplingBlock): string {
+  switch (block.type) {
+    case 'text':
+      return block.text;
+    case 'tool_use':
+      return `[tool call ${block.name} ${JSON.stringify(block.input)}]`;
+    case 'tool_result': {
+      const text = block.content.map((inner) => (inner.type === 'text' ? inner.text : `[${inner.type}]`)).join(' ');
+      return `[tool result for ${block.toolUseId}${block.isError === true ? ' (error)' : ''}: ${text}]`;
+    }
+    default:
+      return `[${block.type}]`;
+  }
+}
+
+function describeToolCall(call: ToolCallView, index: number, full: boolean): string {
+  return `tool call ${index + 1}: ${call.name} ${preview(JSON.stringify(call.input), full)}`;
+}
+
 function describe(view: RequestView, full: boolean): string {
   const lines = [
     `server:      ${view.server}`,
@@ -28,12 +56,40 @@ function describe(view: RequestView, full: boolean): string {
     `max tokens:  ${view.maxTokens}${view.temperature !== undefined ? `, temperature ${view.temperature}` : ''}`,
     `system:      ${view.systemPrompt === undefined ? '(none)' : preview(view.systemPrompt, full)}`,
   ];
+  if (view.tools !== undefined && view.tools.length > 0) {
+    lines.push(`tools:       ${view.tools.length} offered, tool choice ${view.toolChoice ?? 'auto'}`);
+    for (const tool of view.tools) {
+      const about = tool.description === undefined ? '' : ` - ${preview(tool.description, full)}`;
+      lines.push(`  ${tool.name}${about}`);
+      if (full && tool.inputSchema !== undefined) lines.push(`    input: ${JSON.stringify(tool.inputSchema)}`);
+    }
+  }
   view.messages.forEach((message, index) => {
     const blocks = Array.isArray(message.content) ? message.content : [message.content];
-    const text = blocks.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join('\n');
+    const text = blocks.map(describeBlock).join('\n');
     lines.push(`message ${index + 1} (${message.role}): ${preview(text, full)}`);
   });
   return lines.join('\n');
+}
+
+function describeCompletion(view: CompletionView, full: boolean): string {
+  const calls = view.toolCalls ?? [];
+  if (calls.length === 0) return preview(view.completion, full);
+  return [
+    ...(view.completion === '' ? [] : [preview(view.completion, full), '']),
+    ...calls.map((call, index) => describeToolCall(call, index, full)),
+  ].join('\n');
+}
+
+/** A tool call's input as edited: a JSON object, or a message saying why not (shown under the prompt). */
+function parseToolInput(text: string | undefined): Record<string, unknown> | string {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    return 'the input must be a JSON object ({ … })';
+  } catch (error) {
+    return `not valid JSON: ${(error as Error).message}`;
+  }
 }
 
 export function createTerminalPrompter(
@@ -70,6 +126,8 @@ export function createTerminalPrompter(
           signal,
         });
         if (isCancel(system)) return { action: 'deny', reason: 'denied by the user' };
+        // A tool loop's last user message may hold only tool results: nothing there to edit.
+        if (!lastUserHasText(view.messages)) return { action: 'edit', systemPrompt: system };
         const user = await multiline({
           message: 'Last user message (Enter twice to finish)',
           initialValue: lastUserText(view.messages),
@@ -82,16 +140,18 @@ export function createTerminalPrompter(
     },
 
     async reviewCompletion(view, signal): Promise<CompletionDecision> {
+      const calls = view.toolCalls ?? [];
       let full = false;
       for (;;) {
-        note(preview(view.completion, full), `Completion from ${view.model.provider}/${view.model.id}`, { output });
+        note(describeCompletion(view, full), `Completion from ${view.model.provider}/${view.model.id}`, { output });
+        const what = calls.length === 0 ? 'this completion' : `this completion and its ${calls.length} tool call(s)`;
         const choice = await select({
-          message: `Return this completion to '${view.server}'?`,
+          message: `Return ${what} to '${view.server}'?`,
           options: [
             { value: 'approve', label: 'Approve' },
-            { value: 'edit', label: 'Edit it' },
+            { value: 'edit', label: calls.length === 0 ? 'Edit it' : 'Edit it (the text and each tool input)' },
             ...(full ? [] : [{ value: 'full', label: 'Show everything' }]),
-            { value: 'reject', label: 'Reject' },
+            { value: 'reject', label: calls.length === 0 ? 'Reject' : 'Reject (no tool runs)' },
           ],
           ...io,
           signal,
@@ -102,14 +162,34 @@ export function createTerminalPrompter(
           full = true;
           continue;
         }
-        const text = await multiline({
-          message: 'Completion (Enter twice to finish)',
-          initialValue: view.completion,
-          ...io,
-          signal,
-        });
-        if (isCancel(text)) return { action: 'reject', reason: 'rejected by the user' };
-        return { action: 'edit', text };
+        // With tool calls and no text, there is no text to edit: only the calls' inputs.
+        let text = view.completion;
+        if (calls.length === 0 || view.completion !== '') {
+          const edited = await multiline({
+            message: 'Completion (Enter twice to finish)',
+            initialValue: view.completion,
+            ...io,
+            signal,
+          });
+          if (isCancel(edited)) return { action: 'reject', reason: 'rejected by the user' };
+          text = edited;
+        }
+        const toolInputs: Record<string, Record<string, unknown>> = {};
+        for (const [index, call] of calls.entries()) {
+          const edited = await multiline({
+            message: `Input of tool call ${index + 1} (${call.name}), JSON (Enter twice to finish)`,
+            initialValue: JSON.stringify(call.input, null, 2),
+            validate: (value) => {
+              const parsed = parseToolInput(value);
+              return typeof parsed === 'string' ? parsed : undefined;
+            },
+            ...io,
+            signal,
+          });
+          if (isCancel(edited)) return { action: 'reject', reason: 'rejected by the user' };
+          toolInputs[call.id] = parseToolInput(edited) as Record<string, unknown>;
+        }
+        return calls.length === 0 ? { action: 'edit', text } : { action: 'edit', text, toolInputs };
       }
     },
   };

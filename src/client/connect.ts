@@ -9,11 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
+import type { EraMode } from '../shared/era-mode.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
-export type EraMode = 'legacy' | 'modern' | 'auto';
-export const ERA_MODES: readonly EraMode[] = ['legacy', 'modern', 'auto'];
+export { ERA_MODES, type EraMode } from '../shared/era-mode.js';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
 export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
@@ -35,13 +35,14 @@ export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record
 }
 
 /**
- * A client that declares sampling (answered by `handler`) and, when `roots` are given, the directories a
- * server may read (as file:// roots). Rounds of input_required are capped generously: a long document's
- * map-reduce takes one round per level.
+ * A client that declares sampling with tools (answered by `handler`: the model's tool calls go back to the
+ * server as `tool_use` blocks) and, when `roots` are given, the directories a server may read (as file://
+ * roots). Rounds of input_required are capped generously: a long document's map-reduce takes one round per
+ * level.
  */
 export function createSamplingClient(era: EraMode, handler: SamplingHandler, roots: readonly string[] = []): Client {
   const client = new Client(CLIENT_INFO, {
-    capabilities: { sampling: {}, ...(roots.length > 0 && { roots: { listChanged: false } }) },
+    capabilities: { sampling: { tools: {} }, ...(roots.length > 0 && { roots: { listChanged: false } }) },
     versionNegotiation: {
       mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
     },
@@ -79,11 +80,25 @@ export interface ConnectStdioOptions {
   cwd?: string;
   /** Lines the server writes to stderr (its log). Default: discarded. */
   onServerLog?: (line: string) => void;
+  /**
+   * Ask the spawned process itself which protocol versions it speaks (`server/discover`), instead of
+   * letting the SDK spawn a short-lived sibling process for that probe (its default for stdio, because
+   * some servers exit on any request before `initialize`). Only for servers known to tolerate it, such as
+   * our own `serve`: it saves a whole process start (about 0.25 s).
+   */
+  probeInPlace?: boolean;
 }
+
+/**
+ * The SDK probes in place on any stdio transport that is not exactly its own `StdioClientTransport`
+ * (documented in its protocol-versions guide); this subclass is that opt-in, and nothing more.
+ */
+class InPlaceProbeStdioTransport extends StdioClientTransport {}
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
   const client = createSamplingClient(options.era, options.handler, options.roots);
-  const transport = new StdioClientTransport({
+  const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
+  const transport = new Transport({
     command: options.command,
     args: options.args,
     env: serverEnvironment(),

@@ -5,7 +5,10 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { APICallError, RetryError } from 'ai';
 
-import { UnsupportedSamplingContentError } from './map-sampling.js';
+/** A request the client cannot map (malformed or contradictory content); answered with -32602 (invalid params). */
+export class UnsupportedSamplingContentError extends Error {
+  override readonly name = 'UnsupportedSamplingContentError';
+}
 
 /** A provider call that failed: which provider and model, the HTTP status when there was one. */
 export class ProviderCallError extends Error {

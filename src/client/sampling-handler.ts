@@ -3,13 +3,21 @@
  * request -> server policy -> model resolution -> limits -> budget -> rate limit -> approval ->
  * provider call (retries, then fallbacks) -> review of the completion -> MCP result (+ usage in `_meta`)
  * -> audit line. The same handler serves pushed requests (2025 era) and input_required rounds (2026 era).
+ * With tools (sampling.tools), the model's tool calls come back as `tool_use` blocks for the server to run;
+ * the embedded extractive model, which cannot call tools, never answers such a request.
  */
 import { setMaxListeners } from 'node:events';
 
-import type { ClientContext, CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/client';
+import type { ClientContext, CreateMessageRequest } from '@modelcontextprotocol/client';
 import { generateText } from 'ai';
 
-import { applyRequestEdit, resolveApprovalGate, type Prompter, type RequestView } from '../policy/approval.js';
+import {
+  applyRequestEdit,
+  applyToolInputEdits,
+  resolveApprovalGate,
+  type Prompter,
+  type RequestView,
+} from '../policy/approval.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../policy/audit-log.js';
 import type { BudgetTracker } from '../policy/budget.js';
 import type { Config, ServerPolicy } from '../policy/config-schema.js';
@@ -24,7 +32,15 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import { estimateTokens } from '../shared/estimate-tokens.js';
 import { createSemaphore, type Semaphore } from '../shared/semaphore.js';
 import { PolicyRefusalError, UserRejectedError, toWireError } from './errors.js';
-import { toCreateMessageResult, toGenerateOptions } from './map-sampling.js';
+import {
+  blocksOf,
+  hasToolContent,
+  toCreateMessageResult,
+  toGenerateOptions,
+  toolsOffered,
+  type SamplingResult,
+} from './map-sampling.js';
+import { toToolChoice, toToolUseCalls, type ToolUseCall } from './map-tools.js';
 
 // The AI SDK prints its warnings (e.g. "temperature is not supported") through console.warn; they would
 // land in the middle of the CLI's output. The handler reports what matters itself.
@@ -53,6 +69,8 @@ export type SamplingEvent =
       model: string;
       reason: string;
       fallbacks: string[];
+      /** Names of the tools the request offers the model (empty without tools). */
+      tools: string[];
     }
   | { type: 'approval'; id: number; stage: 'request' | 'completion'; decision: string }
   | { type: 'retry'; id: number; provider: string; model: string; error: string; next: boolean }
@@ -62,6 +80,8 @@ export type SamplingEvent =
       provider: string;
       model: string;
       stopReason: string | undefined;
+      /** Names of the tools the model called, in order (empty when it called none). */
+      toolCalls: string[];
       inputTokens: number | undefined;
       outputTokens: number | undefined;
       costUsd: number;
@@ -98,7 +118,37 @@ export interface SamplingHandlerOptions {
   onEvent?: (event: SamplingEvent) => void;
 }
 
-export type SamplingHandler = (request: CreateMessageRequest, ctx: ClientContext) => Promise<CreateMessageResult>;
+/**
+ * Waits until the audit lines and budget usage of every request answered so far are on disk. Call it before
+ * the process ends, or before reading either file.
+ */
+export async function flushRuntime(runtime: Pick<SamplingRuntime, 'audit' | 'budget'>): Promise<void> {
+  await Promise.all([runtime.audit.flush(), runtime.budget.flush()]);
+}
+
+export type SamplingHandler = (request: CreateMessageRequest, ctx: ClientContext) => Promise<SamplingResult>;
+
+/** Why no model can answer a request that needs tools when the embedded model is all there is. */
+function embeddedCannotAnswer(offersTools: boolean): string {
+  return offersTools
+    ? 'this request offers tools, and the only model available, the embedded extractive summarizer, cannot call tools: configure a provider (docs/configuration.md)'
+    : 'this request carries tool calls and results, and the only model available, the embedded extractive summarizer, cannot read them: configure a provider (docs/configuration.md)';
+}
+
+/** The prompt's text for the rate limiter's token estimate: system prompt, text, tool results and tool definitions. */
+function promptTextOf(params: CreateMessageRequest['params']): string {
+  const parts: string[] = [params.systemPrompt ?? ''];
+  for (const block of params.messages.flatMap(blocksOf)) {
+    if (block.type === 'text') parts.push(block.text);
+    else if (block.type === 'tool_use') parts.push(JSON.stringify(block.input));
+    else if (block.type === 'tool_result') {
+      for (const inner of block.content) if (inner.type === 'text') parts.push(inner.text);
+    }
+  }
+  for (const tool of params.tools ?? [])
+    parts.push(tool.name, tool.description ?? '', JSON.stringify(tool.inputSchema));
+  return parts.join('\n');
+}
 
 function serverLabel(identity: ServerIdentity): string {
   return identity.name ?? identity.address ?? 'unknown server';
@@ -165,7 +215,10 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
     const server = serverLabel(identity);
     let params = request.params;
     const preferences = params.modelPreferences;
-    const blocks = params.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [m.content]));
+    const blocks = params.messages.flatMap(blocksOf);
+    const offersTools = toolsOffered(params) > 0;
+    // The embedded extractive model can neither call tools nor read a tool loop's history.
+    const needsTools = offersTools || hasToolContent(params);
     const record: AuditRecord = {
       time: new Date().toISOString(),
       server,
@@ -183,6 +236,8 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         },
         systemPrompt: params.systemPrompt !== undefined,
         stopSequences: params.stopSequences?.length ?? 0,
+        tools: toolsOffered(params),
+        ...(offersTools && { toolChoice: toToolChoice(params.toolChoice) }),
       },
       approval: 'auto',
       latencyMs: 0,
@@ -199,6 +254,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       );
       const allowed = policy.models ?? ['*'];
       const enabled = runtime.catalog.filter((m) => runtime.registry.available(m.provider) && modelAllowed(m, allowed));
+      const embeddedAllowed = config.embedded.enabled && modelAllowed(EMBEDDED_MODEL, allowed);
       const decision = resolveModel({
         hints: record.request.hints,
         priorities: {
@@ -209,11 +265,13 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         models: enabled,
         aliases: runtime.aliases,
         ...(config.defaultModel !== undefined && { defaultModel: config.defaultModel }),
-        embedded: config.embedded.enabled && modelAllowed(EMBEDDED_MODEL, allowed),
+        embedded: embeddedAllowed && !needsTools,
       });
       const chosen: Candidate | undefined = decision.candidates[0];
-      if (chosen === undefined)
-        throw new PolicyRefusalError(`no model for server '${server}': ${decision.reason}`, 'no-model');
+      if (chosen === undefined) {
+        const why = needsTools && embeddedAllowed ? embeddedCannotAnswer(offersTools) : decision.reason;
+        throw new PolicyRefusalError(`no model for server '${server}': ${why}`, 'no-model');
+      }
       record.model = { provider: chosen.provider, id: chosen.id, reason: chosen.reason };
       // Fallbacks: the next candidates of the same decision, never the extractive model behind a real one.
       const candidates = [
@@ -232,6 +290,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         model: chosen.id,
         reason: chosen.reason,
         fallbacks: candidates.slice(1).map((c) => `${c.provider}/${c.id}`),
+        tools: (params.tools ?? []).map((t) => t.name),
       });
 
       const limited = applyLimits(params, policy, catalogEntry(chosen));
@@ -242,11 +301,8 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       const budgetCheck = runtime.budget.check(server, policy.budget);
       if (!budgetCheck.ok) throw new PolicyRefusalError(budgetCheck.reason, 'budget');
 
-      const promptText = [params.systemPrompt ?? '', ...blocks.map((b) => (b.type === 'text' ? b.text : ''))].join(
-        '\n',
-      );
       await limiterFor(server, policy)
-        ?.acquire(estimateTokens(promptText) + params.maxTokens, ctx.mcpReq.signal)
+        ?.acquire(estimateTokens(promptTextOf(params)) + params.maxTokens, ctx.mcpReq.signal)
         .catch((error: unknown) => {
           // A rate limit is one of the policy's refusals: same wire mapping, same audit outcome.
           if (error instanceof RateLimitError)
@@ -262,6 +318,14 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         messages: params.messages,
         maxTokens: params.maxTokens,
         temperature: params.temperature,
+        ...(offersTools && {
+          tools: (params.tools ?? []).map((t) => ({
+            name: t.name,
+            ...(t.description !== undefined && { description: t.description }),
+            inputSchema: t.inputSchema,
+          })),
+          toolChoice: toToolChoice(params.toolChoice),
+        }),
       });
       if (gate.kind === 'deny') {
         record.approval = 'denied (config)';
@@ -335,9 +399,17 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       record.model = { provider: candidate.provider, id: candidate.id, reason: candidate.reason };
 
       let text = value.text;
+      let toolCalls: ToolUseCall[] = toToolUseCalls(value.toolCalls, {
+        provider: candidate.provider,
+        model: candidate.id,
+      });
       if (gate.kind === 'ask') {
+        const shown = toolCalls;
         const reviewed = await oneAtATime(() =>
-          gate.prompter.reviewCompletion({ ...view(), completion: text }, approvalSignal()),
+          gate.prompter.reviewCompletion(
+            { ...view(), completion: text, ...(shown.length > 0 && { toolCalls: shown }) },
+            approvalSignal(),
+          ),
         );
         options.onEvent?.({ type: 'approval', id, stage: 'completion', decision: reviewed.action });
         if (reviewed.action === 'reject') {
@@ -349,22 +421,25 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         }
         if (reviewed.action === 'edit') {
           text = reviewed.text;
+          toolCalls = applyToolInputEdits(toolCalls, reviewed.toolInputs);
           record.approval += ', completion edited';
         }
       }
 
       const usage = { inputTokens: value.usage.inputTokens ?? 0, outputTokens: value.usage.outputTokens ?? 0 };
       const cost = costUsd(usage, catalogEntry(candidate)?.price);
-      // The completion exists and was paid for: a state-file problem must not throw it away.
-      await runtime.budget
+      // Counted at once in memory (the next check sees it); written to the state file behind the answer,
+      // batched with other requests (`flushRuntime` waits for it). The completion exists and was paid for:
+      // a state-file problem must not throw it away.
+      void runtime.budget
         .record(server, { tokens: usage.inputTokens + usage.outputTokens, costUsd: cost })
         .catch((error: unknown) => process.stderr.write(`mcp-sampling: warning: ${(error as Error).message}\n`));
       const stopSequence =
         value.providerMetadata?.['embedded']?.['stopSequence'] ??
         value.providerMetadata?.['anthropic']?.['stopSequence'];
-      const result: CreateMessageResult = {
+      const result: SamplingResult = {
         ...toCreateMessageResult(
-          { text, finishReason: value.finishReason, matchedStopSequence: typeof stopSequence === 'string' },
+          { text, finishReason: value.finishReason, matchedStopSequence: typeof stopSequence === 'string', toolCalls },
           value.response.modelId || candidate.id,
         ),
         _meta: {
@@ -378,6 +453,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         provider: candidate.provider,
         model: result.model,
         stopReason: result.stopReason,
+        toolCalls: toolCalls.map((call) => call.name),
         inputTokens: value.usage.inputTokens,
         outputTokens: value.usage.outputTokens,
         costUsd: cost,
@@ -385,8 +461,13 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         providerMs,
       });
       Object.assign(record, { usage, costUsd: cost, outcome: 'ok', latencyMs, attempts });
-      if (runtime.audit.includeText) record.completion = text;
-      await runtime.audit.write(record);
+      if (offersTools) record.toolCalls = toolCalls.length;
+      if (runtime.audit.includeText) {
+        record.completion = text;
+        if (toolCalls.length > 0) record.completionToolCalls = toolCalls.map(({ name, input }) => ({ name, input }));
+      }
+      // Written behind the answer, batched (`flushRuntime` waits for it).
+      void runtime.audit.write(record);
       return result;
     } catch (error) {
       const wire = toWireError(error);
@@ -396,7 +477,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         latencyMs: performance.now() - started,
         attempts: attempts ?? (error as { attempts?: FallbackAttempt[] }).attempts,
       });
-      await runtime.audit.write(record);
+      void runtime.audit.write(record);
       options.onEvent?.({ type: 'error', id, message: wire.message });
       throw wire;
     }

@@ -1,12 +1,20 @@
 /**
  * Human in the loop. Per server, approval is `auto`, `ask` or `deny`. In `ask` mode a `Prompter` shows the
- * request (server, model and why, system prompt, messages, maxTokens) and the person approves, edits the
- * prompt, or denies; then it shows the completion, which they approve, edit or reject before it is
+ * request (server, model and why, system prompt, messages, maxTokens, the tools offered) and the person
+ * approves, edits the prompt, or denies; then it shows the completion, with each tool call the model made
+ * (name and input), which they approve, edit (the text and each call's input) or reject before it is
  * returned. The prompter is injected: the CLI uses a terminal one, tests a scripted one.
  */
 import type { SamplingMessage } from '@modelcontextprotocol/client';
 
 import type { ApprovalMode } from './config-schema.js';
+
+/** A tool the server offers the model (what a person needs to judge it; the schema is for "show everything"). */
+export interface ToolView {
+  name: string;
+  description?: string | undefined;
+  inputSchema?: Readonly<Record<string, unknown>> | undefined;
+}
 
 export interface RequestView {
   server: string;
@@ -15,20 +23,44 @@ export interface RequestView {
   messages: readonly SamplingMessage[];
   maxTokens: number;
   temperature: number | undefined;
+  /** The tools offered to the model, when the request offers any. */
+  tools?: readonly ToolView[] | undefined;
+  /** With tools: whether the model may (`auto`), must (`required`) or must not (`none`) call one. */
+  toolChoice?: 'auto' | 'required' | 'none' | undefined;
+}
+
+/** A call the model wants the server to run. Nothing runs on the client: the server executes it. */
+export interface ToolCallView {
+  id: string;
+  name: string;
+  input: Readonly<Record<string, unknown>>;
+}
+
+export interface CompletionView extends RequestView {
+  completion: string;
+  /** The model's tool calls, in order, when it made any. */
+  toolCalls?: readonly ToolCallView[] | undefined;
 }
 
 export type RequestDecision =
   | { action: 'approve' }
-  /** Replaces the system prompt and/or the text of the last user message. */
+  /**
+   * Replaces the system prompt and/or the text of the last user message (its images, audio and tool results
+   * are kept).
+   */
   | { action: 'edit'; systemPrompt?: string | undefined; lastUserText?: string | undefined }
   | { action: 'deny'; reason?: string };
 
 export type CompletionDecision =
-  { action: 'approve' } | { action: 'edit'; text: string } | { action: 'reject'; reason?: string };
+  | { action: 'approve' }
+  /** The completion's text, and replacement inputs for tool calls by call id (calls not named stay as they are). */
+  | { action: 'edit'; text: string; toolInputs?: Readonly<Record<string, Record<string, unknown>>> | undefined }
+  /** Rejects the whole completion, tool calls included: the server gets the user-rejected error. */
+  | { action: 'reject'; reason?: string };
 
 export interface Prompter {
   reviewRequest(view: RequestView, signal: AbortSignal): Promise<RequestDecision>;
-  reviewCompletion(view: RequestView & { completion: string }, signal: AbortSignal): Promise<CompletionDecision>;
+  reviewCompletion(view: CompletionView, signal: AbortSignal): Promise<CompletionDecision>;
 }
 
 /** What happens to a request before any model runs. */
@@ -46,24 +78,64 @@ export function resolveApprovalGate(mode: ApprovalMode, server: string, prompter
   return { kind: 'ask', prompter };
 }
 
-/** Applies an `edit` decision to the request's messages. */
+type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
+
+function blocksOf(message: SamplingMessage): SamplingBlock[] {
+  return Array.isArray(message.content) ? message.content : [message.content];
+}
+
+/**
+ * Applies an `edit` decision to the request's messages. The edited text takes the place of the last user
+ * message's text blocks; its other blocks (images, audio, tool results) stay, so that editing the prompt of
+ * a tool loop cannot break the pairing of tool calls and results.
+ */
 export function applyRequestEdit(
   messages: readonly SamplingMessage[],
   systemPrompt: string | undefined,
   edit: Extract<RequestDecision, { action: 'edit' }>,
 ): { messages: SamplingMessage[]; systemPrompt: string | undefined } {
   const next = messages.map((message) => ({ ...message }));
-  if (edit.lastUserText !== undefined) {
-    const index = next.findLastIndex((message) => message.role === 'user');
-    if (index >= 0) next[index] = { role: 'user', content: { type: 'text', text: edit.lastUserText } };
+  const index = next.findLastIndex((message) => message.role === 'user');
+  const message = next[index];
+  if (edit.lastUserText !== undefined && message !== undefined) {
+    const edited: SamplingBlock = { type: 'text', text: edit.lastUserText };
+    const content: SamplingBlock[] = [];
+    let placed = false;
+    for (const block of blocksOf(message)) {
+      if (block.type !== 'text') content.push(block);
+      else if (!placed) {
+        content.push(edited);
+        placed = true;
+      }
+    }
+    // No text before (tool results only): the new text goes after them, where the spec wants it.
+    if (!placed) content.push(edited);
+    const kept = edit.lastUserText === '' && content.length > 1 ? content.filter((b) => b !== edited) : content;
+    next[index] = { ...message, content: kept.length === 1 ? kept[0]! : kept };
   }
   return { messages: next, systemPrompt: edit.systemPrompt ?? systemPrompt };
 }
 
-/** The text of the last user message (what an edit replaces). */
+/** The text of the last user message (what an edit replaces); empty when it holds no text. */
 export function lastUserText(messages: readonly SamplingMessage[]): string {
   const message = messages.findLast((m) => m.role === 'user');
   if (message === undefined) return '';
-  const blocks = Array.isArray(message.content) ? message.content : [message.content];
-  return blocks.map((block) => (block.type === 'text' ? block.text : `[${block.type}]`)).join('\n');
+  return blocksOf(message)
+    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
+    .join('\n');
+}
+
+/** Whether the last user message holds text a person could edit (a tool loop's last turn may hold only results). */
+export function lastUserHasText(messages: readonly SamplingMessage[]): boolean {
+  const message = messages.findLast((m) => m.role === 'user');
+  return message !== undefined && blocksOf(message).some((block) => block.type === 'text');
+}
+
+/** Applies the edited inputs of a completion `edit` decision to the model's tool calls (unknown ids are ignored). */
+export function applyToolInputEdits<T extends ToolCallView>(
+  calls: readonly T[],
+  inputs: Readonly<Record<string, Record<string, unknown>>> | undefined,
+): T[] {
+  if (inputs === undefined) return [...calls];
+  return calls.map((call) => (Object.hasOwn(inputs, call.id) ? { ...call, input: inputs[call.id]! } : call));
 }

@@ -74,7 +74,10 @@ const UNUSED_SETTINGS = ['temperature', 'topP', 'topK', 'presencePenalty', 'freq
 function summarize(call: LanguageModelV3CallOptions, locale: string | undefined): LanguageModelV3GenerateResult {
   call.abortSignal?.throwIfAborted();
   if (call.tools !== undefined && call.tools.length > 0) {
-    throw new Error('the embedded extractive summarizer cannot call tools');
+    // The client never offers it tools (model resolution leaves it out); this guards any other caller.
+    throw new Error(
+      'the embedded extractive summarizer cannot call tools: configure a provider that can (docs/configuration.md)',
+    );
   }
 
   const warnings: SharedV3Warning[] = [];
