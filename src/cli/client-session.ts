@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 
 import { connectHttp, connectStdio, type EraMode, type McpConnection } from '../client/connect.js';
 import { createSamplingRuntime } from '../client/create-runtime.js';
-import { createSamplingHandler, type SamplingEvent } from '../client/sampling-handler.js';
+import { createSamplingHandler, flushRuntime, type SamplingEvent } from '../client/sampling-handler.js';
 import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
@@ -16,7 +16,8 @@ import { CliError, type Output } from './output.js';
 /** Exit code after Ctrl-C, as shells report a SIGINT. */
 export const EXIT_CANCELLED = 130;
 
-export type ServerTarget = { kind: 'stdio'; command: string; args: string[] } | { kind: 'http'; url: string };
+export type ServerTarget =
+  { kind: 'stdio'; command: string; args: string[]; probeInPlace?: boolean } | { kind: 'http'; url: string };
 
 /** One sampling request as the JSON output reports it. */
 export interface SamplingRecord {
@@ -167,6 +168,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             command: target.command,
             args: target.args,
             era: options.era,
+            probeInPlace: target.probeInPlace === true,
             roots,
             handler,
             onServerLog: (text) => out.detail(`server: ${text}`),
@@ -214,6 +216,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     close: async () => {
       process.off('SIGINT', onInterrupt);
       await connection.close();
+      // The audit lines and budget usage are written behind the answers: make sure they are on disk.
+      await flushRuntime(runtime);
     },
   };
 }

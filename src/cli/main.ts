@@ -9,7 +9,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { ERA_MODES, type EraMode } from '../client/connect.js';
+import { ERA_MODES, type EraMode } from '../shared/era-mode.js';
 import { CliError, createOutput } from './output.js';
 import { DocumentReadError } from './read-document.js';
 

@@ -65,7 +65,8 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const session = await openClientSession({
     target:
       options.server === undefined
-        ? { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'] }
+        ? // Our own server tolerates the era probe on its one process: no sibling process is spawned for it.
+          { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'], probeInPlace: true }
         : { kind: 'http', url: options.server },
     era: options.era,
     config: options.config,
