@@ -36,12 +36,23 @@ export interface Table {
   rows: (string | number)[][];
 }
 
+/** A bar chart (rendered as a Mermaid `xychart-beta`, which GitHub draws): one bar series per entry. */
+export interface Chart {
+  title: string;
+  /** The x-axis categories. */
+  labels: string[];
+  /** The y-axis title, e.g. "calls/s". */
+  unit: string;
+  series: { name: string; values: number[] }[];
+}
+
 export interface BenchmarkReport {
   id: string;
   title: string;
   /** What the benchmark does and how, in markdown (a paragraph or a list). */
   about: string;
   tables: Table[];
+  charts?: Chart[];
   targets: TargetResult[];
   /** Findings in markdown: what dominates the cost, caveats. */
   notes: string[];

@@ -2,7 +2,7 @@
  * docs/benchmarks.md, written from the results of one run: the machine, the date, a table per benchmark,
  * each target and whether it passed, and the findings (what dominates the cost where a target fails).
  */
-import type { BenchmarkReport, BenchResults, Table, TargetResult } from './lib.js';
+import type { BenchmarkReport, BenchResults, Chart, Table, TargetResult } from './lib.js';
 
 const cell = (value: string | number): string => String(value).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -13,6 +13,25 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
     ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
   return lines.join('\n');
+}
+
+/**
+ * A Mermaid bar chart. xychart-beta draws every series as bars on the same categories; the legend is the
+ * line under it (Mermaid has none), naming the series in drawing order.
+ */
+function chart(c: Chart): string {
+  const quote = (text: string) => `"${text.replace(/"/g, "'")}"`;
+  const max = Math.max(...c.series.flatMap((s) => s.values), 0);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title ${quote(c.title)}`,
+    `  x-axis [${c.labels.map(quote).join(', ')}]`,
+    `  y-axis ${quote(c.unit)} 0 --> ${Math.ceil((max * 1.1) / 10) * 10 || 1}`,
+    ...c.series.map((s) => `  bar [${s.values.join(', ')}]`),
+    '```',
+    `_Bars, left to right in each group: ${c.series.map((s) => s.name).join(', ')}._`,
+  ].join('\n');
 }
 
 const verdict = (target: TargetResult): string => (target.pass ? '✅ PASS' : '❌ FAIL');
@@ -27,6 +46,7 @@ function section(report: BenchmarkReport): string {
   }
   if (report.about !== '') parts.push(report.about);
   for (const t of report.tables as Table[]) parts.push(`### ${t.title}`, table(t.headers, t.rows));
+  for (const c of report.charts ?? []) parts.push(chart(c));
   parts.push(
     '### Targets',
     table(
@@ -83,11 +103,14 @@ export function writeMarkdown(results: BenchResults): string {
     '## Running the benchmarks',
     [
       '- `npm run bench` — the default run (a few minutes at most); writes `bench/results.json` and this page.',
-      '- `BENCH_FULL=1 npm run bench` — adds the long variants (10 MB documents through the simulated model, on both eras).',
+      '- `BENCH_FULL=1 npm run bench` — adds the long variants (10 MB documents through the simulated model, on ' +
+        'both eras; more rounds for B1 and B5).',
       '- `BENCH_ONLY=B3 npm run bench` — only the listed benchmarks (comma-separated ids).',
       '- Profiling: `node --cpu-prof --import tsx bench/run.ts` writes a `.cpuprofile` for Chrome DevTools.',
-      '- The benchmarks are not part of `npm test`. Each benchmark is one file under `bench/` (`long-documents.ts` ' +
-        'is B2, `embedded-model.ts` is B3); add one by exporting a `Benchmark` and listing it in `bench/run.ts`.',
+      '- The benchmarks are not part of `npm test`. Each benchmark is one file under `bench/`: `round-trip.ts` ' +
+        '(B1), `long-documents.ts` (B2), `embedded-model.ts` (B3), `start-up.ts` (B4), `http-load.ts` (B5); ' +
+        '`stacks.ts` builds the two stacks B1 and B5 compare, and `bare/bare-server.mjs` is the bare-SDK server. ' +
+        'Add one by exporting a `Benchmark` and listing it in `bench/run.ts`.',
     ].join('\n'),
   ];
   return `${parts.join('\n\n')}\n`;

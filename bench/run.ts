@@ -16,6 +16,11 @@ import { writeMarkdown } from './report.js';
 /** Each benchmark is loaded on its own, so that one that cannot even be imported fails alone. */
 const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[] = [
   {
+    id: 'B1',
+    title: 'Sampling round trip over stdio, ours against the bare SDK',
+    load: async () => (await import('./round-trip.js')).roundTrip,
+  },
+  {
     id: 'B2',
     title: 'Long documents through a simulated model',
     load: async () => (await import('./long-documents.js')).longDocuments,
@@ -24,6 +29,16 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     id: 'B3',
     title: 'The embedded extractive model alone',
     load: async () => (await import('./embedded-model.js')).embeddedModel,
+  },
+  {
+    id: 'B4',
+    title: 'Start-up: mcp-sampling summarize sample.txt as a whole process',
+    load: async () => (await import('./start-up.js')).startUp,
+  },
+  {
+    id: 'B5',
+    title: 'Streamable HTTP, 50 concurrent clients on the 2026 era, ours against the bare SDK',
+    load: async () => (await import('./http-load.js')).httpLoad,
   },
 ];
 

@@ -1,0 +1,166 @@
+/**
+ * B5: Streamable HTTP under load on the 2026 era: 50 clients at once, each calling one after another,
+ * against `mcp-sampling serve --http` (ours) and against the bare SDK's `createMcpHandler` on node:http
+ * (bare), with an instant model. Both servers run as their own process on 127.0.0.1; the clients run in
+ * the bench process. Rounds alternate between the stacks (the order flips each round); every round is
+ * bounded in calls and in time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+import { collectGarbage, FULL, median, progress, round, type Benchmark, type TargetResult } from './lib.js';
+import { percentile } from './round-trip.js';
+import { BARE_SERVER, connectHttpStack, OUR_CLI, type Stack, type StackConnection } from './stacks.js';
+
+const CLIENTS = 50;
+const ROUNDS = FULL ? 8 : 4;
+/** Calls per client per round, and a time bound per round (whichever comes first). */
+const CALLS_PER_CLIENT = FULL ? 40 : 20;
+const ROUND_LIMIT_MS = 20_000;
+const TARGET_RATIO = 0.9;
+
+interface Served {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startServer(stack: Stack): Promise<Served> {
+  const args = stack === 'ours' ? [OUR_CLI, 'serve', '--http', '--port', '0'] : [BARE_SERVER, '--http'];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/mcp)/.exec(log);
+      if (match !== null) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${stack} server exited (${code}): ${log}`)));
+  });
+  return { url, child };
+}
+
+async function stopServer(served: Served): Promise<void> {
+  if (served.child.exitCode !== null) return;
+  served.child.kill('SIGTERM');
+  await once(served.child, 'exit');
+}
+
+interface Tally {
+  calls: number;
+  ms: number;
+  latencies: number[];
+}
+
+/** Every client calls in a loop until it has made its calls or the round's time is up. */
+async function runRound(clients: StackConnection[]): Promise<Tally> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + ROUND_LIMIT_MS;
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < CALLS_PER_CLIENT && performance.now() < deadline; i += 1) {
+        const t0 = performance.now();
+        await client.call();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { calls: latencies.length, ms: performance.now() - start, latencies };
+}
+
+export const httpLoad: Benchmark = {
+  id: 'B5',
+  title: 'Streamable HTTP, 50 concurrent clients on the 2026 era, ours against the bare SDK',
+  async run() {
+    const stacks: Stack[] = ['ours', 'bare'];
+    const servers = new Map<Stack, Served>();
+    const clients = new Map<Stack, StackConnection[]>();
+    const tallies = new Map<Stack, Tally>(stacks.map((s) => [s, { calls: 0, ms: 0, latencies: [] }]));
+    try {
+      for (const stack of stacks) {
+        const served = await startServer(stack);
+        servers.set(stack, served);
+        const connections: StackConnection[] = [];
+        for (let i = 0; i < CLIENTS; i += 1) connections.push(await connectHttpStack(stack, 'modern', served.url));
+        clients.set(stack, connections);
+        // Warm up both ends.
+        await runRound(connections.slice(0, 10));
+      }
+      for (let r = 0; r < ROUNDS; r += 1) {
+        for (const stack of r % 2 === 0 ? stacks : [...stacks].reverse()) {
+          collectGarbage();
+          const result = await runRound(clients.get(stack)!);
+          const tally = tallies.get(stack)!;
+          tally.calls += result.calls;
+          tally.ms += result.ms;
+          tally.latencies.push(...result.latencies);
+        }
+        progress(`B5: round ${r + 1}/${ROUNDS}`);
+      }
+    } finally {
+      for (const connections of clients.values()) await Promise.all(connections.map((c) => c.close()));
+      for (const served of servers.values()) await stopServer(served);
+    }
+
+    const perSecond = (t: Tally) => (t.calls * 1000) / t.ms;
+    const ours = tallies.get('ours')!;
+    const bare = tallies.get('bare')!;
+    const ratio = perSecond(ours) / perSecond(bare);
+    const targets: TargetResult[] = [
+      {
+        name: 'B5 HTTP 50 clients (2026 era)',
+        description: `our calls/s ÷ the bare SDK's calls/s ≥ ${TARGET_RATIO}`,
+        measured: round(ratio, 3),
+        unit: '×',
+        limit: `≥ ${TARGET_RATIO}`,
+        pass: ratio >= TARGET_RATIO,
+        detail: `${round(perSecond(ours), 0)} vs ${round(perSecond(bare), 0)} calls/s`,
+      },
+    ];
+    return {
+      about:
+        `${CLIENTS} clients at once, each calling \`summarize_document\` on a short document one call after ` +
+        `another (${CALLS_PER_CLIENT} calls per client per round, at most ${ROUND_LIMIT_MS / 1000} s per round), ` +
+        `${ROUNDS} rounds alternating between the stacks, on the 2026-07-28 era over Streamable HTTP on ` +
+        `127.0.0.1. A call is two HTTP requests: the first round returns \`input_required\`, the client ` +
+        `answers with the instant model and retries. **ours**: \`mcp-sampling serve --http\` (stateless ` +
+        `2026 serving, signed requestState, Host/Origin checks) and our client with the full policy path; ` +
+        `**bare**: the same tool on the bare SDK's \`createMcpHandler\` behind \`toNodeHandler\`, and a bare ` +
+        `client returning a fixed answer. The target (≥ ${TARGET_RATIO}× bare) is ours to set: the issue ` +
+        `names none for B5, and this is the one B1 uses.`,
+      tables: [
+        {
+          title: 'Calls per second and latency (ms), pooled over the rounds',
+          headers: ['stack', 'calls/s', 'p50 ms', 'p99 ms', 'calls'],
+          rows: stacks.map((stack) => {
+            const t = tallies.get(stack)!;
+            return [
+              stack,
+              round(perSecond(t), 0),
+              round(median(t.latencies), 1),
+              round(percentile(t.latencies, 99), 1),
+              t.calls,
+            ];
+          }),
+        },
+      ],
+      targets,
+      notes: [],
+      measurements: stacks.map((stack) => {
+        const t = tallies.get(stack)!;
+        return {
+          stack,
+          clients: CLIENTS,
+          calls: t.calls,
+          ms: round(t.ms, 1),
+          callsPerSecond: round(perSecond(t), 1),
+          p50Ms: round(median(t.latencies), 2),
+          p99Ms: round(percentile(t.latencies, 99), 2),
+        };
+      }),
+    };
+  },
+};
