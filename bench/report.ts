@@ -16,21 +16,22 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
 }
 
 /**
- * A Mermaid bar chart. xychart-beta draws every series as bars on the same categories; the legend is the
- * line under it (Mermaid has none), naming the series in drawing order.
+ * A Mermaid bar chart (GitHub draws it). Mermaid's xychart draws several bar series on top of each other
+ * rather than side by side, so each series gets its own bar: categories are "label series".
  */
 function chart(c: Chart): string {
   const quote = (text: string) => `"${text.replace(/"/g, "'")}"`;
-  const max = Math.max(...c.series.flatMap((s) => s.values), 0);
+  const labels = c.labels.flatMap((label) => c.series.map((s) => (c.series.length > 1 ? `${label} ${s.name}` : label)));
+  const values = c.labels.flatMap((_, i) => c.series.map((s) => s.values[i] ?? 0));
+  const max = Math.max(...values, 0);
   return [
     '```mermaid',
     'xychart-beta',
     `  title ${quote(c.title)}`,
-    `  x-axis [${c.labels.map(quote).join(', ')}]`,
+    `  x-axis [${labels.map(quote).join(', ')}]`,
     `  y-axis ${quote(c.unit)} 0 --> ${Math.ceil((max * 1.1) / 10) * 10 || 1}`,
-    ...c.series.map((s) => `  bar [${s.values.join(', ')}]`),
+    `  bar [${values.join(', ')}]`,
     '```',
-    `_Bars, left to right in each group: ${c.series.map((s) => s.name).join(', ')}._`,
   ].join('\n');
 }
 
