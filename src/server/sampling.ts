@@ -72,6 +72,8 @@ export interface Sampler {
   save(checkpoint: unknown): void;
   /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
   readonly signal: AbortSignal;
+  /** What the client declared (`sampling.tools` among them); undefined when it declared nothing. */
+  readonly capabilities: ClientCapabilities | undefined;
 }
 
 export type SamplingToolBody<Args> = (args: Args, sampler: Sampler) => Promise<CallToolResult>;
@@ -247,6 +249,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     const signal = ctx.mcpReq.signal;
     const sampler: Sampler = {
       signal,
+      capabilities: clientCapabilities(server, ctx),
       sample: (params) => {
         if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
         return gate.acquire(signal).then((release) =>
@@ -346,6 +349,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
 
     const sampler: Sampler = {
       signal: round.signal,
+      capabilities: clientCapabilities(server, ctx),
       sample(params) {
         const base = digest(params);
         const n = occurrences.get(base) ?? 0;

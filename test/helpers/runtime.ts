@@ -6,6 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+
 import { createSamplingRuntime } from '../../src/client/create-runtime.js';
 import {
   createSamplingHandler,
@@ -60,6 +62,40 @@ export function testHandler(
     runtime: test.runtime,
     server: () => ({ name: options.server ?? 'document-assistant', address: 'test' }),
     era: () => options.era ?? 'test',
+    ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
+  });
+  return Object.assign(handler, { test });
+}
+
+/**
+ * Our real handler whose only model is `model` (e.g. the AI SDK's `MockLanguageModelV3`), configured as
+ * `scripted/scripted-model`: the whole policy path runs, and the provider is a script.
+ */
+export function scriptedModelHandler(
+  model: LanguageModelV3,
+  options: { config?: Record<string, unknown>; onEvent?: (event: SamplingEvent) => void } = {},
+): SamplingHandler & { test: TestRuntime } {
+  const test = testRuntime({
+    config: {
+      providers: { scripted: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } },
+      models: [{ provider: 'scripted', id: 'scripted-model' }],
+      defaultModel: 'scripted/scripted-model',
+      ...options.config,
+    },
+  });
+  const { registry } = test.runtime;
+  const runtime: SamplingRuntime = {
+    ...test.runtime,
+    registry: {
+      configured: () => registry.configured(),
+      available: (provider) => registry.available(provider),
+      languageModel: (provider, id) => (provider === 'scripted' ? model : registry.languageModel(provider, id)),
+    },
+  };
+  const handler = createSamplingHandler({
+    runtime,
+    server: () => ({ name: 'test-server', address: 'test' }),
+    era: () => 'test',
     ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
   });
   return Object.assign(handler, { test });
