@@ -1,6 +1,6 @@
 /**
- * The conformance profile: the default server lists only its real tool, `{ profile: 'conformance' }` adds
- * the suite's `test_*` tools beside it, and `test_sampling` asks the client for a completion on both eras.
+ * The conformance profile: the default server lists only its real tools, `{ profile: 'conformance' }` adds
+ * the suite's `test_*` tools beside them, and `test_sampling` asks the client for a completion on both eras.
  */
 import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,10 +21,11 @@ const answer = (text: string): CreateMessageResult => ({
 });
 
 describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
-  it('the default profile lists only summarize_document', async () => {
+  it('the default profile lists the real tools and no test_* tool', async () => {
     pair = await connectInMemory(era, async () => answer('unused'));
-    const { tools } = await pair.client.listTools();
-    expect(tools.map((tool) => tool.name)).toEqual(['summarize_document']);
+    const names = (await pair.client.listTools()).tools.map((tool) => tool.name);
+    expect(names).toEqual(expect.arrayContaining(['summarize_document', 'extract_key_points']));
+    expect(names.filter((name) => name.startsWith('test_'))).toEqual([]);
   });
 
   it('the conformance profile adds test_sampling (and the other test_* tools) beside summarize_document', async () => {

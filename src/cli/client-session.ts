@@ -7,7 +7,7 @@ import { setMaxListeners } from 'node:events';
 
 import { connectHttp, connectStdio, type EraMode, type McpConnection } from '../client/connect.js';
 import { createSamplingRuntime } from '../client/create-runtime.js';
-import { createSamplingHandler, flushRuntime, type SamplingEvent } from '../client/sampling-handler.js';
+import { canUseTools, createSamplingHandler, flushRuntime, type SamplingEvent } from '../client/sampling-handler.js';
 import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
@@ -159,16 +159,19 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     onEvent,
   });
   const roots = [...(options.roots ?? []), ...loaded.config.roots];
+  const tools = canUseTools(runtime);
+  if (!tools) out.detail('no model that can call tools is configured: sampling.tools is not declared');
   let connection: McpConnection;
   try {
     connection =
       target.kind === 'http'
-        ? await connectHttp({ url: target.url, era: options.era, handler, roots, bearerToken })
+        ? await connectHttp({ url: target.url, era: options.era, handler, roots, bearerToken, tools })
         : await connectStdio({
             command: target.command,
             args: target.args,
             era: options.era,
             probeInPlace: target.probeInPlace === true,
+            tools,
             roots,
             handler,
             onServerLog: (text) => out.detail(`server: ${text}`),

@@ -3,6 +3,7 @@
  * The `mcp-sampling` command: wiring only. Subcommands:
  *   summarize <file>   the main job (server + client over stdio, offline by default)
  *   serve [--http]     the Document Assistant MCP server on stdio (any MCP host) or Streamable HTTP
+ *   ask <file> <q>     ask a question about a file; the answer and the passages it cites
  *   call <tool>        call any tool on any MCP server (stdio command or HTTP URL), answering its sampling
  *   config check       validate the client configuration, print it with secrets redacted
  *   log [--last N]     the audit log of sampling requests
@@ -88,6 +89,36 @@ program
         // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
         const { summarize } = await import('./summarize.js');
         await summarize(file, opts, createOutput(opts));
+      } catch (error) {
+        fail(error, opts);
+      }
+    },
+  );
+
+program
+  .command('ask')
+  .description('ask a question about a text file; prints the answer and the passages it cites')
+  .argument('<file>', 'the text file (UTF-8 or UTF-16 with BOM)')
+  .argument('<question>', 'the question, quoted')
+  .addOption(
+    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
+      .choices(ERA_MODES)
+      .default('auto'),
+  )
+  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .option('--lossy', 'replace invalid UTF-8 with U+FFFD instead of refusing the file', false)
+  .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
+  .option('--json', 'print one machine-readable JSON object', false)
+  .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
+  .action(
+    async (
+      file: string,
+      question: string,
+      opts: { era: EraMode; config?: string; json: boolean; verbose: boolean; lossy: boolean; server?: string },
+    ) => {
+      try {
+        const { ask } = await import('./ask.js');
+        await ask(file, question, opts, createOutput(opts));
       } catch (error) {
         fail(error, opts);
       }

@@ -27,17 +27,17 @@ export interface SummarizeOptions {
 
 export { EXIT_CANCELLED };
 
-const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+export const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 const TOOL = 'summarize_document';
 
 /**
  * The document as the tool receives it. A spawned server reads the file itself, from the client's roots;
  * a server at a URL may run elsewhere, so it gets the text (decoded here, by the same rules).
  */
-async function documentArguments(
+export async function documentArguments(
   path: string,
   file: string,
-  options: SummarizeOptions,
+  options: { server?: string | undefined; lossy?: boolean | undefined },
 ): Promise<{ args: Record<string, unknown>; shown: string }> {
   if (options.server === undefined) return { args: { path }, shown: `path ${path}` };
   let decoded;

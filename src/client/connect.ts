@@ -40,9 +40,17 @@ export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record
  * roots). Rounds of input_required are capped generously: a long document's map-reduce takes one round per
  * level.
  */
-export function createSamplingClient(era: EraMode, handler: SamplingHandler, roots: readonly string[] = []): Client {
+export function createSamplingClient(
+  era: EraMode,
+  handler: SamplingHandler,
+  roots: readonly string[] = [],
+  options: { tools?: boolean } = {},
+): Client {
+  // `sampling.tools` is declared only when a model that can call tools may answer (see `canUseTools`), so
+  // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
+  const sampling = options.tools === false ? {} : { tools: {} };
   const client = new Client(CLIENT_INFO, {
-    capabilities: { sampling: { tools: {} }, ...(roots.length > 0 && { roots: { listChanged: false } }) },
+    capabilities: { sampling, ...(roots.length > 0 && { roots: { listChanged: false } }) },
     versionNegotiation: {
       mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
     },
@@ -87,6 +95,8 @@ export interface ConnectStdioOptions {
    * our own `serve`: it saves a whole process start (about 0.25 s).
    */
   probeInPlace?: boolean;
+  /** Declare `sampling.tools` (default true). */
+  tools?: boolean;
 }
 
 /**
@@ -96,7 +106,7 @@ export interface ConnectStdioOptions {
 class InPlaceProbeStdioTransport extends StdioClientTransport {}
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
-  const client = createSamplingClient(options.era, options.handler, options.roots);
+  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
   const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
   const transport = new Transport({
     command: options.command,
@@ -150,6 +160,8 @@ export interface ConnectHttpOptions {
   /** Sent as `Authorization: Bearer …` on every request. */
   bearerToken?: string | undefined;
   fetch?: typeof fetch;
+  /** Declare `sampling.tools` (default true). */
+  tools?: boolean;
 }
 
 /** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
@@ -167,7 +179,7 @@ export function parseServerUrl(value: string): URL {
 }
 
 export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
-  const client = createSamplingClient(options.era, options.handler, options.roots);
+  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
   const transport = new StreamableHTTPClientTransport(parseServerUrl(options.url), {
     ...(options.bearerToken !== undefined && {
       requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },

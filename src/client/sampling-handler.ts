@@ -119,6 +119,16 @@ export interface SamplingHandlerOptions {
 }
 
 /**
+ * Whether a model that can call tools may answer this client's requests: any usable provider model (the
+ * embedded extractive model cannot). Decides whether the client declares `sampling.tools`. Per-server
+ * allowlists are not known before connecting; a server whose allowlist leaves only the embedded model
+ * gets a clear refusal for a tool request instead.
+ */
+export function canUseTools(runtime: Pick<SamplingRuntime, 'catalog' | 'registry'>): boolean {
+  return runtime.catalog.some((model) => model.provider !== 'embedded' && runtime.registry.available(model.provider));
+}
+
+/**
  * Waits until the audit lines and budget usage of every request answered so far are on disk. Call it before
  * the process ends, or before reading either file.
  */

@@ -6,6 +6,8 @@ import { McpServer } from '@modelcontextprotocol/server';
 
 import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling.js';
 import { registerConformanceTools } from './conformance/register-conformance-tools.js';
+import { registerAskDocumentTool } from './tools/ask-document.js';
+import { registerExtractKeyPointsTool } from './tools/extract-key-points.js';
 import { registerSummarizeDocumentTool } from './tools/summarize-document.js';
 
 export const SERVER_NAME = 'document-assistant';
@@ -34,10 +36,13 @@ export function createDocumentAssistant(options: DocumentAssistantOptions = {}):
         capabilities: { tools: {} },
         requestState: { verify: sampling.verifyState },
         instructions:
-          'Document Assistant: summarize_document summarizes text with the model of your client (MCP sampling).',
+          'Document Assistant: summarize_document summarizes text and ask_document answers questions about a ' +
+          'document, with the model of your client (MCP sampling).',
       },
     );
     registerSummarizeDocumentTool(server, sampling, { contextTokens: options.contextTokens });
+    registerExtractKeyPointsTool(server, sampling, { contextTokens: options.contextTokens });
+    registerAskDocumentTool(server, sampling);
     if (options.profile === 'conformance') registerConformanceTools(server, sampling);
     return server;
   };

@@ -1,0 +1,111 @@
+/**
+ * The document input shared by the tools that read one document (`summarize_document`,
+ * `extract_key_points`): either `document_text`, or a `path` inside the client's roots (decoded as UTF-8 or
+ * UTF-16, strictly or `lossy`), plus `context_tokens`. Each tool builds its zod schema from these fields and
+ * the one-of rule, and opens the document as chunks for a token budget of its choosing.
+ */
+import { basename } from 'node:path';
+
+import * as z from 'zod/v4';
+
+import { TextDecodeError } from '../../shared/decode-text.js';
+import type { Sampler } from '../sampling.js';
+import { fileSegmentChunks, textChunks, type FileReadReport } from './chunk-source.js';
+import { EmptyDocumentError, inMemorySource, type SegmentedSource } from './map-reduce.js';
+import { PathRefusedError, resolveInRoots } from './resolve-in-roots.js';
+
+/** Chunks per segment of a file: one 2026-era round's worth of map requests. */
+const SEGMENT_CHUNKS = 64;
+
+/** The input fields of a one-document tool; `verb` completes "the document to …" in their descriptions. */
+export function documentInputFields(verb: string) {
+  return {
+    document_text: z.string().optional().describe(`The full text of the document to ${verb}.`),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`A text file to ${verb} instead; it must lie inside one of the client's roots.`),
+    context_tokens: z
+      .number()
+      .int()
+      .min(512)
+      .max(10_000_000)
+      .optional()
+      .describe('Context window of the model, in tokens; long documents are split to fit it (default 8192).'),
+    lossy: z
+      .boolean()
+      .optional()
+      .describe('Replace invalid UTF-8 in a file with U+FFFD (and count it) instead of refusing the file.'),
+  };
+}
+
+export interface DocumentInput {
+  document_text?: string | undefined;
+  path?: string | undefined;
+  lossy?: boolean | undefined;
+}
+
+/** Adds the rule "exactly one of document_text or path" to a tool's input schema. */
+export function requireOneDocument<Schema extends z.ZodType<DocumentInput>>(schema: Schema): Schema {
+  return schema.refine((args) => (args.document_text === undefined) !== (args.path === undefined), {
+    message: 'give exactly one of document_text or path',
+  });
+}
+
+/** A document whose source is known (the file resolved inside the roots), ready to be chunked. */
+export interface OpenedDocument {
+  /** The document's chunks for a budget of `maxTokens` each, a segment at a time. */
+  chunks(maxTokens: number): SegmentedSource;
+}
+
+export interface OpenDocumentOptions {
+  /** What the tool does, for the message about an empty text ("there is nothing to <verb>"). */
+  verb: string;
+  /** Counts the invalid UTF-8 sequences replaced in a `lossy` file. */
+  report: FileReadReport;
+}
+
+/**
+ * Resolves the document of `args`: an empty `document_text` is refused with `EmptyDocumentError`, a path
+ * outside the client's roots with `PathRefusedError` (both one line; see `documentInputError`).
+ */
+export async function openDocument(
+  args: DocumentInput,
+  sampler: Pick<Sampler, 'roots'>,
+  options: OpenDocumentOptions,
+): Promise<OpenedDocument> {
+  if (args.path !== undefined) {
+    const file = await resolveInRoots(args.path, await sampler.roots());
+    const name = basename(args.path);
+    return {
+      chunks: (maxTokens) => {
+        // About four bytes a token in prose: enough for a progress estimate and for segment sizes.
+        const chunkBytes = maxTokens * 4;
+        return {
+          segment: (start) =>
+            fileSegmentChunks(file.path, start, {
+              maxTokens,
+              lossy: args.lossy === true,
+              name,
+              segmentBytes: SEGMENT_CHUNKS * chunkBytes,
+              report: options.report,
+            }),
+          expectedChunks: Math.max(1, Math.round(file.bytes / chunkBytes)),
+        };
+      },
+    };
+  }
+  const text = args.document_text ?? '';
+  if (text.trim() === '') {
+    throw new EmptyDocumentError(`document_text is empty: there is nothing to ${options.verb}`);
+  }
+  return { chunks: (maxTokens) => inMemorySource(textChunks(text, maxTokens)) };
+}
+
+/** The one-line message of an error about the document itself (empty, outside the roots, not text). */
+export function documentInputError(error: unknown): string | undefined {
+  return error instanceof EmptyDocumentError || error instanceof PathRefusedError || error instanceof TextDecodeError
+    ? error.message
+    : undefined;
+}

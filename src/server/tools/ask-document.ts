@@ -1,0 +1,242 @@
+/**
+ * `ask_document`: answers a question about a document (its text, or a file inside the client's roots)
+ * that may be far larger than the model's context window. The document is cut into numbered passages and
+ * indexed (BM25); the client's model gets two tools, `search_document(query)` and `read_passage(id)`, and
+ * answers from what it read, citing passage ids (`[p12]`). The reply is the answer and the passages cited.
+ *
+ * A client without tool use in sampling (no `sampling.tools`: for example ours when only its offline
+ * extractive model is available) gets the fallback: the passages that best match the question are
+ * retrieved here and sent in one plain request, and the reply says that is what happened; when the
+ * client's model is an extractive one, the answer is labelled as sentences picked from those passages.
+ */
+import { basename } from 'node:path';
+
+import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
+import * as z from 'zod/v4';
+
+import { TextDecodeError } from '../../shared/decode-text.js';
+import { fileSegmentChunks, textChunks } from '../documents/chunk-source.js';
+import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
+import { PathRefusedError, resolveInRoots } from '../documents/resolve-in-roots.js';
+import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
+import type { Sampler, SamplingEngine } from '../sampling.js';
+
+export const ASK_DOCUMENT_TOOL = 'ask_document';
+
+/** Passages the fallback sends in its one request, and results a search returns. */
+const FALLBACK_PASSAGES = 4;
+const SEARCH_RESULTS = 5;
+const ANSWER_TOKENS = 700;
+/** The fallback's answer: short, since with the extractive model it is sentences copied from passages. */
+const FALLBACK_ANSWER_TOKENS = 250;
+
+export const ASK_SYSTEM_PROMPT =
+  'You answer a question about a document you cannot see whole. It is cut into numbered passages (p1, p2, …). ' +
+  'Use search_document to find the passages that matter (try several queries if needed) and read_passage to ' +
+  'read one in full. Answer from what you have read only, in the language of the question, and cite the ' +
+  'passages you used in square brackets, like [p3]. If the document does not answer the question, say so.';
+
+const FALLBACK_SYSTEM_PROMPT =
+  'Answer the question below from these passages of a document only, and cite the passages you used in ' +
+  'square brackets, like [p3]. If they do not answer it, say so.';
+
+const ASK_PREFERENCES = {
+  hints: [{ name: 'gpt-4o' }],
+  intelligencePriority: 0.8,
+  speedPriority: 0.5,
+  costPriority: 0.3,
+};
+
+const inputSchema = z
+  .object({
+    question: z.string().min(1).describe('The question to answer from the document.'),
+    document_text: z.string().optional().describe('The full text of the document.'),
+    path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("A text file to read instead; it must lie inside one of the client's roots."),
+    lossy: z.boolean().optional().describe('Replace invalid UTF-8 in a file with U+FFFD instead of refusing the file.'),
+  })
+  .refine((args) => (args.document_text === undefined) !== (args.path === undefined), {
+    message: 'give exactly one of document_text or path',
+  });
+
+type Args = z.infer<typeof inputSchema>;
+
+const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
+
+/** The document's passages: a file is read in one pass, decoded and cut as it streams. */
+async function readPassages(args: Args, sampler: Sampler): Promise<string[]> {
+  if (args.path === undefined) return textChunks(args.document_text ?? '', PASSAGE_TOKENS);
+  // Asked before the file work is tracked: on the 2026 era the roots may take a round of their own.
+  const roots = await sampler.roots();
+  const file = await sampler.track(resolveInRoots(args.path, roots));
+  return sampler.track(passagesOfFile(file.path, args));
+}
+
+async function passagesOfFile(path: string, args: Args): Promise<string[]> {
+  const passages: string[] = [];
+  const chunks = fileSegmentChunks(path, 0, {
+    maxTokens: PASSAGE_TOKENS,
+    lossy: args.lossy === true,
+    name: basename(args.path ?? path),
+    segmentBytes: Number.POSITIVE_INFINITY,
+  });
+  for await (const chunk of chunks) passages.push(chunk);
+  return passages;
+}
+
+/** The passage ids an answer cites, in order of first mention, that exist. */
+export function citedPassages(answer: string, index: PassageIndex): string[] {
+  const seen = new Set<string>();
+  for (const match of answer.matchAll(/\[\s*(p\d+(?:\s*,\s*p\d+)*)\s*\]/gi)) {
+    for (const id of match[1]!.split(',')) {
+      const passage = index.get(id);
+      if (passage !== undefined) seen.add(passage.id);
+    }
+  }
+  return [...seen];
+}
+
+function citationsText(ids: readonly string[], index: PassageIndex): string {
+  if (ids.length === 0) return '';
+  return `\n\nPassages cited:\n${ids.map((id) => `[${id}] ${snippetOf(index.get(id)!.text)}`).join('\n')}`;
+}
+
+function searchTool(index: PassageIndex, searched: string[]) {
+  return {
+    description:
+      'Full-text search over the document (BM25). Returns the best-matching passages: id, score and the first words.',
+    input: z.object({ query: z.string().min(1).describe('Words to look for.') }),
+    run: ({ query }: { query: string }) => {
+      searched.push(query);
+      const hits = index.search(query, SEARCH_RESULTS);
+      if (hits.length === 0) return `No passage matches "${query}". Try other words.`;
+      return hits.map((hit) => `[${hit.id}] (score ${hit.score}) ${hit.snippet}`).join('\n');
+    },
+  };
+}
+
+function readTool(index: PassageIndex, read: Set<string>) {
+  return {
+    description: `Returns one passage in full, by id (p1 … p${index.size}).`,
+    input: z.object({ id: z.string().min(1).describe('A passage id, such as p12.') }),
+    run: ({ id }: { id: string }) => {
+      const passage = index.get(id);
+      if (passage === undefined) throw new Error(`there is no passage ${id}; ids go from p1 to p${index.size}`);
+      read.add(passage.id);
+      return `[${passage.id}]\n${passage.text}`;
+    },
+  };
+}
+
+export function registerAskDocumentTool(server: McpServer, sampling: SamplingEngine): void {
+  server.registerTool(
+    ASK_DOCUMENT_TOOL,
+    {
+      title: 'Ask a document',
+      description:
+        "Answers a question about a document (its text, or a file inside the client's roots), however long, with " +
+        "the client's own model through MCP sampling: the model searches the document and reads passages with " +
+        'tools, and cites them. Clients without tool use in sampling get an answer from the best-matching passages.',
+      inputSchema,
+      annotations: { readOnlyHint: true },
+    },
+    sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {
+      let passages: string[];
+      try {
+        passages = await readPassages(args, sampler);
+      } catch (error) {
+        if (error instanceof PathRefusedError || error instanceof TextDecodeError) return failure(error.message);
+        throw error;
+      }
+      if (passages.length === 0) return failure('the document is empty: there is nothing to ask about');
+      const index = createPassageIndex(passages);
+      const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+
+      if (clientSupportsTools(sampler)) {
+        const searched: string[] = [];
+        const read = new Set<string>();
+        let outcome;
+        try {
+          outcome = await sampleWithTools(sampler, {
+            systemPrompt: ASK_SYSTEM_PROMPT,
+            messages: [
+              {
+                role: 'user',
+                content: {
+                  type: 'text',
+                  text:
+                    `Question: ${args.question}\n\nThe document has ${index.size} passages (p1 to p${index.size}), ` +
+                    `about ${words.toLocaleString('en-US')} words.`,
+                },
+              },
+            ],
+            maxTokens: ANSWER_TOKENS,
+            temperature: 0.2,
+            modelPreferences: ASK_PREFERENCES,
+            tools: { search_document: searchTool(index, searched), read_passage: readTool(index, read) },
+          });
+        } catch (error) {
+          if (error instanceof ToolLoopError) return failure(`${ASK_DOCUMENT_TOOL}: ${error.message}`);
+          throw error;
+        }
+        const cited = citedPassages(outcome.text, index);
+        return {
+          content: [{ type: 'text', text: `${outcome.text}${citationsText(cited, index)}` }],
+          _meta: {
+            'mcp-sampling/answer': {
+              mode: 'tools',
+              passages: index.size,
+              iterations: outcome.iterations,
+              searches: searched,
+              read: [...read],
+              cited: cited.map((id) => ({ id, text: index.get(id)!.text })),
+              model: outcome.result.model,
+            },
+          },
+        };
+      }
+
+      // No tool use: retrieval here, one plain request with the best passages.
+      const hits = index.search(args.question, FALLBACK_PASSAGES);
+      const chosen =
+        hits.length > 0 ? hits.map((hit) => hit.id) : passages.slice(0, FALLBACK_PASSAGES).map((_, i) => `p${i + 1}`);
+      const result = await sampler.sample({
+        systemPrompt: `${FALLBACK_SYSTEM_PROMPT}\n\nQuestion: ${args.question}`,
+        messages: [
+          {
+            role: 'user',
+            content: { type: 'text', text: chosen.map((id) => `[${id}]\n\n${index.get(id)!.text}`).join('\n\n') },
+          },
+        ],
+        maxTokens: FALLBACK_ANSWER_TOKENS,
+        temperature: 0.2,
+        modelPreferences: ASK_PREFERENCES,
+      });
+      const answer = textOfResult(result);
+      const extractive = /extractive/i.test(result.model);
+      const label = extractive
+        ? `Extractive answer: sentences picked by the client's extractive model (${result.model}, not an LLM) from ` +
+          `the ${chosen.length} passages that best match the question; your client offered no tool use.`
+        : `Answer from the ${chosen.length} passages that best match the question (your client offered no tool ` +
+          'use, so the model could not search the document itself).';
+      const cited = extractive ? chosen : citedPassages(answer, index);
+      return {
+        content: [
+          { type: 'text', text: `${label}\n\n${answer}${citationsText(cited.length > 0 ? cited : chosen, index)}` },
+        ],
+        _meta: {
+          'mcp-sampling/answer': {
+            mode: extractive ? 'retrieval-extractive' : 'retrieval',
+            passages: index.size,
+            retrieved: chosen,
+            cited: (cited.length > 0 ? cited : chosen).map((id) => ({ id, text: index.get(id)!.text })),
+            model: result.model,
+          },
+        },
+      };
+    }),
+  );
+}
