@@ -40,7 +40,14 @@ import type {
   RequestView,
 } from '../src/policy/approval.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { chatCompletion, startHttpStub, type HttpStub, type RecordedRequest } from './helpers/http-stub.js';
+import {
+  chatCompletion,
+  chatCompletionWithToolCalls,
+  startHttpStub,
+  type HttpStub,
+  type RecordedRequest,
+  type StubToolCall,
+} from './helpers/http-stub.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
 
@@ -215,37 +222,6 @@ async function runLoop(
 // ---------------------------------------------------------------------------------------------------------
 // Provider stubs.
 // ---------------------------------------------------------------------------------------------------------
-
-interface StubToolCall {
-  id: string;
-  name: string;
-  /** The arguments as the API sends them: a JSON string. */
-  arguments: string;
-}
-
-/** A Chat Completions response whose message holds tool calls (finish_reason `tool_calls`). */
-function chatCompletionWithToolCalls(calls: StubToolCall[], text: string | null = null, model = 'gpt-4o-2024-08-06') {
-  const base = chatCompletion('', 'tool_calls');
-  return {
-    ...base,
-    model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text,
-          tool_calls: calls.map((call) => ({
-            id: call.id,
-            type: 'function',
-            function: { name: call.name, arguments: call.arguments },
-          })),
-        },
-        finish_reason: 'tool_calls',
-      },
-    ],
-  };
-}
 
 type ChatBody = { messages: { role: string }[]; tools?: unknown; tool_choice?: unknown; model: string };
 

@@ -112,6 +112,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         `sampling/createMessage received (${session.era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
           `max tokens ${params.maxTokens}${hints}`,
       );
+      if (event.tools.length > 0) line(event.id, 'tools', `offered to the model: ${event.tools.join(', ')}`);
       line(event.id, 'model', describeModel(event.provider, event.model));
       out.detail(`why: ${event.reason}`);
       if (event.fallbacks.length > 0) out.detail(`fallbacks: ${event.fallbacks.join(', ')}`);
@@ -136,7 +137,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         event.id,
         'provider',
         `${event.model} answered in ${Math.round(event.providerMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
-          `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}`,
+          `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}` +
+          (event.toolCalls.length > 0 ? `, calls ${event.toolCalls.join(', ')}` : ''),
       );
     } else if (event.type === 'retry') {
       out.step(

@@ -96,3 +96,38 @@ export function chatCompletion(
     usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
   };
 }
+
+export interface StubToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the API sends them: a JSON string. */
+  arguments: string;
+}
+
+/** A Chat Completions response whose message holds tool calls (finish_reason `tool_calls`). */
+export function chatCompletionWithToolCalls(
+  calls: StubToolCall[],
+  text: string | null = null,
+  model = 'gpt-4o-2024-08-06',
+) {
+  const base = chatCompletion('', 'tool_calls');
+  return {
+    ...base,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text,
+          tool_calls: calls.map((call) => ({
+            id: call.id,
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        },
+        finish_reason: 'tool_calls',
+      },
+    ],
+  };
+}
