@@ -5,15 +5,12 @@
  * model that can call tools, the model searches and reads the document itself; with only the offline
  * extractive model, the server retrieves the best passages and the answer is labelled extractive.
  */
-import { dirname, resolve } from 'node:path';
-
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
 import type { EraMode } from '../client/connect.js';
-import { EXIT_CANCELLED, openClientSession } from './client-session.js';
+import { EXIT_CANCELLED } from './client-session.js';
+import { openDocumentSession } from './document-session.js';
 import { CliError, type Output } from './output.js';
-import { checkDocument } from './read-document.js';
-import { documentArguments, SERVER_ENTRY } from './summarize.js';
 
 export interface AskOptions {
   era: EraMode;
@@ -39,20 +36,7 @@ export async function ask(file: string, question: string, options: AskOptions, o
   const started = performance.now();
   if (question.trim() === '')
     throw new CliError('the question is empty: ask something about the file', { exitCode: 2 });
-  const path = resolve(file);
-  const bytes = await checkDocument(path, file);
-  const document = await documentArguments(path, file, options);
-  out.step('read', `${file} (${bytes.toLocaleString('en-US')} bytes)`);
-  const session = await openClientSession({
-    target:
-      options.server === undefined
-        ? { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'], probeInPlace: true }
-        : { kind: 'http', url: options.server },
-    era: options.era,
-    config: options.config,
-    roots: options.server === undefined ? [dirname(path)] : [],
-    out,
-  });
+  const { document, session } = await openDocumentSession(file, options, out);
   const { connection, cancel } = session;
   let result: CallToolResult | undefined;
   let failure: string | undefined;

@@ -3,16 +3,11 @@
  * one at `--server <url>`), calls `summarize_document`, answers the server's sampling requests with the
  * client's model under the client's policy, and shows the flow.
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import type { EraMode } from '../client/connect.js';
-import { decodeText, TextDecodeError } from '../shared/decode-text.js';
-import { EXIT_CANCELLED, openClientSession } from './client-session.js';
+import { EXIT_CANCELLED } from './client-session.js';
+import { openDocumentSession } from './document-session.js';
 import { CliError, type Output } from './output.js';
 import { createProgressView } from './progress-view.js';
-import { checkDocument, DocumentReadError } from './read-document.js';
 
 export interface SummarizeOptions {
   era: EraMode;
@@ -27,52 +22,11 @@ export interface SummarizeOptions {
 
 export { EXIT_CANCELLED };
 
-export const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 const TOOL = 'summarize_document';
-
-/**
- * The document as the tool receives it. A spawned server reads the file itself, from the client's roots;
- * a server at a URL may run elsewhere, so it gets the text (decoded here, by the same rules).
- */
-export async function documentArguments(
-  path: string,
-  file: string,
-  options: { server?: string | undefined; lossy?: boolean | undefined },
-): Promise<{ args: Record<string, unknown>; shown: string }> {
-  if (options.server === undefined) return { args: { path }, shown: `path ${path}` };
-  let decoded;
-  try {
-    decoded = decodeText(await readFile(path), { name: file, lossy: options.lossy === true });
-  } catch (error) {
-    if (error instanceof TextDecodeError) throw new DocumentReadError(error.message, { cause: error });
-    throw error;
-  }
-  return {
-    args: { document_text: decoded.text },
-    shown:
-      `document_text, ${decoded.text.length.toLocaleString('en-US')} characters` +
-      (decoded.replaced > 0 ? `, ${decoded.replaced} invalid sequences replaced` : ''),
-  };
-}
 
 export async function summarize(file: string, options: SummarizeOptions, out: Output): Promise<void> {
   const started = performance.now();
-  const path = resolve(file);
-  const bytes = await checkDocument(path, file);
-  const document = await documentArguments(path, file, options);
-  out.step('read', `${file} (${bytes.toLocaleString('en-US')} bytes)`);
-
-  const session = await openClientSession({
-    target:
-      options.server === undefined
-        ? // Our own server tolerates the era probe on its one process: no sibling process is spawned for it.
-          { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'], probeInPlace: true }
-        : { kind: 'http', url: options.server },
-    era: options.era,
-    config: options.config,
-    roots: options.server === undefined ? [dirname(path)] : [],
-    out,
-  });
+  const { bytes, document, session } = await openDocumentSession(file, options, out);
   const { connection, cancel } = session;
   const { era, server } = connection;
 

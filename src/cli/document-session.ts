@@ -1,0 +1,81 @@
+/**
+ * What `summarize` and `ask` share: the file the user names, checked and turned into the tool's document
+ * arguments, and a client session with the Document Assistant (spawned over stdio from this package, or at
+ * `--server <url>`).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { EraMode } from '../client/connect.js';
+import { decodeText, TextDecodeError } from '../shared/decode-text.js';
+import { openClientSession, type ClientSession } from './client-session.js';
+import type { Output } from './output.js';
+import { checkDocument, DocumentReadError } from './read-document.js';
+
+export const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+
+export interface DocumentSessionOptions {
+  era: EraMode;
+  config?: string | undefined;
+  lossy?: boolean | undefined;
+  /** A Document Assistant already running at this Streamable HTTP URL, instead of spawning one. */
+  server?: string | undefined;
+}
+
+/**
+ * The document as the tool receives it. A spawned server reads the file itself, from the client's roots;
+ * a server at a URL may run elsewhere, so it gets the text (decoded here, by the same rules).
+ */
+async function documentArguments(
+  path: string,
+  file: string,
+  options: DocumentSessionOptions,
+): Promise<{ args: Record<string, unknown>; shown: string }> {
+  if (options.server === undefined) return { args: { path }, shown: `path ${path}` };
+  let decoded;
+  try {
+    decoded = decodeText(await readFile(path), { name: file, lossy: options.lossy === true });
+  } catch (error) {
+    if (error instanceof TextDecodeError) throw new DocumentReadError(error.message, { cause: error });
+    throw error;
+  }
+  return {
+    args: { document_text: decoded.text },
+    shown:
+      `document_text, ${decoded.text.length.toLocaleString('en-US')} characters` +
+      (decoded.replaced > 0 ? `, ${decoded.replaced} invalid sequences replaced` : ''),
+  };
+}
+
+/**
+ * Checks the file (one line and exit code 2 when it is not a readable text file), prints the `read` step,
+ * and connects: to our own server with the file's directory as a root, or to the one at `--server`.
+ */
+export async function openDocumentSession(
+  file: string,
+  options: DocumentSessionOptions,
+  out: Output,
+): Promise<{
+  path: string;
+  bytes: number;
+  document: { args: Record<string, unknown>; shown: string };
+  session: ClientSession;
+}> {
+  const path = resolve(file);
+  const bytes = await checkDocument(path, file);
+  const document = await documentArguments(path, file, options);
+  out.step('read', `${file} (${bytes.toLocaleString('en-US')} bytes)`);
+  const session = await openClientSession({
+    target:
+      options.server === undefined
+        ? // Our own server tolerates the era probe on its one process: no sibling process is spawned for it.
+          { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'], probeInPlace: true }
+        : { kind: 'http', url: options.server },
+    era: options.era,
+    config: options.config,
+    roots: options.server === undefined ? [dirname(path)] : [],
+    out,
+  });
+  return { path, bytes, document, session };
+}
