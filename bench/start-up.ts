@@ -1,7 +1,8 @@
 /**
  * B4 — start-up: `mcp-sampling summarize sample.txt` as a whole process, the way a user runs it (`npm start`):
- * wall time from spawn to exit and the peak RSS of the process tree (the CLI, the server it spawns and, on the
- * 2026 era, the short-lived probe server), median of several runs, on each protocol era, interleaved.
+ * wall time from spawn to exit and the peak RSS of the process tree (the CLI, the server it spawns and any
+ * short-lived era-probe server the MCP SDK spawns; `summarize` probes its own server in place, so normally
+ * none), median of several runs, on each protocol era, interleaved.
  * One more run under a CPU profiler says where the time goes.
  */
 import { spawn } from 'node:child_process';
@@ -422,7 +423,7 @@ export const startUp: Benchmark = {
       watch
         ? {
             name: 'B4 start-up peak RSS (auto)',
-            description: `the same runs: peak RSS of the process tree (CLI + server + probe), median < ${MAX_TREE_MB} MB`,
+            description: `the same runs: peak RSS of the process tree (the CLI and what it spawns), median < ${MAX_TREE_MB} MB`,
             measured: round(auto.treeMB, 0),
             unit: 'MB',
             limit: `< ${MAX_TREE_MB}`,
@@ -496,8 +497,8 @@ export const startUp: Benchmark = {
     notes.push(
       'Wall time is from `spawn()` to the exit of the process (under GNU time when it is installed, which adds about a ' +
         `millisecond). Peak RSS is sampled from /proc every ${SAMPLE_INTERVAL_MS} ms: the sum of VmRSS over the CLI ` +
-        'and every descendant (the server and, on the 2026 era, the probe server the MCP SDK spawns first to ask ' +
-        '`server/discover`), so a peak shorter than the period can be missed, and pages shared by the processes (the ' +
+        'and every descendant (the server, and a probe server if the MCP SDK spawns one to ask `server/discover`: ' +
+        '`summarize` asks its own server in place, so the tree normally has two processes), so a peak shorter than the period can be missed, and pages shared by the processes (the ' +
         'Node binary) count once in each, so the sum overstates what the tree really holds. "Largest process" is the ' +
         "largest single VmRSS seen; GNU time's `%M` is the kernel's figure for the same thing, a cross-check of the " +
         'sampling.' +
@@ -539,8 +540,8 @@ export const startUp: Benchmark = {
       const isPackage = (name: string) =>
         !name.startsWith('(') && !name.startsWith('Node') && !name.startsWith('native') && !name.startsWith('ours');
       notes.push(
-        'The CPU profile (one more default run; a preload in NODE_OPTIONS profiles the CLI, the probe and the ' +
-          'server, since Node 20 refuses `--cpu-prof` there, and the CLI passes NODE_OPTIONS to the server) says ' +
+        'The CPU profile (one more default run; a preload in NODE_OPTIONS profiles the CLI and the servers it ' +
+          'spawns, since Node 20 refuses `--cpu-prof` there, and the CLI passes NODE_OPTIONS to the server) says ' +
           'where each process spends its busy time (the loader resolves, reads and compiles ESM source; time in ' +
           'packages is, at start-up, mostly their top-level code, run as each module is loaded): ' +
           profiles
