@@ -1,0 +1,93 @@
+/**
+ * Interop with the official Python SDK (2.x), both ways: a Python client against `serve --http` on both
+ * eras, and our client answering a Python server's sampling request over stdio. Opt-in: it runs when a
+ * Python with the `mcp` package (2.x) is available, from `MCP_SAMPLING_PYTHON` or `npm run interop:python`
+ * (which makes one in .cache/python-peer); otherwise it is skipped, and says why.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { connectStdio, type StdioConnection } from '../src/client/connect.js';
+import { startHttpServer, type RunningHttpServer } from '../src/server/http/serve-http.js';
+import { textOf } from './helpers/in-memory.js';
+import { testHandler } from './helpers/runtime.js';
+
+const PYTHON = process.env['MCP_SAMPLING_PYTHON'];
+const FIXTURES = fileURLToPath(new URL('./fixtures/python/', import.meta.url));
+
+/** The mcp package version of `python`, or undefined when it has none. */
+function mcpVersion(python: string | undefined): string | undefined {
+  if (python === undefined) return undefined;
+  try {
+    return execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("mcp"))'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+const version = mcpVersion(PYTHON);
+const available = version !== undefined && Number(version.split('.')[0]) >= 2;
+if (!available) {
+  process.stderr.write(
+    'interop-python: skipped (set MCP_SAMPLING_PYTHON to a Python with mcp>=2, or run `npm run interop:python`)\n',
+  );
+}
+
+let server: RunningHttpServer | undefined;
+let connection: StdioConnection | undefined;
+afterEach(async () => {
+  await connection?.close();
+  await server?.close(0);
+  connection = undefined;
+  server = undefined;
+});
+
+describe.skipIf(!available)(`interop with the Python SDK (mcp ${version ?? 'absent'})`, () => {
+  it('a Python client calls summarize_document over HTTP on both eras and answers its sampling request', async () => {
+    server = await startHttpServer({ port: 0, log: { info: () => {}, error: () => {} } });
+    const lines = await new Promise<string>((resolve, reject) => {
+      execFile(
+        PYTHON!,
+        [`${FIXTURES}sampling_client.py`, server!.url, 'legacy', 'auto'],
+        { timeout: 60_000 },
+        (error, stdout, stderr) =>
+          error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stderr}`)),
+      );
+    });
+    const results = lines
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results).toEqual([
+      expect.objectContaining({ mode: 'legacy', protocol: '2025-11-25', isError: false }),
+      expect.objectContaining({ mode: 'auto', protocol: '2026-07-28', isError: false }),
+    ]);
+    for (const result of results) {
+      expect(result['tools']).toEqual(['ask_document', 'extract_key_points', 'summarize_document']);
+      expect(result['text']).toBe('Summary:\npython peer read 39 characters');
+    }
+  });
+
+  it("our client answers a Python server's sampling request over stdio, under its policy", async () => {
+    const handler = testHandler();
+    connection = await connectStdio({
+      command: PYTHON!,
+      args: [`${FIXTURES}sampling_server.py`],
+      era: 'legacy',
+      handler,
+    });
+    const result = await connection.client.callTool({
+      name: 'haiku',
+      arguments: { topic: 'rivers. Rivers run to the sea. The sea is wide and deep.' },
+    });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe(
+      'model extractive-summarizer said: A haiku about rivers. Rivers run to the sea. The sea is wide and deep.',
+    );
+    await handler.test.flush();
+  });
+});
