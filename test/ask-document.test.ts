@@ -3,10 +3,9 @@
  * tool-using model (it searches, reads a passage, answers citing it) and, without tool use, the
  * retrieval fallback answered by the embedded extractive model; both eras.
  */
-import type { LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk/provider';
+import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createSamplingClient } from '../src/client/connect.js';
@@ -15,6 +14,7 @@ import { createDocumentAssistant } from '../src/server/create-server.js';
 import { createPassageIndex } from '../src/server/documents/passage-index.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
+import { scriptedModel } from './helpers/scripted-model.js';
 
 type Era = 'legacy' | 'modern';
 
@@ -46,32 +46,6 @@ async function connect(era: Era, client: Client): Promise<Client> {
     await served.close();
   });
   return client;
-}
-
-type Turn = { text?: string; calls?: { name: string; input: unknown }[] };
-
-function scriptedModel(script: (call: LanguageModelV3CallOptions, n: number) => Turn) {
-  let n = 0;
-  return new MockLanguageModelV3({
-    doGenerate: async (call) => {
-      const turn = script(call, n++);
-      const content: LanguageModelV3Content[] = [];
-      if (turn.text !== undefined) content.push({ type: 'text', text: turn.text });
-      for (const [i, c] of (turn.calls ?? []).entries()) {
-        content.push({ type: 'tool-call', toolCallId: `c${n}_${i}`, toolName: c.name, input: JSON.stringify(c.input) });
-      }
-      const tools = (turn.calls?.length ?? 0) > 0;
-      return {
-        content,
-        finishReason: { unified: tools ? 'tool-calls' : 'stop', raw: tools ? 'tool_calls' : 'stop' },
-        usage: {
-          inputTokens: { total: 50, noCache: 50, cacheRead: 0, cacheWrite: 0 },
-          outputTokens: { total: 20, text: 20, reasoning: 0 },
-        },
-        warnings: [],
-      };
-    },
-  });
 }
 
 /** The text of the last tool message the model was sent. */

@@ -7,18 +7,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk/provider';
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
+import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
+import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
 
 type Era = 'legacy' | 'modern';
 const ERAS: Era[] = ['legacy', 'modern'];
@@ -49,34 +48,14 @@ const KEY_POINTS = {
 /** One model turn: text, or a call of the final_response tool. */
 type Turn = { text?: string; final?: unknown };
 
-/** A model that answers each call with `turn(call, n)`, recording what it was called with. */
-function scriptedModel(turn: (call: LanguageModelV3CallOptions, n: number) => Turn) {
-  let n = 0;
-  return new MockLanguageModelV3({
-    doGenerate: async (call) => {
-      const { text, final } = turn(call, n);
-      n += 1;
-      const content: LanguageModelV3Content[] = [];
-      if (text !== undefined) content.push({ type: 'text', text });
-      if (final !== undefined) {
-        content.push({
-          type: 'tool-call',
-          toolCallId: `call_${n}`,
-          toolName: 'final_response',
-          input: JSON.stringify(final),
-        });
-      }
-      return {
-        content,
-        finishReason:
-          final !== undefined ? { unified: 'tool-calls', raw: 'tool_calls' } : { unified: 'stop', raw: 'stop' },
-        usage: {
-          inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
-          outputTokens: { total: 5, text: 5, reasoning: 0 },
-        },
-        warnings: [],
-      };
-    },
+/** A model that answers each call with `turn(call, n)`: text, or the value as a final_response call. */
+function keyPointsModel(turn: (call: LanguageModelV3CallOptions, n: number) => Turn) {
+  return scriptedModel((call, n) => {
+    const { text, final } = turn(call, n);
+    return {
+      ...(text !== undefined && { text }),
+      ...(final !== undefined && { calls: [{ name: 'final_response', input: final }] }),
+    };
   });
 }
 
@@ -90,19 +69,6 @@ async function serve(era: Era, client: Client, contextTokens?: number): Promise<
     await client.close();
     await served.close();
   });
-  return client;
-}
-
-/** A client that declares sampling but not sampling.tools. */
-function clientWithoutTools(era: Era, handler: SamplingHandler): Client {
-  const client = new Client(
-    { name: 'no-tools', version: '1.0.0' },
-    {
-      capabilities: { sampling: {} },
-      versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' },
-    },
-  );
-  client.setRequestHandler('sampling/createMessage', handler);
   return client;
 }
 
@@ -128,7 +94,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
   });
 
   it('returns the final_response value as structuredContent, and the same data as readable text', async () => {
-    const model = scriptedModel(() => ({ final: KEY_POINTS }));
+    const model = keyPointsModel(() => ({ final: KEY_POINTS }));
     const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model)));
     const result = await extract(client);
     expect(result.isError).toBeFalsy();
@@ -167,7 +133,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
   });
 
   it('asks for JSON text when the client does not support tools in sampling', async () => {
-    const model = scriptedModel(() => ({ text: `\`\`\`json\n${JSON.stringify(KEY_POINTS)}\n\`\`\`` }));
+    const model = keyPointsModel(() => ({ text: `\`\`\`json\n${JSON.stringify(KEY_POINTS)}\n\`\`\`` }));
     const client = await serve(era, clientWithoutTools(era, scriptedModelHandler(model)));
     const result = await extract(client);
     expect(result.isError).toBeFalsy();
@@ -180,7 +146,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
   });
 
   it('holds the model to max_points: an answer with too many points is sent back and corrected', async () => {
-    const model = scriptedModel((_call, n) =>
+    const model = keyPointsModel((_call, n) =>
       n === 0
         ? { final: { ...KEY_POINTS, key_points: ['One.', 'Two.', 'Three.'] } }
         : { final: { ...KEY_POINTS, key_points: ['One.', 'Two.'] } },
@@ -196,7 +162,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
   it('reads a file inside the client roots', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-key-points-'));
     writeFileSync(join(dir, 'ada.txt'), DOCUMENT);
-    const model = scriptedModel(() => ({ final: KEY_POINTS }));
+    const model = keyPointsModel(() => ({ final: KEY_POINTS }));
     const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model), [dir]));
     const result = await extract(client, { path: 'ada.txt' });
     expect(result.structuredContent).toEqual(KEY_POINTS);
@@ -224,7 +190,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
     );
     const text = paragraphs.join('\n\n');
     expect(text.length).toBeGreaterThan(9000);
-    const model = scriptedModel((call, n) =>
+    const model = keyPointsModel((call, n) =>
       call.tools !== undefined && call.tools.length > 0 ? { final: KEY_POINTS } : { text: `summary of part ${n + 1}.` },
     );
     const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model)));

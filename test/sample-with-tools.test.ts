@@ -2,11 +2,9 @@
  * The server's tool loop and structured output (`sampleWithTools`, `sampleObject`) against our real
  * client and policy path, with a scripted tool-using model (`MockLanguageModelV3`), on both eras.
  */
-import type { LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk/provider';
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
@@ -16,6 +14,7 @@ import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/
 import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler } from './helpers/runtime.js';
+import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
 
 type Era = 'legacy' | 'modern';
 const ERAS: Era[] = ['legacy', 'modern'];
@@ -24,41 +23,6 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
-
-/** One model turn: text, tool calls, or both. */
-type Turn = { text?: string; calls?: { name: string; input: unknown }[] };
-
-/** A model that plays `turns` in order (the last one repeats), recording what it was called with. */
-function scriptedModel(turns: Turn[] | ((call: LanguageModelV3CallOptions, n: number) => Turn)) {
-  let n = 0;
-  const model = new MockLanguageModelV3({
-    doGenerate: async (call) => {
-      const turn = typeof turns === 'function' ? turns(call, n) : turns[Math.min(n, turns.length - 1)]!;
-      n += 1;
-      const content: LanguageModelV3Content[] = [];
-      if (turn.text !== undefined) content.push({ type: 'text', text: turn.text });
-      for (const [i, c] of (turn.calls ?? []).entries()) {
-        content.push({
-          type: 'tool-call',
-          toolCallId: `call_${n}_${i}`,
-          toolName: c.name,
-          input: JSON.stringify(c.input),
-        });
-      }
-      const calls = turn.calls?.length ?? 0;
-      return {
-        content,
-        finishReason: { unified: calls > 0 ? 'tool-calls' : 'stop', raw: calls > 0 ? 'tool_calls' : 'stop' },
-        usage: {
-          inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
-          outputTokens: { total: 5, text: 5, reasoning: 0 },
-        },
-        warnings: [],
-      };
-    },
-  });
-  return model;
-}
 
 const lookup: SamplingTool = {
   description: 'The temperature in a city, in °C.',
@@ -93,19 +57,6 @@ async function serve(era: Era, client: Client, body: SamplingToolBody<{ question
 }
 
 const ourClient = (era: Era, handler: SamplingHandler) => createSamplingClient(era, handler);
-
-/** A client that declares sampling but not sampling.tools. */
-function clientWithoutTools(era: Era, handler: SamplingHandler): Client {
-  const client = new Client(
-    { name: 'no-tools', version: '1.0.0' },
-    {
-      capabilities: { sampling: {} },
-      versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' },
-    },
-  );
-  client.setRequestHandler('sampling/createMessage', handler);
-  return client;
-}
 
 const ask = (client: Client, question = 'How warm is it in Oslo?') =>
   client.callTool({ name: 'ask', arguments: { question } });

@@ -46,6 +46,20 @@ function fail(error: unknown, options: { json: boolean; verbose: boolean }): voi
   process.exitCode = badInput ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }
 
+/** The options every client command shares. */
+const eraOption = () =>
+  new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
+    .choices(ERA_MODES)
+    .default('auto');
+const configOption = () =>
+  new Option(
+    '--config <file>',
+    'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)',
+  );
+const jsonOption = () => new Option('--json', 'print one machine-readable JSON object').default(false);
+const verboseOption = () =>
+  new Option('--verbose', 'show why each model was chosen, the server log, and stack traces').default(false);
+
 const program = new Command()
   .name('mcp-sampling')
   .description('MCP sampling, both ends: a key-less server whose tools ask the client for completions, and the client.')
@@ -59,19 +73,15 @@ program
   .command('summarize')
   .description('summarize a text file through the Document Assistant server, answering its sampling request')
   .argument('<file>', 'the text file to summarize (UTF-8 or UTF-16 with BOM)')
-  .addOption(
-    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
-      .choices(ERA_MODES)
-      .default('auto'),
-  )
-  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .addOption(eraOption())
+  .addOption(configOption())
   .option('--lossy', 'replace invalid UTF-8 with U+FFFD (and count it) instead of refusing the file', false)
   .addOption(
     new Option('--context-tokens <n>', 'context window to size chunks for (default 8192)').argParser(parsePositiveInt),
   )
   .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
-  .option('--json', 'print one machine-readable JSON object', false)
-  .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
+  .addOption(jsonOption())
+  .addOption(verboseOption())
   .action(
     async (
       file: string,
@@ -100,16 +110,12 @@ program
   .description('ask a question about a text file; prints the answer and the passages it cites')
   .argument('<file>', 'the text file (UTF-8 or UTF-16 with BOM)')
   .argument('<question>', 'the question, quoted')
-  .addOption(
-    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
-      .choices(ERA_MODES)
-      .default('auto'),
-  )
-  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .addOption(eraOption())
+  .addOption(configOption())
   .option('--lossy', 'replace invalid UTF-8 with U+FFFD instead of refusing the file', false)
   .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
-  .option('--json', 'print one machine-readable JSON object', false)
-  .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)
+  .addOption(jsonOption())
+  .addOption(verboseOption())
   .action(
     async (
       file: string,
@@ -133,12 +139,8 @@ program
   .argument('[command...]', 'after --: the command that starts a stdio server, with its arguments')
   .option('--args <json>', 'the tool arguments, a JSON object (default {})')
   .option('--server <url>', 'a Streamable HTTP server (bearer token: MCP_SAMPLING_SERVER_TOKEN)')
-  .addOption(
-    new Option('--era <mode>', 'protocol era: legacy (2025-11-25), modern (2026-07-28) or auto')
-      .choices(ERA_MODES)
-      .default('auto'),
-  )
-  .option('--config <file>', 'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)')
+  .addOption(eraOption())
+  .addOption(configOption())
   .option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)', collect)
   .addOption(
     new Option('--timeout <seconds>', 'give up when the call shows no progress for this long (default 600)').argParser(
