@@ -10,7 +10,17 @@ import { once } from 'node:events';
 
 import { collectGarbage, FULL, median, progress, round, type Benchmark, type TargetResult } from './lib.js';
 import { percentile } from './round-trip.js';
-import { BARE_SERVER, connectHttpStack, OUR_CLI, processCpuMs, type Stack, type StackConnection } from './stacks.js';
+import {
+  BARE_SERVER,
+  connectHttpStack,
+  emptyTally,
+  measureBatch,
+  OUR_CLI,
+  perSecond,
+  type Stack,
+  type StackConnection,
+  type Tally,
+} from './stacks.js';
 
 const CLIENTS = 50;
 const ROUNDS = FULL ? 8 : 4;
@@ -48,16 +58,8 @@ async function stopServer(served: Served): Promise<void> {
   await once(served.child, 'exit');
 }
 
-interface Tally {
-  calls: number;
-  ms: number;
-  latencies: number[];
-  clientCpuMs: number;
-  serverCpuMs: number;
-}
-
 /** Every client calls in a loop until it has made its calls or the round's time is up. */
-async function runRound(clients: StackConnection[]): Promise<Pick<Tally, 'calls' | 'ms' | 'latencies'>> {
+async function runRound(clients: StackConnection[]): Promise<{ calls: number; ms: number; latencies: number[] }> {
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + ROUND_LIMIT_MS;
@@ -80,9 +82,7 @@ export const httpLoad: Benchmark = {
     const stacks: Stack[] = ['ours', 'bare'];
     const servers = new Map<Stack, Served>();
     const clients = new Map<Stack, StackConnection[]>();
-    const tallies = new Map<Stack, Tally>(
-      stacks.map((s) => [s, { calls: 0, ms: 0, latencies: [], clientCpuMs: 0, serverCpuMs: 0 }]),
-    );
+    const tallies = new Map<Stack, Tally>(stacks.map((s) => [s, emptyTally()]));
     try {
       for (const stack of stacks) {
         const served = await startServer(stack);
@@ -96,18 +96,7 @@ export const httpLoad: Benchmark = {
       for (let r = 0; r < ROUNDS; r += 1) {
         for (const stack of r % 2 === 0 ? stacks : [...stacks].reverse()) {
           collectGarbage();
-          const pid = servers.get(stack)!.child.pid;
-          const server0 = pid === undefined ? undefined : processCpuMs(pid);
-          const client0 = process.cpuUsage();
-          const result = await runRound(clients.get(stack)!);
-          const client = process.cpuUsage(client0);
-          const server1 = pid === undefined ? undefined : processCpuMs(pid);
-          const tally = tallies.get(stack)!;
-          tally.calls += result.calls;
-          tally.ms += result.ms;
-          tally.latencies.push(...result.latencies);
-          tally.clientCpuMs += (client.user + client.system) / 1000;
-          if (server0 !== undefined && server1 !== undefined) tally.serverCpuMs += server1 - server0;
+          await measureBatch(tallies.get(stack)!, servers.get(stack)!.child.pid, () => runRound(clients.get(stack)!));
         }
         progress(`B5: round ${r + 1}/${ROUNDS}`);
       }
@@ -116,7 +105,6 @@ export const httpLoad: Benchmark = {
       for (const served of servers.values()) await stopServer(served);
     }
 
-    const perSecond = (t: Tally) => (t.calls * 1000) / t.ms;
     const ours = tallies.get('ours')!;
     const bare = tallies.get('bare')!;
     const ratio = perSecond(ours) / perSecond(bare);

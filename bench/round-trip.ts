@@ -10,7 +10,16 @@
 import { performance } from 'node:perf_hooks';
 
 import { collectGarbage, FULL, median, progress, round, type Benchmark, type Table, type TargetResult } from './lib.js';
-import { connectStdioStack, processCpuMs, type Era, type Stack, type StackConnection } from './stacks.js';
+import {
+  connectStdioStack,
+  emptyTally,
+  measureBatch,
+  perSecond,
+  type Era,
+  type Stack,
+  type StackConnection,
+  type Tally,
+} from './stacks.js';
 
 const ERAS: readonly Era[] = ['legacy', 'modern'];
 const STACKS: readonly Stack[] = ['ours', 'bare'];
@@ -52,33 +61,6 @@ export async function runCalls(call: () => Promise<unknown>, total: number, inFl
   return { calls: total, ms: performance.now() - start, latencies };
 }
 
-interface Tally {
-  calls: number;
-  ms: number;
-  latencies: number[];
-  /** CPU time of the client (this process) and of the server process during the batches. */
-  clientCpuMs: number;
-  serverCpuMs: number;
-}
-
-const emptyTally = (): Tally => ({ calls: 0, ms: 0, latencies: [], clientCpuMs: 0, serverCpuMs: 0 });
-
-/** Runs a batch and adds it to `tally`, with the CPU both processes spent on it. */
-async function measure(tally: Tally, connection: StackConnection, total: number, inFlight: number): Promise<void> {
-  const server0 = connection.serverPid === undefined ? undefined : processCpuMs(connection.serverPid);
-  const client0 = process.cpuUsage();
-  const batch = await runCalls(connection.call, total, inFlight);
-  const client = process.cpuUsage(client0);
-  const server1 = connection.serverPid === undefined ? undefined : processCpuMs(connection.serverPid);
-  tally.calls += batch.calls;
-  tally.ms += batch.ms;
-  for (const latency of batch.latencies) tally.latencies.push(latency);
-  tally.clientCpuMs += (client.user + client.system) / 1000;
-  if (server0 !== undefined && server1 !== undefined) tally.serverCpuMs += server1 - server0;
-}
-
-const perSecond = (tally: Tally): number => (tally.calls * 1000) / tally.ms;
-
 export const roundTrip: Benchmark = {
   id: 'B1',
   title: 'Sampling round trip over stdio, ours against the bare SDK',
@@ -101,9 +83,13 @@ export const roundTrip: Benchmark = {
           for (const stack of order) {
             collectGarbage();
             const connection = connections.get(stack)!;
-            await measure(sequential.get(stack)!, connection, SEQUENTIAL_CALLS, 1);
+            await measureBatch(sequential.get(stack)!, connection.serverPid, () =>
+              runCalls(connection.call, SEQUENTIAL_CALLS, 1),
+            );
             collectGarbage();
-            await measure(concurrent.get(stack)!, connection, CONCURRENT_CALLS, IN_FLIGHT);
+            await measureBatch(concurrent.get(stack)!, connection.serverPid, () =>
+              runCalls(connection.call, CONCURRENT_CALLS, IN_FLIGHT),
+            );
           }
           progress(`B1 ${era}: round ${r + 1}/${ROUNDS}`);
         }

@@ -194,3 +194,38 @@ export async function connectHttpStack(stack: Stack, era: Era, url: string): Pro
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
   return { call: callOf(client), close: () => client.close() };
 }
+
+/** Calls measured for one stack: count, wall time, latencies, and the CPU of both processes. */
+export interface Tally {
+  calls: number;
+  ms: number;
+  latencies: number[];
+  /** CPU time of the client (this process) and of the server process during the batches. */
+  clientCpuMs: number;
+  serverCpuMs: number;
+}
+
+export const emptyTally = (): Tally => ({ calls: 0, ms: 0, latencies: [], clientCpuMs: 0, serverCpuMs: 0 });
+
+export const perSecond = (tally: Tally): number => (tally.calls * 1000) / tally.ms;
+
+/**
+ * Runs one batch and adds it to `tally`, with the CPU this process (the clients) and the server process
+ * (`serverPid`, when known) spent on it.
+ */
+export async function measureBatch(
+  tally: Tally,
+  serverPid: number | undefined,
+  batch: () => Promise<{ calls: number; ms: number; latencies: number[] }>,
+): Promise<void> {
+  const server0 = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  const client0 = process.cpuUsage();
+  const result = await batch();
+  const client = process.cpuUsage(client0);
+  const server1 = serverPid === undefined ? undefined : processCpuMs(serverPid);
+  tally.calls += result.calls;
+  tally.ms += result.ms;
+  for (const latency of result.latencies) tally.latencies.push(latency);
+  tally.clientCpuMs += (client.user + client.system) / 1000;
+  if (server0 !== undefined && server1 !== undefined) tally.serverCpuMs += server1 - server0;
+}

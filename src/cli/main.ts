@@ -57,6 +57,10 @@ const configOption = () =>
     'client configuration file (default: ./mcp-sampling.config.json or MCP_SAMPLING_CONFIG)',
   );
 const jsonOption = () => new Option('--json', 'print one machine-readable JSON object').default(false);
+const lossyOption = () =>
+  new Option('--lossy', 'replace invalid UTF-8 with U+FFFD (and count it) instead of refusing the file').default(false);
+const documentServerOption = () =>
+  new Option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one');
 const verboseOption = () =>
   new Option('--verbose', 'show why each model was chosen, the server log, and stack traces').default(false);
 
@@ -75,11 +79,11 @@ program
   .argument('<file>', 'the text file to summarize (UTF-8 or UTF-16 with BOM)')
   .addOption(eraOption())
   .addOption(configOption())
-  .option('--lossy', 'replace invalid UTF-8 with U+FFFD (and count it) instead of refusing the file', false)
+  .addOption(lossyOption())
   .addOption(
     new Option('--context-tokens <n>', 'context window to size chunks for (default 8192)').argParser(parsePositiveInt),
   )
-  .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
+  .addOption(documentServerOption())
   .addOption(jsonOption())
   .addOption(verboseOption())
   .action(
@@ -112,8 +116,8 @@ program
   .argument('<question>', 'the question, quoted')
   .addOption(eraOption())
   .addOption(configOption())
-  .option('--lossy', 'replace invalid UTF-8 with U+FFFD instead of refusing the file', false)
-  .option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one')
+  .addOption(lossyOption())
+  .addOption(documentServerOption())
   .addOption(jsonOption())
   .addOption(verboseOption())
   .action(

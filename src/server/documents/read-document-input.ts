@@ -103,6 +103,37 @@ export async function openDocument(
   return { chunks: (maxTokens) => inMemorySource(textChunks(text, maxTokens)) };
 }
 
+/** Every chunk of a source, segment after segment (for tools that need the whole document at once). */
+export async function readAllChunks(source: SegmentedSource): Promise<string[]> {
+  const chunks: string[] = [];
+  let start: number | undefined = 0;
+  while (start !== undefined) {
+    const segment = source.segment(start);
+    for (;;) {
+      const step = await segment.next();
+      if (step.done === true) {
+        start = step.value;
+        break;
+      }
+      chunks.push(step.value);
+    }
+  }
+  return chunks;
+}
+
+/**
+ * Carries the count of invalid UTF-8 sequences replaced in a `lossy` file across 2026-era rounds (the
+ * map-reduce's checkpoint `carry`), so replacements counted in earlier rounds' segments still count.
+ */
+export function replacementCarry(report: FileReadReport) {
+  return {
+    save: () => report.replaced,
+    restore: (value: unknown) => {
+      if (typeof value === 'number') report.replaced = value;
+    },
+  };
+}
+
 /** The one-line message of an error about the document itself (empty, outside the roots, not text). */
 export function documentInputError(error: unknown): string | undefined {
   return error instanceof EmptyDocumentError || error instanceof PathRefusedError || error instanceof TextDecodeError

@@ -9,15 +9,17 @@
  * retrieved here and sent in one plain request, and the reply says that is what happened; when the
  * client's model is an extractive one, the answer is labelled as sentences picked from those passages.
  */
-import { basename } from 'node:path';
-
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { TextDecodeError } from '../../shared/decode-text.js';
-import { fileSegmentChunks, textChunks } from '../documents/chunk-source.js';
+import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
-import { PathRefusedError, resolveInRoots } from '../documents/resolve-in-roots.js';
+import {
+  documentInputError,
+  openDocument,
+  readAllChunks,
+  requireOneDocument,
+} from '../documents/read-document-input.js';
 import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
 import type { Sampler, SamplingEngine } from '../sampling.js';
 
@@ -47,8 +49,8 @@ const ASK_PREFERENCES = {
   costPriority: 0.3,
 };
 
-const inputSchema = z
-  .object({
+const inputSchema = requireOneDocument(
+  z.object({
     question: z.string().min(1).describe('The question to answer from the document.'),
     document_text: z.string().optional().describe('The full text of the document.'),
     path: z
@@ -57,34 +59,19 @@ const inputSchema = z
       .optional()
       .describe("A text file to read instead; it must lie inside one of the client's roots."),
     lossy: z.boolean().optional().describe('Replace invalid UTF-8 in a file with U+FFFD instead of refusing the file.'),
-  })
-  .refine((args) => (args.document_text === undefined) !== (args.path === undefined), {
-    message: 'give exactly one of document_text or path',
-  });
+  }),
+);
 
 type Args = z.infer<typeof inputSchema>;
 
+const EMPTY_DOCUMENT = 'the document is empty: there is nothing to ask about';
+
 const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
-/** The document's passages: a file is read in one pass, decoded and cut as it streams. */
+/** The document's passages, read (a file: decoded and cut as it streams) by the shared document input. */
 async function readPassages(args: Args, sampler: Sampler): Promise<string[]> {
-  if (args.path === undefined) return textChunks(args.document_text ?? '', PASSAGE_TOKENS);
-  // Asked before the file work is tracked: on the 2026 era the roots may take a round of their own.
-  const roots = await sampler.roots();
-  const file = await sampler.track(resolveInRoots(args.path, roots));
-  return sampler.track(passagesOfFile(file.path, args));
-}
-
-async function passagesOfFile(path: string, args: Args): Promise<string[]> {
-  const passages: string[] = [];
-  const chunks = fileSegmentChunks(path, 0, {
-    maxTokens: PASSAGE_TOKENS,
-    lossy: args.lossy === true,
-    name: basename(args.path ?? path),
-    segmentBytes: Number.POSITIVE_INFINITY,
-  });
-  for await (const chunk of chunks) passages.push(chunk);
-  return passages;
+  const document = await openDocument(args, sampler, { verb: 'ask about', report: { replaced: 0 } });
+  return sampler.track(readAllChunks(document.chunks(PASSAGE_TOKENS)));
 }
 
 /** The passage ids an answer cites, in order of first mention, that exist. */
@@ -148,10 +135,12 @@ export function registerAskDocumentTool(server: McpServer, sampling: SamplingEng
       try {
         passages = await readPassages(args, sampler);
       } catch (error) {
-        if (error instanceof PathRefusedError || error instanceof TextDecodeError) return failure(error.message);
+        if (error instanceof EmptyDocumentError) return failure(EMPTY_DOCUMENT);
+        const message = documentInputError(error);
+        if (message !== undefined) return failure(message);
         throw error;
       }
-      if (passages.length === 0) return failure('the document is empty: there is nothing to ask about');
+      if (passages.length === 0) return failure(EMPTY_DOCUMENT);
       const index = createPassageIndex(passages);
       const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
 

@@ -25,6 +25,7 @@ import {
   documentInputError,
   documentInputFields,
   openDocument,
+  replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import { sampleObject, StructuredOutputError, toInputSchema } from '../sample-with-tools.js';
@@ -153,12 +154,7 @@ export function registerExtractKeyPointsTool(
           const outcome = await mapReduceSummarize(recording, document.chunks(chunkTokens), {
             contextTokens,
             summaryTokens,
-            carry: {
-              save: () => report.replaced,
-              restore: (value) => {
-                if (typeof value === 'number') report.replaced = value;
-              },
-            },
+            carry: replacementCarry(report),
           });
           if (outcome.summary === '') {
             return failure(

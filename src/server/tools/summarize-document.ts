@@ -13,6 +13,7 @@ import {
   documentInputError,
   documentInputFields,
   openDocument,
+  replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import type { SamplingEngine } from '../sampling.js';
@@ -65,13 +66,7 @@ export function registerSummarizeDocumentTool(
         const outcome = await mapReduceSummarize(sampler, source, {
           contextTokens,
           summaryTokens,
-          // Replacements counted in earlier rounds' segments still count.
-          carry: {
-            save: () => report.replaced,
-            restore: (value) => {
-              if (typeof value === 'number') report.replaced = value;
-            },
-          },
+          carry: replacementCarry(report),
         });
         if (outcome.summary === '') {
           return failure(`the client's model (${outcome.models.join(', ')}) returned no text`);
