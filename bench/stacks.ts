@@ -28,6 +28,7 @@ import { connectHttp, connectStdio, MODERN_PROTOCOL_VERSION, type McpConnection 
 import { createSamplingRuntime } from '../src/client/create-runtime.js';
 import { createSamplingHandler } from '../src/client/sampling-handler.js';
 import { ConfigSchema } from '../src/policy/config-schema.js';
+import { withProviderModel } from '../test/helpers/runtime.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const OUR_CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -85,18 +86,7 @@ export function createOurHandler() {
     statePath: join(dir, 'state.json'),
     auditPath: join(dir, 'audit.jsonl'),
   });
-  const model = createInstantModel();
-  const registry = runtime.registry;
-  const instantRuntime = {
-    ...runtime,
-    registry: {
-      ...registry,
-      configured: () => registry.configured(),
-      available: (provider: string) => registry.available(provider),
-      languageModel: (provider: string, id: string) =>
-        provider === 'instant' ? model : registry.languageModel(provider, id),
-    },
-  };
+  const instantRuntime = withProviderModel(runtime, 'instant', createInstantModel());
   const handler = createSamplingHandler({
     runtime: instantRuntime,
     server: () => ({ name: 'document-assistant', address: 'bench' }),

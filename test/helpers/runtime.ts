@@ -68,6 +68,22 @@ export function testHandler(
 }
 
 /**
+ * The runtime with one configured provider's models served by `model` (a script, an instant model)
+ * instead of its endpoint: the one seam tests and benchmarks swap; everything else is the real path.
+ */
+export function withProviderModel(runtime: SamplingRuntime, provider: string, model: LanguageModelV3): SamplingRuntime {
+  const { registry } = runtime;
+  return {
+    ...runtime,
+    registry: {
+      configured: () => registry.configured(),
+      available: (name) => registry.available(name),
+      languageModel: (name, id) => (name === provider ? model : registry.languageModel(name, id)),
+    },
+  };
+}
+
+/**
  * Our real handler whose only model is `model` (e.g. the AI SDK's `MockLanguageModelV3`), configured as
  * `scripted/scripted-model`: the whole policy path runs, and the provider is a script.
  */
@@ -83,15 +99,7 @@ export function scriptedModelHandler(
       ...options.config,
     },
   });
-  const { registry } = test.runtime;
-  const runtime: SamplingRuntime = {
-    ...test.runtime,
-    registry: {
-      configured: () => registry.configured(),
-      available: (provider) => registry.available(provider),
-      languageModel: (provider, id) => (provider === 'scripted' ? model : registry.languageModel(provider, id)),
-    },
-  };
+  const runtime = withProviderModel(test.runtime, 'scripted', model);
   const handler = createSamplingHandler({
     runtime,
     server: () => ({ name: 'test-server', address: 'test' }),
