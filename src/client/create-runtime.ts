@@ -3,7 +3,7 @@
  * provider registry, the model catalog and aliases, the budget tracker and the audit log.
  */
 import { createAuditLog } from '../policy/audit-log.js';
-import { BUILTIN_ALIASES } from '../policy/aliases.js';
+import { mergeAliases } from '../policy/aliases.js';
 import type { Prompter } from '../policy/approval.js';
 import { createBudgetTracker } from '../policy/budget.js';
 import { ConfigSchema, type Config } from '../policy/config-schema.js';
@@ -41,7 +41,7 @@ export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime 
       ...(options.fetch !== undefined && { fetch: options.fetch }),
     }),
     catalog: buildCatalog(config.models),
-    aliases: { ...BUILTIN_ALIASES, ...config.aliases },
+    aliases: mergeAliases(config.aliases),
     budget: createBudgetTracker({ statePath: options.statePath }),
     audit: createAuditLog({
       path: options.auditPath,

@@ -12,9 +12,11 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 
 import { BUILTIN_PROVIDERS, type BuiltinProvider, type ProviderConfig } from '../policy/config-schema.js';
 import type { Env } from './load-env.js';
-import { OPENAI_DEFAULT_BASE_URL } from './openai.js';
 
 export type ProviderType = BuiltinProvider | 'openai-compatible';
+
+/** OpenAI's endpoint when neither the config nor `OPENAI_BASE_URL` names another. */
+const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 export interface ProviderStatus {
   name: string;
