@@ -27,11 +27,15 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI in an empty working directory with no provider key unless the test gives one. */
+/**
+ * Runs the CLI in an empty working directory with no provider key unless the test gives one. HOME is the
+ * working directory too (unless the test gives its own), so the audit log and budget state stay there.
+ */
 function run(args: string[], env: Record<string, string> = {}, cwd = work): Promise<Run> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/API_KEY|BASE_URL|MCP_SAMPLING/.test(name)),
   ) as Record<string, string>;
+  base['HOME'] = work;
   return new Promise((resolve) => {
     execFile(
       process.execPath,
