@@ -74,7 +74,9 @@ function readConfigFile(file: string): Config {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`invalid config ${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+    // The parser's message may quote the file's text, line breaks included: keep the error on one line.
+    const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+    throw new ConfigError(`invalid config ${file}: not valid JSON (${reason})`, { cause: error });
   }
   return parseConfig(json, file);
 }
