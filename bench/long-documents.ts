@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
+import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { SUMMARY_SAMPLING } from '../src/server/tools/summarize-document-params.js';
@@ -222,7 +223,9 @@ interface SummaryMeta {
 
 export async function summarizeOnce(era: Era, text: string, model: Simulated) {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant(), { transport: serverTransport });
+  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), {
+    transport: serverTransport,
+  });
   // Count the tools/call requests the client sends: 1 on the 2025 era, one per input_required round on 2026.
   let toolCalls = 0;
   const send = clientTransport.send.bind(clientTransport);

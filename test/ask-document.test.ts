@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
+import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { createPassageIndex } from '../src/server/documents/passage-index.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
@@ -39,7 +40,7 @@ afterEach(async () => {
 
 async function connect(era: Era, client: Client): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant(), { transport: serverSide });
+  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), { transport: serverSide });
   await client.connect(clientSide);
   closers.push(async () => {
     await client.close();

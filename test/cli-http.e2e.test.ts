@@ -3,7 +3,7 @@
  * against it (and `call` against a spawned stdio server), the bearer token, and SIGTERM draining a call.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,5 +226,89 @@ describe('serve --http shutdown', () => {
     expect(await served.exited).toBe(0);
     expect(served.stderr()).toMatch(/SIGTERM: shutting down/);
     expect(served.stderr()).toMatch(/draining 1 request/);
+  });
+});
+
+describe('serve --http file access (issue 11: a client root of / read the server host’s /etc/passwd)', () => {
+  const attack = (url: string, era: string, env: Record<string, string>) =>
+    run(
+      ['call', 'summarize_document', '--server', url, '--era', era, '--root', '/', '--args', '{"path":"/etc/passwd"}'],
+      env,
+    );
+
+  it.each([
+    ['no token', {}, {}],
+    [
+      'a bearer token',
+      { MCP_SAMPLING_HTTP_TOKEN: 'tok-files-0123456789' },
+      { MCP_SAMPLING_SERVER_TOKEN: 'tok-files-0123456789' },
+    ],
+  ])('refuses a path on both eras without --allow-dir, with %s', async (_label, serverEnv, clientEnv) => {
+    const served = await serveHttp([], serverEnv);
+    expect(served.stderr()).toMatch(/files: none/);
+    for (const era of ['legacy', 'modern']) {
+      const { code, stdout, stderr } = await attack(served.url, era, clientEnv);
+      expect(code, era).toBe(1);
+      expect(stdout).not.toContain('root:');
+      expect(stderr.trim()).toBe(
+        'mcp-sampling: error: summarize_document failed: this server reads no files over HTTP; send document_text, or start it with --allow-dir',
+      );
+    }
+  });
+
+  it('with --allow-dir reads a file inside it on both eras, and nothing outside', async () => {
+    const allowed = mkdtempSync(join(work, 'allowed-'));
+    writeFileSync(
+      join(allowed, 'notes.txt'),
+      'The ferry to the island left at dawn. Gulls followed it out of the bay.',
+    );
+    const served = await serveHttp(['--allow-dir', allowed]);
+    expect(served.stderr()).toContain(`files: only inside ${realpathSync(allowed)}`);
+    for (const era of ['legacy', 'modern']) {
+      const inside = await run([
+        'call',
+        'summarize_document',
+        '--server',
+        served.url,
+        '--era',
+        era,
+        '--args',
+        '{"path":"notes.txt"}',
+      ]);
+      expect(inside.code, inside.stderr).toBe(0);
+      expect(inside.stdout).toMatch(/Summary:\nThe ferry to the island left at dawn\./);
+      const out = await attack(served.url, era, {});
+      expect(out.code).toBe(1);
+      expect(out.stdout).not.toContain('root:');
+      expect(out.stderr).toMatch(/\/etc\/passwd is outside the directories this server allows/);
+      const dotdot = await run([
+        'call',
+        'summarize_document',
+        '--server',
+        served.url,
+        '--era',
+        era,
+        '--args',
+        '{"path":"../../../../../../etc/passwd"}',
+      ]);
+      expect(dotdot.code).toBe(1);
+      expect(dotdot.stderr).toMatch(/is outside the directories this server allows/);
+    }
+  });
+
+  it('refuses a bad --allow-dir at start with one line and exit 2, and --allow-dir without --http', async () => {
+    const file = join(work, 'not-a-dir.txt');
+    writeFileSync(file, 'text');
+    const cases: [string[], RegExp][] = [
+      [['--http', '--port', '0', '--allow-dir', join(work, 'missing')], /--allow-dir .*missing: no such directory/],
+      [['--http', '--port', '0', '--allow-dir', file], /--allow-dir .*not-a-dir\.txt: not a directory/],
+      [['--allow-dir', work], /--allow-dir applies only with --http/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await run(['serve', ...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(message);
+    }
   });
 });

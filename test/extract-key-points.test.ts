@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createSamplingClient } from '../src/client/connect.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
+import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
@@ -62,7 +63,9 @@ function keyPointsModel(turn: (call: LanguageModelV3CallOptions, n: number) => T
 /** The real Document Assistant linked in memory to `client`, which must land on `era`. */
 async function serve(era: Era, client: Client, contextTokens?: number): Promise<Client> {
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant({ contextTokens }), { transport: serverSide });
+  const served = serveStdio(createDocumentAssistant({ contextTokens, fileAccess: clientRootsAccess() }), {
+    transport: serverSide,
+  });
   await client.connect(clientSide);
   if (client.getProtocolEra() !== era) throw new Error(`expected ${era}, got ${client.getProtocolEra()}`);
   closers.push(async () => {

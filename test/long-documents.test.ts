@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../src/server/create-server.js';
+import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { textOf } from './helpers/in-memory.js';
@@ -76,10 +77,12 @@ afterEach(async () => {
 async function connect(
   era: 'legacy' | 'modern',
   handler: SamplingHandler,
-  options: { roots?: string[]; server?: DocumentAssistantOptions; manual?: boolean } = {},
+  options: { roots?: string[]; server?: Omit<DocumentAssistantOptions, 'fileAccess'>; manual?: boolean } = {},
 ) {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant(options.server), { transport: serverTransport });
+  const served = serveStdio(createDocumentAssistant({ ...options.server, fileAccess: clientRootsAccess() }), {
+    transport: serverTransport,
+  });
   const client =
     options.manual === true
       ? new Client(

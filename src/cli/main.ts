@@ -227,6 +227,7 @@ interface ServeOptions {
   host: string;
   allowedHost?: string[];
   allowedOrigin?: string[];
+  allowDir?: string[];
   maxBodyMb?: number;
   sessionIdle?: number;
   drainTimeout?: number;
@@ -272,6 +273,11 @@ program
     'another accepted browser Origin host name (repeatable; loopback is always accepted)',
     collect,
   )
+  .option(
+    '--allow-dir <dir>',
+    "with --http: a directory whose files tools may read by path (repeatable; default none). A client's roots only narrow it",
+    collect,
+  )
   .addOption(
     new Option('--max-body-mb <n>', 'largest request body in MB, larger ones get 413 (default 64)').argParser(
       parsePositiveInt,
@@ -290,6 +296,14 @@ program
     ).argParser(parseNonNegativeInt),
   )
   .action(async (opts: ServeOptions) => {
+    if (!opts.http && opts.allowDir !== undefined) {
+      // Over stdio the client spawned the server on its own machine, and its roots are the rule.
+      process.stderr.write(
+        "mcp-sampling serve: error: --allow-dir applies only with --http (over stdio the client's roots decide which files are read)\n",
+      );
+      process.exitCode = EXIT_BAD_INPUT;
+      return;
+    }
     try {
       const server = {
         contextTokens: opts.contextTokens,
@@ -309,13 +323,15 @@ program
         host: opts.host,
         allowedHosts: opts.allowedHost,
         allowedOrigins: opts.allowedOrigin,
+        allowDirs: opts.allowDir,
         maxBodyBytes: opts.maxBodyMb === undefined ? undefined : opts.maxBodyMb * 1024 * 1024,
         sessionIdleMs: opts.sessionIdle === undefined ? undefined : opts.sessionIdle * 1000,
         drainMs: opts.drainTimeout === undefined ? undefined : opts.drainTimeout * 1000,
       });
     } catch (error) {
       process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);
-      process.exitCode = EXIT_FAILURE;
+      // A bad --allow-dir is bad input; anything else (a port in use, …) is a failure to serve.
+      process.exitCode = (error as Error).name === 'AllowDirError' ? EXIT_BAD_INPUT : EXIT_FAILURE;
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import { McpServer } from '@modelcontextprotocol/server';
 
+import type { FileAccess } from './documents/file-access.js';
 import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling.js';
 import { registerConformanceTools } from './conformance/register-conformance-tools.js';
 import { registerAskDocumentTool } from './tools/ask-document.js';
@@ -14,6 +15,12 @@ export const SERVER_NAME = 'document-assistant';
 export const SERVER_VERSION = '0.1.0';
 
 export interface DocumentAssistantOptions extends SamplingEngineOptions {
+  /**
+   * Which files a tool's `path` may name. Required, and decided by the transport: on stdio the client's
+   * roots (`clientRootsAccess()`), over HTTP the operator's directories (`allowedDirectoriesAccess`),
+   * since a remote client's roots describe its own disk, not this one.
+   */
+  fileAccess: FileAccess;
   /** Default context window long documents are chunked for. Default 8192 tokens. */
   contextTokens?: number | undefined;
   /**
@@ -27,7 +34,8 @@ export interface DocumentAssistantOptions extends SamplingEngineOptions {
  * Returns a factory for the SDK's entry points (`serveStdio`, `createMcpHandler`): each call builds a fresh
  * server. The sampling engine (and so the requestState key) is shared by all servers of one factory.
  */
-export function createDocumentAssistant(options: DocumentAssistantOptions = {}): () => McpServer {
+export function createDocumentAssistant(options: DocumentAssistantOptions): () => McpServer {
+  const { fileAccess } = options;
   const sampling: SamplingEngine = createSamplingEngine(options);
   return () => {
     const server = new McpServer(
@@ -40,9 +48,9 @@ export function createDocumentAssistant(options: DocumentAssistantOptions = {}):
           'document, with the model of your client (MCP sampling).',
       },
     );
-    registerSummarizeDocumentTool(server, sampling, { contextTokens: options.contextTokens });
-    registerExtractKeyPointsTool(server, sampling, { contextTokens: options.contextTokens });
-    registerAskDocumentTool(server, sampling);
+    registerSummarizeDocumentTool(server, sampling, { contextTokens: options.contextTokens, fileAccess });
+    registerExtractKeyPointsTool(server, sampling, { contextTokens: options.contextTokens, fileAccess });
+    registerAskDocumentTool(server, sampling, { fileAccess });
     if (options.profile === 'conformance') registerConformanceTools(server, sampling);
     return server;
   };

@@ -9,14 +9,19 @@ import {
   SERVER_VERSION,
   type DocumentAssistantOptions,
 } from './create-server.js';
+import { clientRootsAccess } from './documents/file-access.js';
 import { createStderrLog } from './log.js';
 
 /** The largest JSON-RPC message accepted on stdio. */
 export const STDIO_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-export async function runStdioServer(options: DocumentAssistantOptions = {}): Promise<void> {
+/** Options of the stdio server; which files it reads is not among them (see below). */
+export type StdioServeOptions = Omit<DocumentAssistantOptions, 'fileAccess'>;
+
+export async function runStdioServer(options: StdioServeOptions = {}): Promise<void> {
   const log = createStderrLog();
-  const factory = createDocumentAssistant(options);
+  // The client spawned this process on its own machine: its roots describe this disk, and are the rule.
+  const factory = createDocumentAssistant({ ...options, fileAccess: clientRootsAccess() });
   const handle = serveStdio(factory, {
     // 2026-era rounds of a long document carry up to 64 chunk requests plus the signed answers so far:
     // more than the SDK's 10 MB default line buffer for documents of a few hundred MB.

@@ -7,6 +7,11 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createSamplingClient } from '../../src/client/connect.js';
 import type { SamplingHandler } from '../../src/client/sampling-handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
+import { clientRootsAccess } from '../../src/server/documents/file-access.js';
+
+/** Server options for an in-memory pair; the file-access rule defaults to stdio's (the client's roots). */
+export type InMemoryServerOptions = Omit<DocumentAssistantOptions, 'fileAccess'> &
+  Partial<Pick<DocumentAssistantOptions, 'fileAccess'>>;
 
 export interface InMemoryPair {
   client: Client;
@@ -16,10 +21,12 @@ export interface InMemoryPair {
 export async function connectInMemory(
   era: 'legacy' | 'modern',
   handler: SamplingHandler | undefined,
-  serverOptions: DocumentAssistantOptions = {},
+  serverOptions: InMemoryServerOptions = {},
 ): Promise<InMemoryPair> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant(serverOptions), { transport: serverTransport });
+  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess(), ...serverOptions }), {
+    transport: serverTransport,
+  });
   const client =
     handler === undefined
       ? new (await import('@modelcontextprotocol/client')).Client(

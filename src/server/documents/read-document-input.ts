@@ -1,6 +1,7 @@
 /**
  * The document input shared by the tools that read one document (`summarize_document`,
- * `extract_key_points`): either `document_text`, or a `path` inside the client's roots (decoded as UTF-8 or
+ * `extract_key_points`, `ask_document`): either `document_text`, or a `path` the server's file-access
+ * policy allows (file-access.ts: the client's roots on stdio, the operator's directories over HTTP), decoded as UTF-8 or
  * UTF-16, strictly or `lossy`), plus `context_tokens`. Each tool builds its zod schema from these fields and
  * the one-of rule, and opens the document as chunks for a token budget of its choosing.
  */
@@ -12,20 +13,20 @@ import { TextDecodeError } from '../../shared/decode-text.js';
 import type { Sampler } from '../sampling.js';
 import { fileSegmentChunks, textChunks, type FileReadReport } from './chunk-source.js';
 import { EmptyDocumentError, inMemorySource, type SegmentedSource } from './map-reduce.js';
-import { PathRefusedError, resolveInRoots } from './resolve-in-roots.js';
+import type { FileAccess } from './file-access.js';
+import { PathRefusedError } from './resolve-in-roots.js';
 
 /** Chunks per segment of a file: one 2026-era round's worth of map requests. */
 const SEGMENT_CHUNKS = 64;
 
-/** The input fields of a one-document tool; `verb` completes "the document to …" in their descriptions. */
-export function documentInputFields(verb: string) {
+/**
+ * The input fields of a one-document tool; `verb` completes "the document to …" in their descriptions, and
+ * the `path` description states the server's file-access rule.
+ */
+export function documentInputFields(verb: string, access: FileAccess) {
   return {
     document_text: z.string().optional().describe(`The full text of the document to ${verb}.`),
-    path: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(`A text file to ${verb} instead; it must lie inside one of the client's roots.`),
+    path: z.string().min(1).optional().describe(`A text file to ${verb} instead; ${access.rule}`),
     context_tokens: z
       .number()
       .int()
@@ -53,7 +54,7 @@ export function requireOneDocument<Schema extends z.ZodType<DocumentInput>>(sche
   });
 }
 
-/** A document whose source is known (the file resolved inside the roots), ready to be chunked. */
+/** A document whose source is known (the file resolved by the file-access policy), ready to be chunked. */
 export interface OpenedDocument {
   /** The document's chunks for a budget of `maxTokens` each, a segment at a time. */
   chunks(maxTokens: number): SegmentedSource;
@@ -64,19 +65,21 @@ export interface OpenDocumentOptions {
   verb: string;
   /** Counts the invalid UTF-8 sequences replaced in a `lossy` file. */
   report: FileReadReport;
+  /** Which files `path` may name: the server's policy, decided by its transport. */
+  access: FileAccess;
 }
 
 /**
  * Resolves the document of `args`: an empty `document_text` is refused with `EmptyDocumentError`, a path
- * outside the client's roots with `PathRefusedError` (both one line; see `documentInputError`).
+ * the file-access policy does not allow with `PathRefusedError` (both one line; see `documentInputError`).
  */
 export async function openDocument(
   args: DocumentInput,
-  sampler: Pick<Sampler, 'roots'>,
+  sampler: Pick<Sampler, 'roots' | 'capabilities'>,
   options: OpenDocumentOptions,
 ): Promise<OpenedDocument> {
   if (args.path !== undefined) {
-    const file = await resolveInRoots(args.path, await sampler.roots());
+    const file = await options.access.resolve(args.path, sampler);
     const name = basename(args.path);
     return {
       chunks: (maxTokens) => {
@@ -134,7 +137,7 @@ export function replacementCarry(report: FileReadReport) {
   };
 }
 
-/** The one-line message of an error about the document itself (empty, outside the roots, not text). */
+/** The one-line message of an error about the document itself (empty, not allowed, not text). */
 export function documentInputError(error: unknown): string | undefined {
   return error instanceof EmptyDocumentError || error instanceof PathRefusedError || error instanceof TextDecodeError
     ? error.message

@@ -24,6 +24,7 @@ import {
   SERVER_VERSION,
   type DocumentAssistantOptions,
 } from '../create-server.js';
+import { allowedDirectoriesAccess, checkAllowedDirectories } from '../documents/file-access.js';
 import { createStderrLog, type ServerLog } from '../log.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 
@@ -44,7 +45,13 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 /** Loopback host names as the Host and Origin checks compare them (IPv6 in brackets). */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
-export interface HttpServeOptions extends DocumentAssistantOptions {
+/** Options of the HTTP server. Which files it reads follows from `allowDirs` alone, never from a client. */
+export interface HttpServeOptions extends Omit<DocumentAssistantOptions, 'fileAccess'> {
+  /**
+   * The only directories whose files a tool may read (`--allow-dir`); each must exist. A client's roots
+   * may narrow them, never widen them. None (the default): no file is read over HTTP.
+   */
+  allowDirs?: readonly string[] | undefined;
   /** Interface to bind. Default 127.0.0.1. */
   host?: string | undefined;
   /** Port; 0 picks a free one. Default 3000. */
@@ -78,6 +85,8 @@ export interface RunningHttpServer {
   /** The endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
   url: string;
   port: number;
+  /** The real paths of the directories files may be read from (empty: none). */
+  allowDirs: readonly string[];
   stats(): HttpServerStats;
   /**
    * Stops taking requests (new ones get 503), waits up to `drainMs` for those in flight, then closes
@@ -115,7 +124,9 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
   const log = options.log ?? createStderrLog();
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const factory = createDocumentAssistant(options);
+  // A remote client's roots describe its own disk: only the operator's directories open this one.
+  const allowDirs = await checkAllowedDirectories(options.allowDirs ?? []);
+  const factory = createDocumentAssistant({ ...options, fileAccess: allowedDirectoriesAccess(allowDirs) });
   const onerror = (error: Error) => log.debug?.(`http: ${error.message}`);
 
   const modern = createMcpHandler(factory, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror });
@@ -267,6 +278,7 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
   return {
     url,
     port,
+    allowDirs,
     stats: () => ({ sessions: legacy.size, inFlight, draining }),
     close,
   };
@@ -281,6 +293,12 @@ export async function runHttpServer(options: RunHttpOptions = {}): Promise<void>
   const log = options.log ?? createStderrLog();
   const authToken = options.authToken ?? process.env.MCP_SAMPLING_HTTP_TOKEN;
   const running = await startHttpServer({ ...options, log, authToken: authToken === '' ? undefined : authToken });
+  // Before the line that names the URL, which scripts wait for: by then the file rule is known.
+  log.info(
+    running.allowDirs.length === 0
+      ? 'files: none (path is refused; start with --allow-dir <dir> to serve files from a directory)'
+      : `files: only inside ${running.allowDirs.join(', ')} (and a client's roots, when it declares any)`,
+  );
   log.info(
     `${SERVER_NAME} ${SERVER_VERSION} on ${running.url} (pid ${process.pid}); both eras; ` +
       `${authToken ? 'bearer token required' : 'no token'}; sampling only, no model, no key`,

@@ -1,5 +1,5 @@
 /**
- * `ask_document`: answers a question about a document (its text, or a file inside the client's roots)
+ * `ask_document`: answers a question about a document (its text, or a file the server may read)
  * that may be far larger than the model's context window. The document is cut into numbered passages and
  * indexed (BM25); the client's model gets two tools, `search_document(query)` and `read_passage(id)`, and
  * answers from what it read, citing passage ids (`[p12]`). The reply is the answer and the passages cited.
@@ -12,6 +12,7 @@
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import type { FileAccess } from '../documents/file-access.js';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
 import {
@@ -49,28 +50,29 @@ const ASK_PREFERENCES = {
   costPriority: 0.3,
 };
 
-const inputSchema = requireOneDocument(
-  z.object({
-    question: z.string().min(1).describe('The question to answer from the document.'),
-    document_text: z.string().optional().describe('The full text of the document.'),
-    path: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("A text file to read instead; it must lie inside one of the client's roots."),
-    lossy: z.boolean().optional().describe('Replace invalid UTF-8 in a file with U+FFFD instead of refusing the file.'),
-  }),
-);
+/** The input schema; the `path` description states the server's file-access rule. */
+const inputSchemaFor = (access: FileAccess) =>
+  requireOneDocument(
+    z.object({
+      question: z.string().min(1).describe('The question to answer from the document.'),
+      document_text: z.string().optional().describe('The full text of the document.'),
+      path: z.string().min(1).optional().describe(`A text file to read instead; ${access.rule}`),
+      lossy: z
+        .boolean()
+        .optional()
+        .describe('Replace invalid UTF-8 in a file with U+FFFD instead of refusing the file.'),
+    }),
+  );
 
-type Args = z.infer<typeof inputSchema>;
+type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 
 const EMPTY_DOCUMENT = 'the document is empty: there is nothing to ask about';
 
 const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
 /** The document's passages, read (a file: decoded and cut as it streams) by the shared document input. */
-async function readPassages(args: Args, sampler: Sampler): Promise<string[]> {
-  const document = await openDocument(args, sampler, { verb: 'ask about', report: { replaced: 0 } });
+async function readPassages(args: Args, sampler: Sampler, access: FileAccess): Promise<string[]> {
+  const document = await openDocument(args, sampler, { verb: 'ask about', report: { replaced: 0 }, access });
   return sampler.track(readAllChunks(document.chunks(PASSAGE_TOKENS)));
 }
 
@@ -118,22 +120,31 @@ function readTool(index: PassageIndex, read: Set<string>) {
   };
 }
 
-export function registerAskDocumentTool(server: McpServer, sampling: SamplingEngine): void {
+export interface AskDocumentToolOptions {
+  /** Which files `path` may name (the server's policy, decided by its transport). */
+  fileAccess: FileAccess;
+}
+
+export function registerAskDocumentTool(
+  server: McpServer,
+  sampling: SamplingEngine,
+  options: AskDocumentToolOptions,
+): void {
   server.registerTool(
     ASK_DOCUMENT_TOOL,
     {
       title: 'Ask a document',
       description:
-        "Answers a question about a document (its text, or a file inside the client's roots), however long, with " +
+        'Answers a question about a document (its text, or a file the server may read), however long, with ' +
         "the client's own model through MCP sampling: the model searches the document and reads passages with " +
         'tools, and cites them. Clients without tool use in sampling get an answer from the best-matching passages.',
-      inputSchema,
+      inputSchema: inputSchemaFor(options.fileAccess),
       annotations: { readOnlyHint: true },
     },
     sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {
       let passages: string[];
       try {
-        passages = await readPassages(args, sampler);
+        passages = await readPassages(args, sampler, options.fileAccess);
       } catch (error) {
         if (error instanceof EmptyDocumentError) return failure(EMPTY_DOCUMENT);
         const message = documentInputError(error);

@@ -1,6 +1,6 @@
 /**
  * `extract_key_points`: a title, the key points and the named entities of a document (`document_text`, or
- * a file at `path` inside the client's roots), as `structuredContent` matching the tool's declared
+ * a file at `path` the server's file-access policy allows), as `structuredContent` matching the tool's declared
  * `outputSchema`, plus the same data as text for people. The value comes from the client's model through
  * `sampleObject`: a `final_response` tool call when the client supports tools in sampling, otherwise JSON
  * text (2 retries). A document too long for one request is first reduced to a summary by the map-reduce
@@ -15,6 +15,7 @@ import * as z from 'zod/v4';
 import { estimateTokens } from '../../shared/estimate-tokens.js';
 import { chunkBudget } from '../chunking/chunk-text.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
+import type { FileAccess } from '../documents/file-access.js';
 import {
   documentBudget,
   EmptyDocumentError,
@@ -46,22 +47,26 @@ export const EXTRACT_KEY_POINTS_TOOL = 'extract_key_points';
 export interface ExtractKeyPointsToolOptions {
   /** Default context window requests are sized for. Default 8192 tokens. */
   contextTokens?: number | undefined;
+  /** Which files `path` may name (the server's policy, decided by its transport). */
+  fileAccess: FileAccess;
 }
 
-const inputSchema = requireOneDocument(
-  z.object({
-    ...documentInputFields('extract key points from'),
-    max_points: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_POINTS_LIMIT)
-      .optional()
-      .describe(`Most key points to return (default ${DEFAULT_MAX_POINTS}).`),
-  }),
-);
+/** The input schema; the `path` description states the server's file-access rule. */
+const inputSchemaFor = (access: FileAccess) =>
+  requireOneDocument(
+    z.object({
+      ...documentInputFields('extract key points from', access),
+      max_points: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_POINTS_LIMIT)
+        .optional()
+        .describe(`Most key points to return (default ${DEFAULT_MAX_POINTS}).`),
+    }),
+  );
 
-type Args = z.infer<typeof inputSchema>;
+type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 
 const outputSchema = keyPointsSchema(MAX_POINTS_LIMIT);
 
@@ -96,17 +101,17 @@ async function wholeDocument(source: SegmentedSource, sampler: Sampler): Promise
 export function registerExtractKeyPointsTool(
   server: McpServer,
   sampling: SamplingEngine,
-  options: ExtractKeyPointsToolOptions = {},
+  options: ExtractKeyPointsToolOptions,
 ): void {
   server.registerTool(
     EXTRACT_KEY_POINTS_TOOL,
     {
       title: 'Extract key points',
       description:
-        "Extracts a title, the key points and the named entities of a document (its text, or a file inside the client's " +
-        "roots) as structured content, with the client's own language model through MCP sampling; long documents are " +
+        'Extracts a title, the key points and the named entities of a document (its text, or a file the server may ' +
+        "read) as structured content, with the client's own language model through MCP sampling; long documents are " +
         'summarized part by part first. Needs a model that follows instructions (not an extractive summarizer).',
-      inputSchema,
+      inputSchema: inputSchemaFor(options.fileAccess),
       outputSchema,
       annotations: { readOnlyHint: true },
     },
@@ -143,7 +148,11 @@ export function registerExtractKeyPointsTool(
           }),
       };
       try {
-        const document = await openDocument(args, sampler, { verb: 'extract key points from', report });
+        const document = await openDocument(args, sampler, {
+          verb: 'extract key points from',
+          report,
+          access: options.fileAccess,
+        });
         let text = await wholeDocument(document.chunks(budget), sampler);
         let reduction: { chunks: number; requests: number; levels: number } | undefined;
         if (text === undefined) {

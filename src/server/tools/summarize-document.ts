@@ -1,6 +1,6 @@
 /**
  * `summarize_document`: the Document Assistant's tool, kept under the original demo's name. It summarizes
- * `document_text`, or the file at `path` (inside the client's roots), with the client's own model through
+ * `document_text`, or the file at `path` (as the server's file-access policy allows), with the client's own model through
  * MCP sampling, and returns `Summary:\n<text>`. A document that fits one request is one sampling request,
  * as in the demo; a longer one is summarized by map-reduce over chunks sized for `context_tokens`.
  */
@@ -8,6 +8,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
 import type { FileReadReport } from '../documents/chunk-source.js';
+import type { FileAccess } from '../documents/file-access.js';
 import { documentBudget, mapReduceSummarize } from '../documents/map-reduce.js';
 import {
   documentInputError,
@@ -26,11 +27,14 @@ export const SUMMARIZE_DOCUMENT_TOOL = 'summarize_document';
 export interface SummarizeToolOptions {
   /** Default context window the chunks are sized for. Default 8192 tokens. */
   contextTokens?: number | undefined;
+  /** Which files `path` may name (the server's policy, decided by its transport). */
+  fileAccess: FileAccess;
 }
 
-const inputSchema = requireOneDocument(z.object(documentInputFields('summarize')));
+/** The input schema; the `path` description states the server's file-access rule. */
+const inputSchemaFor = (access: FileAccess) => requireOneDocument(z.object(documentInputFields('summarize', access)));
 
-type Args = z.infer<typeof inputSchema>;
+type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 
 function failure(text: string) {
   return { content: [{ type: 'text' as const, text }], isError: true };
@@ -39,16 +43,16 @@ function failure(text: string) {
 export function registerSummarizeDocumentTool(
   server: McpServer,
   sampling: SamplingEngine,
-  options: SummarizeToolOptions = {},
+  options: SummarizeToolOptions,
 ): void {
   server.registerTool(
     SUMMARIZE_DOCUMENT_TOOL,
     {
       title: 'Summarize document',
       description:
-        "Summarizes a document (its text, or a file inside the client's roots) with the client's own language " +
+        "Summarizes a document (its text, or a file the server may read) with the client's own language " +
         'model through MCP sampling; long documents are summarized part by part. This server holds no model and no key.',
-      inputSchema,
+      inputSchema: inputSchemaFor(options.fileAccess),
     },
     sampling.tool<Args>(server, SUMMARIZE_DOCUMENT_TOOL, async (args, sampler) => {
       const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;
@@ -61,7 +65,7 @@ export function registerSummarizeDocumentTool(
       }
       const report: FileReadReport = { replaced: 0 };
       try {
-        const document = await openDocument(args, sampler, { verb: 'summarize', report });
+        const document = await openDocument(args, sampler, { verb: 'summarize', report, access: options.fileAccess });
         const source = document.chunks(maxTokens);
         const outcome = await mapReduceSummarize(sampler, source, {
           contextTokens,
