@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
+import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { textOf } from './helpers/in-memory.js';
 import { isOneLine, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
@@ -31,7 +32,9 @@ afterAll(async () => {
 async function pair(client: Client): Promise<Client> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   // A short sampling timeout on the 2025 era: a wrong answer must fail at once, not after 10 minutes.
-  const served = serveStdio(createDocumentAssistant({ samplingTimeoutMs: 60_000 }), { transport: serverTransport });
+  const served = serveStdio(createDocumentAssistant({ samplingTimeoutMs: 60_000, fileAccess: clientRootsAccess() }), {
+    transport: serverTransport,
+  });
   await client.connect(clientTransport);
   closers.push(async () => {
     await client.close();
