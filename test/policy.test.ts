@@ -166,27 +166,32 @@ describe('limits', () => {
 });
 
 describe('budgets', () => {
-  it('refuses once the session token budget is used up, and keeps the day budget across clients', async () => {
-    stub = await startHttpStub(() => ({ json: chatCompletion('ok') })); // 162 tokens per call
-    const config = { servers: { '*': { budget: { session: { tokens: 100 }, day: { tokens: 300 } } } } };
+  it('refuses a request whose worst case does not fit, and keeps the day budget across clients', async () => {
+    // Each call reserves 637 tokens (its prompt at a token per byte, plus maxTokens 300) and uses 162.
+    stub = await startHttpStub(() => ({ json: chatCompletion('ok') }));
+    const config = { servers: { '*': { budget: { session: { tokens: 700 }, day: { tokens: 900 } } } } };
     const first = testHandler({ env: openaiEnv(stub), config });
     pair = await connectInMemory('legacy', first);
     expect((await summarize(pair.client)).isError).toBe(false);
     const refused = await summarize(pair.client);
     expect(refused.isError).toBe(true);
-    expect(refused.text).toMatch(/session token budget/);
+    expect(refused.text).toMatch(
+      /session token budget of 700 .* cannot cover this request, which may use up to 637 tokens: 538 left \(162 used\)/,
+    );
+    expect(stub.requests).toHaveLength(1);
     await pair.close();
 
-    // A new client (new session) on the same state file: 162 + 162 > 300 after one more call.
+    // A new client (new session) on the same state file: 162 used today, one more call fits in 900, not two.
     await first.test.flush();
     const statePath = first.test.statePath;
-    const dayOnly = { servers: { '*': { budget: { day: { tokens: 300 } } } } };
+    const dayOnly = { servers: { '*': { budget: { day: { tokens: 900 } } } } };
     const second = testHandler({ env: openaiEnv(stub), config: dayOnly, statePath });
     pair = await connectInMemory('legacy', second);
     expect((await summarize(pair.client)).isError).toBe(false);
     const daily = await summarize(pair.client);
     expect(daily.isError).toBe(true);
-    expect(daily.text).toMatch(/daily token budget/);
+    expect(daily.text).toMatch(/daily token budget of 900 .* \(324 used\)/);
+    expect(stub.requests).toHaveLength(2);
   });
 });
 
