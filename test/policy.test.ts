@@ -195,6 +195,81 @@ describe('budgets', () => {
   });
 });
 
+describe('budget reservations with fallbacks and cancellation', () => {
+  // gpt-4o is overloaded; its fallback gpt-4o-mini is priced here at $1,000 per million tokens.
+  const pricing = {
+    retry: FAST_RETRY,
+    fallbacks: { maxModels: 1 },
+    models: [
+      { provider: 'openai', id: 'gpt-4o', price: { input: 1, output: 1 } },
+      { provider: 'openai', id: 'gpt-4o-mini', price: { input: 1000, output: 1000 } },
+    ],
+  };
+  const overloaded = () =>
+    startHttpStub((request) =>
+      (request.body as { model: string }).model === 'gpt-4o'
+        ? { status: 503, json: { error: { message: 'overloaded' } } }
+        : { json: chatCompletion('From the fallback.') },
+    );
+  const policyFor = (costUsd: number) => ({
+    servers: { '*': { models: ['openai/gpt-4o', 'openai/gpt-4o-mini'], budget: { session: { costUsd } } } },
+  });
+
+  it('a fallback whose worst case does not fit the budget is never called', async () => {
+    stub = await overloaded();
+    const handler = testHandler({ env: openaiEnv(stub), config: { ...pricing, ...policyFor(0.05) } });
+    pair = await connectInMemory('legacy', handler);
+    const result = await summarize(pair.client);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/overloaded|503/);
+    expect(stub.requests.map((r) => (r.body as { model: string }).model)).toEqual(['gpt-4o', 'gpt-4o']);
+    const [line] = await readAudit(handler.test);
+    expect(line!.applied?.notes).toContain(
+      'fallback openai/gpt-4o-mini dropped: its worst case does not fit the budget',
+    );
+    expect(handler.test.runtime.budget.usage('document-assistant').session.costUsd).toBe(0);
+  });
+
+  it('the reservation covers the most expensive candidate: the fallback answers and its real cost counts', async () => {
+    stub = await overloaded();
+    const handler = testHandler({ env: openaiEnv(stub), config: { ...pricing, ...policyFor(5) } });
+    pair = await connectInMemory('legacy', handler);
+    expect(await summarize(pair.client)).toEqual({ isError: false, text: 'Summary:\nFrom the fallback.' });
+    const usage = handler.test.runtime.budget.usage('document-assistant');
+    expect(usage.session.costUsd).toBeCloseTo(((120 + 42) * 1000) / 1_000_000, 10);
+    expect(usage.reserved.requests).toBe(0);
+  });
+
+  it.each(['legacy', 'modern'] as const)(
+    'a call cancelled at the provider counts at its worst case, since it may have been billed (%s era)',
+    async (era) => {
+      stub = await startHttpStub(() => ({ hang: true }));
+      const handler = testHandler({
+        env: openaiEnv(stub),
+        config: { servers: { '*': { budget: { session: { tokens: 100_000 } } } } },
+      });
+      pair = await connectInMemory(era, handler);
+      const controller = new AbortController();
+      const call = pair.client.callTool(
+        { name: 'summarize_document', arguments: { document_text: DOC } },
+        { signal: controller.signal },
+      );
+      const settled = call.then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+      await expect.poll(() => stub!.requests.length).toBe(1);
+      const budget = handler.test.runtime.budget;
+      const held = budget.usage('document-assistant').reserved;
+      expect(held.requests).toBe(1);
+      controller.abort(new Error('the user pressed Ctrl-C'));
+      expect(await settled).toBe('rejected');
+      await expect.poll(() => budget.usage('document-assistant').reserved.requests).toBe(0);
+      expect(budget.usage('document-assistant').session.tokens).toBe(held.tokens);
+    },
+  );
+});
+
 describe('rate limits', () => {
   it('rejects past requests per minute when configured to reject', async () => {
     stub = await startHttpStub(() => ({ json: chatCompletion('ok') }));
