@@ -234,6 +234,34 @@ describe('what counts against a budget', () => {
     expect(test.runtime.budget.usage('test-server').session.tokens).toBe(billed.tokens);
   });
 
+  it('a prompt edited on approval is reserved again: an edit that no longer fits is refused, unsent', async () => {
+    const { model, billed } = billingModel();
+    const budget = { session: { tokens: 2_000 } };
+    const test = testRuntime({
+      config: {
+        ...configFor(budget),
+        providers: { scripted: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } },
+        defaultModel: 'scripted/scripted-model',
+        servers: { '*': { approval: 'ask', budget } },
+      },
+      prompter: {
+        reviewRequest: async () => ({ action: 'edit', lastUserText: longDocument(40) }),
+        reviewCompletion: async () => ({ action: 'approve' }),
+      },
+    });
+    const handler = createSamplingHandler({
+      runtime: withProviderModel(test.runtime, 'scripted', model),
+      server: () => ({ name: 'test-server', address: 'test' }),
+      era: () => 'test',
+    });
+    const pair = await connectInMemory('legacy', handler);
+    closers.push(() => pair.close());
+    const result = await pair.client.callTool({ name: 'summarize_document', arguments: { document_text: 'Trees.' } });
+    expect(textOf(result)).toMatch(/session token budget of 2,000 .* cannot cover this request/);
+    expect(billed.calls).toBe(0);
+    expect(test.runtime.budget.usage('test-server').reserved.requests).toBe(0);
+  });
+
   describe.each(['legacy', 'modern'] as const)('a reservation is given back (%s era)', (era) => {
     const budget = { session: { tokens: 100_000 } };
     const cases: [string, Record<string, unknown>, () => MockLanguageModelV3, Prompter | undefined, RegExp][] = [

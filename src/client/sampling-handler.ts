@@ -3,7 +3,8 @@
  * request -> server policy -> model resolution -> limits -> budget (the worst case is reserved) -> rate
  * limit -> approval -> provider call (retries, then fallbacks; the reservation becomes the real usage) ->
  * review of the completion -> MCP result (+ usage in `_meta`) -> audit line. A request that fails or is
- * refused after the budget gate gives its reservation back. The same handler serves pushed requests (2025 era) and input_required rounds (2026 era).
+ * refused after the budget gate gives its reservation back. The same handler serves pushed requests
+ * (2025 era) and input_required rounds (2026 era).
  * With tools (sampling.tools), the model's tool calls come back as `tool_use` blocks for the server to run;
  * the embedded extractive model, which cannot call tools, never answers such a request.
  */
