@@ -166,28 +166,108 @@ describe('limits', () => {
 });
 
 describe('budgets', () => {
-  it('refuses once the session token budget is used up, and keeps the day budget across clients', async () => {
-    stub = await startHttpStub(() => ({ json: chatCompletion('ok') })); // 162 tokens per call
-    const config = { servers: { '*': { budget: { session: { tokens: 100 }, day: { tokens: 300 } } } } };
+  it('refuses a request whose worst case does not fit, and keeps the day budget across clients', async () => {
+    // Each call reserves 637 tokens (its prompt at a token per byte, plus maxTokens 300) and uses 162.
+    stub = await startHttpStub(() => ({ json: chatCompletion('ok') }));
+    const config = { servers: { '*': { budget: { session: { tokens: 700 }, day: { tokens: 900 } } } } };
     const first = testHandler({ env: openaiEnv(stub), config });
     pair = await connectInMemory('legacy', first);
     expect((await summarize(pair.client)).isError).toBe(false);
     const refused = await summarize(pair.client);
     expect(refused.isError).toBe(true);
-    expect(refused.text).toMatch(/session token budget/);
+    expect(refused.text).toMatch(
+      /session token budget of 700 .* cannot cover this request, which may use up to 637 tokens: 538 left \(162 used\)/,
+    );
+    expect(stub.requests).toHaveLength(1);
     await pair.close();
 
-    // A new client (new session) on the same state file: 162 + 162 > 300 after one more call.
+    // A new client (new session) on the same state file: 162 used today, one more call fits in 900, not two.
     await first.test.flush();
     const statePath = first.test.statePath;
-    const dayOnly = { servers: { '*': { budget: { day: { tokens: 300 } } } } };
+    const dayOnly = { servers: { '*': { budget: { day: { tokens: 900 } } } } };
     const second = testHandler({ env: openaiEnv(stub), config: dayOnly, statePath });
     pair = await connectInMemory('legacy', second);
     expect((await summarize(pair.client)).isError).toBe(false);
     const daily = await summarize(pair.client);
     expect(daily.isError).toBe(true);
-    expect(daily.text).toMatch(/daily token budget/);
+    expect(daily.text).toMatch(/daily token budget of 900 .* \(324 used\)/);
+    expect(stub.requests).toHaveLength(2);
   });
+});
+
+describe('budget reservations with fallbacks and cancellation', () => {
+  // gpt-4o is overloaded; its fallback gpt-4o-mini is priced here at $1,000 per million tokens.
+  const pricing = {
+    retry: FAST_RETRY,
+    fallbacks: { maxModels: 1 },
+    models: [
+      { provider: 'openai', id: 'gpt-4o', price: { input: 1, output: 1 } },
+      { provider: 'openai', id: 'gpt-4o-mini', price: { input: 1000, output: 1000 } },
+    ],
+  };
+  const overloaded = () =>
+    startHttpStub((request) =>
+      (request.body as { model: string }).model === 'gpt-4o'
+        ? { status: 503, json: { error: { message: 'overloaded' } } }
+        : { json: chatCompletion('From the fallback.') },
+    );
+  const policyFor = (costUsd: number) => ({
+    servers: { '*': { models: ['openai/gpt-4o', 'openai/gpt-4o-mini'], budget: { session: { costUsd } } } },
+  });
+
+  it('a fallback whose worst case does not fit the budget is never called', async () => {
+    stub = await overloaded();
+    const handler = testHandler({ env: openaiEnv(stub), config: { ...pricing, ...policyFor(0.05) } });
+    pair = await connectInMemory('legacy', handler);
+    const result = await summarize(pair.client);
+    expect(result.isError).toBe(true);
+    expect(result.text).toMatch(/overloaded|503/);
+    expect(stub.requests.map((r) => (r.body as { model: string }).model)).toEqual(['gpt-4o', 'gpt-4o']);
+    const [line] = await readAudit(handler.test);
+    expect(line!.applied?.notes).toContain(
+      'fallback openai/gpt-4o-mini dropped: its worst case does not fit the budget',
+    );
+    expect(handler.test.runtime.budget.usage('document-assistant').session.costUsd).toBe(0);
+  });
+
+  it('the reservation covers the most expensive candidate: the fallback answers and its real cost counts', async () => {
+    stub = await overloaded();
+    const handler = testHandler({ env: openaiEnv(stub), config: { ...pricing, ...policyFor(5) } });
+    pair = await connectInMemory('legacy', handler);
+    expect(await summarize(pair.client)).toEqual({ isError: false, text: 'Summary:\nFrom the fallback.' });
+    const usage = handler.test.runtime.budget.usage('document-assistant');
+    expect(usage.session.costUsd).toBeCloseTo(((120 + 42) * 1000) / 1_000_000, 10);
+    expect(usage.reserved.requests).toBe(0);
+  });
+
+  it.each(['legacy', 'modern'] as const)(
+    'a call cancelled at the provider counts at its worst case, since it may have been billed (%s era)',
+    async (era) => {
+      stub = await startHttpStub(() => ({ hang: true }));
+      const handler = testHandler({
+        env: openaiEnv(stub),
+        config: { servers: { '*': { budget: { session: { tokens: 100_000 } } } } },
+      });
+      pair = await connectInMemory(era, handler);
+      const controller = new AbortController();
+      const call = pair.client.callTool(
+        { name: 'summarize_document', arguments: { document_text: DOC } },
+        { signal: controller.signal },
+      );
+      const settled = call.then(
+        () => 'resolved',
+        () => 'rejected',
+      );
+      await expect.poll(() => stub!.requests.length).toBe(1);
+      const budget = handler.test.runtime.budget;
+      const held = budget.usage('document-assistant').reserved;
+      expect(held.requests).toBe(1);
+      controller.abort(new Error('the user pressed Ctrl-C'));
+      expect(await settled).toBe('rejected');
+      await expect.poll(() => budget.usage('document-assistant').reserved.requests).toBe(0);
+      expect(budget.usage('document-assistant').session.tokens).toBe(held.tokens);
+    },
+  );
 });
 
 describe('rate limits', () => {

@@ -6,6 +6,7 @@
  *   ask <file> <q>     ask a question about a file; the answer and the passages it cites
  *   call <tool>        call any tool on any MCP server (stdio command or HTTP URL), answering its sampling
  *   config check       validate the client configuration, print it with secrets redacted
+ *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -192,6 +193,23 @@ config
     try {
       const { checkConfig } = await import('./config-command.js');
       checkConfig(opts);
+    } catch (error) {
+      fail(error, { json: opts.json, verbose: false });
+    }
+  });
+
+const budget = program.command('budget').description('the token and dollar budgets kept in the state file');
+budget
+  .command('reset')
+  .description(
+    'start the daily budget counters afresh: the state file is emptied (a corrupt one is kept as <file>.corrupt)',
+  )
+  .option('--config <file>', 'configuration file (where the state file is)')
+  .option('--json', 'print one machine-readable JSON object', false)
+  .action(async (opts: { config?: string; json: boolean }) => {
+    try {
+      const { resetBudget } = await import('./budget-command.js');
+      await resetBudget(opts);
     } catch (error) {
       fail(error, { json: opts.json, verbose: false });
     }

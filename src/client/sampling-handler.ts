@@ -1,8 +1,10 @@
 /**
  * Answers `sampling/createMessage` under the user's policy:
- * request -> server policy -> model resolution -> limits -> budget -> rate limit -> approval ->
- * provider call (retries, then fallbacks) -> review of the completion -> MCP result (+ usage in `_meta`)
- * -> audit line. The same handler serves pushed requests (2025 era) and input_required rounds (2026 era).
+ * request -> server policy -> model resolution -> limits -> budget (the worst case is reserved) -> rate
+ * limit -> approval -> provider call (retries, then fallbacks; the reservation becomes the real usage) ->
+ * review of the completion -> MCP result (+ usage in `_meta`) -> audit line. A request that fails or is
+ * refused after the budget gate gives its reservation back. The same handler serves pushed requests
+ * (2025 era) and input_required rounds (2026 era).
  * With tools (sampling.tools), the model's tool calls come back as `tool_use` blocks for the server to run;
  * the embedded extractive model, which cannot call tools, never answers such a request.
  */
@@ -19,12 +21,13 @@ import {
   type RequestView,
 } from '../policy/approval.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../policy/audit-log.js';
-import type { BudgetTracker } from '../policy/budget.js';
+import type { BudgetTracker, BudgetUsage, Reservation } from '../policy/budget.js';
 import type { Config, ServerPolicy } from '../policy/config-schema.js';
 import { costUsd } from '../policy/cost.js';
 import { applyLimits, resolveServerPolicy } from '../policy/limits.js';
 import { RateLimitError, createRateLimiter, type RateLimiter } from '../policy/rate-limiter.js';
 import { modelAllowed, resolveModel, type Candidate } from '../policy/resolve-model.js';
+import { maxInputTokens, worstCase, type WorstCase } from '../policy/worst-case.js';
 import { callWithFallbacks, type FallbackAttempt } from '../providers/call-with-fallbacks.js';
 import type { CatalogModel } from '../providers/catalog.js';
 import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extractive/extractive-model.js';
@@ -215,6 +218,82 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       ? createExtractiveModel()
       : runtime.registry.languageModel(candidate.provider, candidate.id);
 
+  /** The most `candidate` can use for `params` (limits applied): the output is capped by the model too. */
+  const worstOf = (candidate: Candidate, params: CreateMessageRequest['params'], inputTokens: number): WorstCase => {
+    const entry = catalogEntry(candidate);
+    const output = Math.min(params.maxTokens, entry?.maxOutputTokens ?? params.maxTokens);
+    return worstCase(inputTokens, output, entry?.price);
+  };
+
+  const mostOf = (amounts: readonly BudgetUsage[]): BudgetUsage =>
+    amounts.reduce((a, b) => ({ tokens: Math.max(a.tokens, b.tokens), costUsd: Math.max(a.costUsd, b.costUsd) }), {
+      tokens: 0,
+      costUsd: 0,
+    });
+
+  /**
+   * The budget gate: reserves the worst case of the most expensive of `candidates` (the chosen model and
+   * its fallbacks), so that a fallback never needs more than was reserved. A fallback whose worst case does
+   * not fit is dropped rather than the request refused; the request is refused when the chosen model does
+   * not fit. Synchronous from check to reserve, so concurrent requests cannot both take the same headroom.
+   */
+  const reserveBudget = (
+    server: string,
+    budget: ServerPolicy['budget'],
+    candidates: readonly Candidate[],
+    params: CreateMessageRequest['params'],
+  ): {
+    reservation: Reservation;
+    candidates: Candidate[];
+    worst: Map<Candidate, WorstCase>;
+    /** What a candidate's call holds against the budget (nothing when the server has no budget). */
+    amountOf: (candidate: Candidate) => BudgetUsage;
+    dropped: string[];
+  } => {
+    const input = budget === undefined ? 0 : maxInputTokens(params);
+    const worst = new Map(candidates.map((c) => [c, worstOf(c, params, input)] as const));
+    const limitsCost = budget?.session?.costUsd !== undefined || budget?.day?.costUsd !== undefined;
+    const amountOf = (c: Candidate): BudgetUsage => {
+      const w = worst.get(c)!;
+      return { tokens: budget === undefined ? 0 : w.tokens, costUsd: budget === undefined ? 0 : (w.costUsd ?? 0) };
+    };
+    const [chosen, ...fallbacks] = candidates;
+    if (chosen === undefined) throw new Error('no candidate to reserve a budget for');
+    if (limitsCost && worst.get(chosen)!.costUsd === undefined) {
+      throw new PolicyRefusalError(
+        `${chosen.provider}/${chosen.id} has no known price, so it cannot be held to the dollar budget of server '${server}': give it a price under "models" (docs/configuration.md)`,
+        'budget',
+      );
+    }
+    const dropped: string[] = [];
+    let kept = [chosen];
+    for (const c of fallbacks) {
+      if (
+        (limitsCost && worst.get(c)!.costUsd === undefined) ||
+        !runtime.budget.check(server, budget, amountOf(c)).ok
+      ) {
+        dropped.push(`${c.provider}/${c.id}`);
+      } else kept.push(c);
+    }
+    for (;;) {
+      const outcome = runtime.budget.reserve(server, budget, mostOf(kept.map(amountOf)));
+      if (outcome.ok) return { reservation: outcome.reservation, candidates: kept, worst, amountOf, dropped };
+      if (kept.length === 1) throw new PolicyRefusalError(outcome.reason, 'budget');
+      // Each fallback fits alone, not all of them together at their most expensive: drop the last.
+      const last = kept[kept.length - 1]!;
+      dropped.push(`${last.provider}/${last.id}`);
+      kept = kept.slice(0, -1);
+    }
+  };
+  // A state file that cannot be written is worth one warning, not one per request.
+  const warned = new Set<string>();
+  const warnOnce = (error: unknown): void => {
+    const message = (error as Error).message;
+    if (warned.has(message)) return;
+    warned.add(message);
+    process.stderr.write(`mcp-sampling: warning: ${message}\n`);
+  };
+
   return async (request, ctx) => {
     // On the 2026 era the SDK hands every embedded request of a round the same signal: dozens of
     // listeners on it are expected, not a leak.
@@ -255,6 +334,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
     };
     if (runtime.audit.includeText) record.prompt = { systemPrompt: params.systemPrompt, messages: params.messages };
     let attempts: FallbackAttempt[] | undefined;
+    let reservation: Reservation | undefined;
 
     try {
       toGenerateOptions(params); // refuse what cannot be mapped before anything else happens
@@ -284,7 +364,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       }
       record.model = { provider: chosen.provider, id: chosen.id, reason: chosen.reason };
       // Fallbacks: the next candidates of the same decision, never the extractive model behind a real one.
-      const candidates = [
+      let candidates = [
         chosen,
         ...decision.candidates
           .slice(1)
@@ -308,8 +388,12 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       params = limited.params;
       record.applied = { maxTokens: params.maxTokens, temperature: params.temperature, notes: limited.notes };
 
-      const budgetCheck = runtime.budget.check(server, policy.budget);
-      if (!budgetCheck.ok) throw new PolicyRefusalError(budgetCheck.reason, 'budget');
+      // Held from here until the answer (rate limit, approval and a provider slot included), or given back.
+      let reserved = reserveBudget(server, policy.budget, candidates, params);
+      reservation = reserved.reservation;
+      candidates = reserved.candidates;
+      for (const name of reserved.dropped)
+        limited.notes.push(`fallback ${name} dropped: its worst case does not fit the budget`);
 
       await limiterFor(server, policy)
         ?.acquire(estimateTokens(promptTextOf(params)) + params.maxTokens, ctx.mcpReq.signal)
@@ -357,6 +441,12 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
             messages: edited.messages,
             ...(edited.systemPrompt !== undefined && { systemPrompt: edited.systemPrompt }),
           };
+          // The edit may have made the prompt longer: reserve again for what will really be sent.
+          reservation.release();
+          reservation = undefined;
+          reserved = reserveBudget(server, policy.budget, candidates, params);
+          reservation = reserved.reservation;
+          candidates = reserved.candidates;
         }
       }
 
@@ -369,44 +459,91 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       }
       const release = await serverSlots.acquire(ctx.mcpReq.signal);
       const providerStarted = performance.now();
+      const admitted = candidates;
+      let retryRefusal: PolicyRefusalError | undefined;
+      /**
+       * One attempt at `c`. An attempt cut off at the provider (the request cancelled, the attempt timed out)
+       * may have been billed for what was generated before it stopped, which nobody reports: it counts at its
+       * worst case, and a retry after it needs a reservation of its own (refused when it no longer fits).
+       */
+      const attempt = (c: Candidate, signal: AbortSignal) => {
+        if (reservation === undefined) {
+          const again = runtime.budget.reserve(
+            server,
+            policy.budget,
+            mostOf(admitted.slice(Math.max(0, admitted.indexOf(c))).map(reserved.amountOf)),
+          );
+          if (!again.ok) throw (retryRefusal = new PolicyRefusalError(again.reason, 'budget'));
+          reservation = again.reservation;
+        }
+        const held = reservation;
+        let settled = false;
+        const cutOff = () => {
+          if (settled) return;
+          void held.commit(reserved.amountOf(c)).catch(warnOnce);
+          if (reservation === held) reservation = undefined;
+        };
+        signal.addEventListener('abort', cutOff, { once: true });
+        return generateText({
+          model: languageModel(c),
+          ...generate,
+          maxOutputTokens: Math.min(
+            generate.maxOutputTokens,
+            catalogEntry(c)?.maxOutputTokens ?? generate.maxOutputTokens,
+          ),
+          maxRetries: 0,
+          abortSignal: signal,
+        }).finally(() => {
+          settled = true;
+          signal.removeEventListener('abort', cutOff);
+        });
+      };
       const {
         value,
         candidate,
         attempts: tried,
-      } = await callWithFallbacks(
-        candidates,
-        (c: Candidate, signal: AbortSignal) =>
-          generateText({
-            model: languageModel(c),
-            ...generate,
-            maxOutputTokens: Math.min(
-              generate.maxOutputTokens,
-              catalogEntry(c)?.maxOutputTokens ?? generate.maxOutputTokens,
-            ),
-            maxRetries: 0,
-            abortSignal: signal,
-          }),
-        {
-          retry: config.retry,
-          signal: ctx.mcpReq.signal,
-          attemptTimeoutMs: providerTimeoutMs,
-          onAttempt: (event) => {
-            if (event.outcome !== 'ok') {
-              options.onEvent?.({
-                type: 'retry',
-                id,
-                provider: event.provider,
-                model: event.id,
-                error: event.error ?? 'failed',
-                next: event.next === true,
-              });
-            }
-          },
+      } = await callWithFallbacks(candidates, attempt, {
+        retry: config.retry,
+        signal: ctx.mcpReq.signal,
+        attemptTimeoutMs: providerTimeoutMs,
+        onAttempt: (event) => {
+          if (event.outcome !== 'ok') {
+            options.onEvent?.({
+              type: 'retry',
+              id,
+              provider: event.provider,
+              model: event.id,
+              error: event.error ?? 'failed',
+              next: event.next === true,
+            });
+          }
         },
-      ).finally(release);
+      })
+        .catch((error: unknown) => {
+          // A retry the budget refused ends the call with the budget's own refusal, not as a provider error.
+          throw retryRefusal ?? error;
+        })
+        .finally(release);
       const providerMs = performance.now() - providerStarted;
       attempts = tried;
       record.model = { provider: candidate.provider, id: candidate.id, reason: candidate.reason };
+      const usage = { inputTokens: value.usage.inputTokens ?? 0, outputTokens: value.usage.outputTokens ?? 0 };
+      const cost = costUsd(usage, catalogEntry(candidate)?.price);
+      // The completion exists and was paid for, whatever the review decides: its real usage replaces the
+      // reservation now (in memory at once, in the state file behind the answer, batched; `flushRuntime`
+      // waits for it). A count the provider did not report is taken at its worst case. A state-file problem
+      // must not throw the completion away.
+      const worst = reserved.worst.get(candidate);
+      const billed = {
+        inputTokens: value.usage.inputTokens ?? (policy.budget === undefined ? 0 : (worst?.inputTokens ?? 0)),
+        outputTokens: value.usage.outputTokens ?? (policy.budget === undefined ? 0 : (worst?.outputTokens ?? 0)),
+      };
+      void reservation
+        ?.commit({
+          tokens: billed.inputTokens + billed.outputTokens,
+          costUsd: costUsd(billed, catalogEntry(candidate)?.price),
+        })
+        .catch(warnOnce);
 
       let text = value.text;
       let toolCalls: ToolUseCall[] = toToolUseCalls(value.toolCalls, {
@@ -436,14 +573,6 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         }
       }
 
-      const usage = { inputTokens: value.usage.inputTokens ?? 0, outputTokens: value.usage.outputTokens ?? 0 };
-      const cost = costUsd(usage, catalogEntry(candidate)?.price);
-      // Counted at once in memory (the next check sees it); written to the state file behind the answer,
-      // batched with other requests (`flushRuntime` waits for it). The completion exists and was paid for:
-      // a state-file problem must not throw it away.
-      void runtime.budget
-        .record(server, { tokens: usage.inputTokens + usage.outputTokens, costUsd: cost })
-        .catch((error: unknown) => process.stderr.write(`mcp-sampling: warning: ${(error as Error).message}\n`));
       const stopSequence =
         value.providerMetadata?.['embedded']?.['stopSequence'] ??
         value.providerMetadata?.['anthropic']?.['stopSequence'];
@@ -480,6 +609,9 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       void runtime.audit.write(record);
       return result;
     } catch (error) {
+      // Refused by a later gate, denied, cancelled, or every provider failed: nothing was used (a
+      // reservation already replaced by the real usage is left alone).
+      reservation?.release();
       const wire = toWireError(error);
       Object.assign(record, {
         outcome: outcomeOf(error, ctx.mcpReq.signal.aborted),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createBudgetTracker, localDateKey } from './budget.js';
+import { createBudgetTracker, localDateKey, resetBudgetState } from './budget.js';
 
 let dir: string;
 let statePath: string;
@@ -40,6 +40,7 @@ describe('createBudgetTracker', () => {
     expect(tracker.usage('document-assistant')).toEqual({
       session: { tokens: 0, costUsd: 0 },
       day: { tokens: 0, costUsd: 0, date: '2025-06-01' },
+      reserved: { tokens: 0, costUsd: 0, requests: 0 },
     });
     expect(tracker.check('document-assistant', { day: { tokens: 1 }, session: { costUsd: 0.01 } })).toEqual({
       ok: true,
@@ -123,7 +124,7 @@ describe('createBudgetTracker', () => {
     await first.record('s', { tokens: 30_000, costUsd: 0.25 });
 
     const second = createBudgetTracker({ statePath, now: time.now });
-    expect(second.usage('s')).toEqual({
+    expect(second.usage('s')).toMatchObject({
       session: { tokens: 0, costUsd: 0 },
       day: { tokens: 30_000, costUsd: 0.25, date: '2025-06-01' },
     });
@@ -171,26 +172,59 @@ describe('createBudgetTracker', () => {
     expect(localDateKey(new Date(2024, 11, 31, 23, 59))).toBe('2024-12-31');
   });
 
-  it('throws one clear line naming the file when the state file is corrupt', async () => {
-    await writeFile(join(dir, 'broken.json'), '{"version": 1, "days": {', 'utf8');
+  it('a corrupt state file refuses only what needs it (a day budget), with one line that says how to reset it', async () => {
     const broken = join(dir, 'broken.json');
-    expect(() => createBudgetTracker({ statePath: broken })).toThrow(
-      new RegExp(
-        `^budget state file ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is corrupt \\(.+\\); fix or delete it$`,
-      ),
-    );
-    try {
-      createBudgetTracker({ statePath: broken });
-    } catch (error) {
-      expect((error as Error).message).not.toContain('\n');
-    }
+    await writeFile(broken, '{"version": 1, "days": {', 'utf8');
+    // Creating the tracker reads nothing: a run with no day budget is not blocked.
+    const tracker = createBudgetTracker({ statePath: broken });
+    expect(tracker.check('s', undefined)).toEqual({ ok: true });
+    expect(tracker.reserve('s', { session: { tokens: 1000 } }, { tokens: 10, costUsd: 0 }).ok).toBe(true);
+    const refused = tracker.reserve('s', { day: { tokens: 1000 } }, { tokens: 10, costUsd: 0 });
+    const escaped = broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(refused).toEqual({
+      ok: false,
+      reason: expect.stringMatching(
+        new RegExp(
+          `^budget state file ${escaped} is corrupt \\(.+\\): run \`mcp-sampling budget reset\` to reset it, or fix it by hand$`,
+        ),
+      ) as string,
+    });
+    expect((refused as { reason: string }).reason).not.toContain('\n');
+
+    // Usage cannot be written to it (and it is not written over), but it is kept for later.
+    await expect(tracker.record('s', { tokens: 7, costUsd: 0 })).rejects.toThrow(/is corrupt .*budget reset/);
+    expect(await readFile(broken, 'utf8')).toBe('{"version": 1, "days": {');
 
     await writeFile(broken, JSON.stringify({ version: 1, days: { '2025-06-01': { s: { tokens: 'many' } } } }), 'utf8');
-    expect(() => createBudgetTracker({ statePath: broken })).toThrow(
-      `budget state file ${broken} is corrupt (unexpected content at days.2025-06-01.s.tokens:`,
-    );
+    expect(tracker.check('s', { day: { tokens: 1000 } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining(
+        `budget state file ${broken} is corrupt (unexpected content at days.2025-06-01.s.tokens:`,
+      ) as string,
+    });
     await writeFile(broken, JSON.stringify({ version: 2, days: {} }), 'utf8');
-    expect(() => createBudgetTracker({ statePath: broken })).toThrow(/is corrupt \(unexpected content at version/);
+    expect(tracker.check('s', { day: { tokens: 1000 } })).toMatchObject({
+      reason: expect.stringMatching(/is corrupt \(unexpected content at version/) as string,
+    });
+
+    // The reset keeps the corrupt file aside and starts afresh; the usage kept meanwhile is written then.
+    expect(await resetBudgetState(broken)).toEqual({ existed: true, corruptCopy: `${broken}.corrupt` });
+    expect(await readFile(`${broken}.corrupt`, 'utf8')).toBe(JSON.stringify({ version: 2, days: {} }));
+    expect(tracker.check('s', { day: { tokens: 1000 } })).toEqual({ ok: true });
+    await tracker.record('s', { tokens: 3, costUsd: 0 });
+    const state = JSON.parse(await readFile(broken, 'utf8')) as { days: Record<string, Record<string, unknown>> };
+    expect(Object.values(state.days)[0]).toEqual({ s: { tokens: 10, costUsd: 0 } });
+  });
+
+  it('a reset of a valid file empties it; of no file, does nothing', async () => {
+    expect(await resetBudgetState(statePath)).toEqual({ existed: false });
+    await expect(stat(statePath)).rejects.toMatchObject({ code: 'ENOENT' });
+    const tracker = createBudgetTracker({ statePath });
+    await tracker.record('s', { tokens: 5, costUsd: 0.5 });
+    expect(await resetBudgetState(statePath)).toEqual({ existed: true });
+    expect(await readState()).toEqual({ version: 1, days: {} });
+    expect(tracker.usage('s').day.tokens).toBe(0);
+    expect(tracker.usage('s').session.tokens).toBe(5);
   });
 
   it('writes atomically: the file is always whole JSON and no temporary file is left behind', async () => {
@@ -230,6 +264,88 @@ describe('createBudgetTracker', () => {
     await expect(tracker.record('s', { tokens: -1, costUsd: 0 })).rejects.toThrow(RangeError);
     await expect(tracker.record('s', { tokens: 1, costUsd: Number.NaN })).rejects.toThrow(RangeError);
     expect(tracker.usage('s').session.tokens).toBe(0);
+  });
+});
+
+describe('reservations', () => {
+  const server = 'document-assistant';
+
+  it('admits a worst case only while it fits beside what is used and reserved, and says why not', () => {
+    const tracker = createBudgetTracker({ statePath });
+    const budget = { session: { tokens: 1000 } };
+    const first = tracker.reserve(server, budget, { tokens: 600, costUsd: 0 });
+    expect(first.ok).toBe(true);
+    expect(tracker.usage(server).reserved).toEqual({ tokens: 600, costUsd: 0, requests: 1 });
+    expect(tracker.reserve(server, budget, { tokens: 401, costUsd: 0 })).toEqual({
+      ok: false,
+      reason:
+        "session token budget of 1,000 for server 'document-assistant' cannot cover this request, which may use up " +
+        'to 401 tokens: 400 left (0 used, 600 reserved by requests in flight); it resets when the client restarts',
+    });
+    const second = tracker.reserve(server, budget, { tokens: 400, costUsd: 0 });
+    expect(second.ok).toBe(true);
+    // Exactly full: nothing more, however small.
+    expect(tracker.reserve(server, budget, { tokens: 1, costUsd: 0 }).ok).toBe(false);
+    // Given back: the headroom returns.
+    if (second.ok) second.reservation.release();
+    expect(tracker.reserve(server, budget, { tokens: 400, costUsd: 0 }).ok).toBe(true);
+  });
+
+  it('replaces a reservation by the real usage once, and releases nothing twice', async () => {
+    const tracker = createBudgetTracker({ statePath, now: () => new Date(2025, 5, 1, 12, 0) });
+    const budget = { day: { tokens: 1000, costUsd: 1 } };
+    const held = tracker.reserve(server, budget, { tokens: 900, costUsd: 0.5 });
+    if (!held.ok) throw new Error(held.reason);
+    await held.reservation.commit({ tokens: 120, costUsd: 0.01 });
+    held.reservation.release();
+    await held.reservation.commit({ tokens: 5000, costUsd: 5 });
+    const usage = tracker.usage(server);
+    expect(usage.reserved.requests).toBe(0);
+    expect(usage.session).toEqual({ tokens: 120, costUsd: 0.01 });
+    expect(usage.day).toMatchObject({ tokens: 120, costUsd: 0.01 });
+    expect(await readState()).toEqual({
+      version: 1,
+      days: { '2025-06-01': { [server]: { tokens: 120, costUsd: 0.01 } } },
+    });
+    // A count that is not a number counts at the reserved worst case.
+    const unknown = tracker.reserve(server, budget, { tokens: 300, costUsd: 0.2 });
+    if (!unknown.ok) throw new Error(unknown.reason);
+    await unknown.reservation.commit({ tokens: Number.NaN, costUsd: -1 });
+    expect(tracker.usage(server).session).toEqual({ tokens: 420, costUsd: expect.closeTo(0.21, 10) as number });
+  });
+
+  it('refuses a dollar worst case that does not fit, and one that meets an exhausted budget', async () => {
+    const tracker = createBudgetTracker({ statePath });
+    const budget = { day: { costUsd: 0.05 } };
+    expect(tracker.reserve(server, budget, { tokens: 10, costUsd: 0.06 })).toEqual({
+      ok: false,
+      reason:
+        "daily cost budget of $0.05 for server 'document-assistant' cannot cover this request, which may cost up " +
+        'to $0.06: $0.05 left ($0.00 used); it resets at midnight',
+    });
+    await tracker.record(server, { tokens: 10, costUsd: 0.05 });
+    expect(tracker.reserve(server, budget, { tokens: 1, costUsd: 0 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^daily cost budget of \$0\.05 .* is exhausted \(\$0\.05 used\)/) as string,
+    });
+  });
+
+  it('a day budget sees what another client process wrote since, without writing itself', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const budget = { day: { tokens: 1000 } };
+    const mine = createBudgetTracker({ statePath, now: time.now });
+    expect(mine.check(server, budget, { tokens: 600, costUsd: 0 }).ok).toBe(true);
+    const other = createBudgetTracker({ statePath, now: time.now });
+    await other.record(server, { tokens: 500, costUsd: 0 });
+    expect(mine.check(server, budget, { tokens: 600, costUsd: 0 })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('500 left (500 used)') as string,
+    });
+  });
+
+  it('rejects a reservation that is not non-negative numbers', () => {
+    const tracker = createBudgetTracker({ statePath });
+    expect(() => tracker.reserve(server, undefined, { tokens: Number.NaN, costUsd: 0 })).toThrow(RangeError);
   });
 });
 

@@ -1,18 +1,29 @@
 /**
- * Token and cost budgets per server, per session and per day. A session is one client process: its
- * counters live in memory. Day counters are kept in a small JSON state file so that they survive
- * restarts and are shared by every client process of the user:
+ * Token and cost budgets per server, per session and per day, kept as reservations. Before a request
+ * goes to a provider its worst case (worst-case.ts: the most its input can cost, plus maxTokens, and
+ * that times the model's price) is reserved; a request whose reservation does not fit what is left (the
+ * limit less what was used and what requests in flight have reserved) is refused. When the answer
+ * arrives, the reservation is replaced by the real usage; a request that fails or never reaches a
+ * provider gives its reservation back. So within one client process the usage can never exceed a
+ * budget, whatever the concurrency.
+ *
+ * A session is one client process: its counters and every reservation live in memory. Day counters are
+ * kept in a small JSON state file so that they survive restarts and are shared by every client process
+ * of the user:
  *
  *     { "version": 1, "days": { "2025-06-01": { "<server>": { "tokens": 1234, "costUsd": 0.0123 } } } }
  *
- * Days are local dates; only the last 7 are kept. The file is read when the tracker is created, and
- * read again before each write so that usage recorded meanwhile by other client processes is kept;
- * every write goes to a temporary file that is then renamed over the state file, so a reader never sees
- * half a file. A budget is exhausted once the usage reaches its limit; a request is checked before it
- * runs, so the last request allowed may overshoot the limit by its own size.
+ * Days are local dates; only the last 7 are kept. The file is read only when it is needed (a day budget
+ * is checked, or usage is written): a corrupt file refuses requests under a day budget, with a message
+ * that says how to reset it (`mcp-sampling budget reset`), and blocks nothing else. Before a day budget
+ * is checked the file is looked at again (one stat; read only when it changed), so what other processes
+ * have written counts; what they have reserved or not written yet does not (docs/configuration.md says
+ * what this guarantees across processes). Usage is written behind the answers, in batches
+ * (write-behind.ts), each one read-merge-rename so that what other processes wrote meanwhile is kept;
+ * a batch that cannot be written is kept and written with the next.
  */
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import * as z from 'zod/v4';
@@ -29,18 +40,38 @@ export interface ServerUsage {
   session: BudgetUsage;
   /** `date`: the local date (YYYY-MM-DD) the day counters are for. */
   day: BudgetUsage & { date: string };
+  /** Held by requests in flight (not in `session` or `day` until they are answered). */
+  reserved: BudgetUsage & { requests: number };
 }
 
 export type BudgetCheck = { ok: true } | { ok: false; reason: string };
 
-export interface BudgetTracker {
-  /** Before a request: not ok once any limit of `budget` is reached. */
-  check(server: string, budget: ServerPolicy['budget']): BudgetCheck;
+/** The worst case of one request, held against its server's budgets until it is answered or fails. */
+export interface Reservation {
+  readonly amount: Readonly<BudgetUsage>;
   /**
-   * After a request: adds its usage. The in-memory counters change at once (so `check` sees them even
-   * before the returned promise settles); the promise settles when the state file has been written.
-   * Usage is written in batches, a moment later (write-behind.ts): one read-merge-rename per batch, not
-   * per request.
+   * The request was answered: its reservation is replaced by what it used (a count that is not a
+   * non-negative number is taken at the reserved amount). Settles as `record` does. Once only: a
+   * reservation committed or released before is left alone.
+   */
+  commit(used: BudgetUsage): Promise<void>;
+  /** The request did not reach a provider, or failed: the reservation is given back. Safe to call twice. */
+  release(): void;
+}
+
+export type ReserveOutcome = { ok: true; reservation: Reservation } | { ok: false; reason: string };
+
+export interface BudgetTracker {
+  /**
+   * Whether a request that may use `amount` (default nothing) fits the budgets of `server` now: not once
+   * a limit is reached. Nothing is reserved.
+   */
+  check(server: string, budget: ServerPolicy['budget'], amount?: BudgetUsage): BudgetCheck;
+  /** Reserves `amount` against the budgets of `server` when it fits; otherwise says which budget refuses. */
+  reserve(server: string, budget: ServerPolicy['budget'], amount: BudgetUsage): ReserveOutcome;
+  /**
+   * Adds usage that was not reserved. The in-memory counters change at once (so the next check sees
+   * them); the promise settles when the state file has been written (batched, a moment later).
    */
   record(server: string, usage: BudgetUsage): Promise<void>;
   usage(server: string): ServerUsage;
@@ -57,12 +88,27 @@ export interface BudgetTrackerOptions {
 /** How many local dates (today included) the state file keeps. */
 export const KEPT_DAYS = 7;
 
+/** The command that resets the state file; named in the errors about it. */
+export const RESET_COMMAND = 'mcp-sampling budget reset';
+
 const UsageSchema = z.object({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative() });
 const StateSchema = z.object({
   version: z.literal(1),
   days: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.record(z.string(), UsageSchema)),
 });
 type State = z.infer<typeof StateSchema>;
+
+/** The state file cannot be used: `corrupt` (not our JSON) or `unreadable` (permissions, not a file). */
+export class BudgetStateError extends Error {
+  override readonly name = 'BudgetStateError';
+  constructor(
+    message: string,
+    readonly kind: 'corrupt' | 'unreadable',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
 
 function emptyState(): State {
   return { version: 1, days: {} };
@@ -72,24 +118,26 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+function corrupt(path: string, why: string, cause?: unknown): BudgetStateError {
+  return new BudgetStateError(
+    oneLine(`budget state file ${path} is corrupt (${why}): run \`${RESET_COMMAND}\` to reset it, or fix it by hand`),
+    'corrupt',
+    { cause },
+  );
+}
+
 function parseState(text: string, path: string): State {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(oneLine(`budget state file ${path} is corrupt (${(error as Error).message}); fix or delete it`), {
-      cause: error,
-    });
+    throw corrupt(path, (error as Error).message, error);
   }
   const parsed = StateSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`;
-    throw new Error(
-      oneLine(
-        `budget state file ${path} is corrupt (unexpected content${where}: ${issue?.message ?? 'invalid'}); fix or delete it`,
-      ),
-    );
+    throw corrupt(path, `unexpected content${where}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }
@@ -98,19 +146,17 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
-function unreadable(path: string, error: unknown): Error {
-  return new Error(oneLine(`cannot read budget state file ${path}: ${(error as Error).message}`), { cause: error });
+function unreadable(path: string, error: unknown): BudgetStateError {
+  return new BudgetStateError(
+    oneLine(`cannot read budget state file ${path}: ${(error as Error).message}`),
+    'unreadable',
+    { cause: error },
+  );
 }
 
-function readStateSync(path: string): State {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (isMissing(error)) return emptyState();
-    throw unreadable(path, error);
-  }
-  return parseState(text, path);
+/** What tells one version of the file from another: a new version is always a new file (a rename). */
+function identity(stats: Stats): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 async function readState(path: string): Promise<State> {
@@ -126,12 +172,16 @@ async function readState(path: string): Promise<State> {
 
 let tempCounter = 0;
 
-async function writeStateAtomically(path: string, state: State): Promise<void> {
+/** Writes `state` to a temporary file renamed over `path`; returns the identity of the new file. */
+async function writeStateAtomically(path: string, state: State): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`;
   try {
     await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+    // Taken before the rename, which keeps inode and times: a stat after it could see another writer's file.
+    const written = identity(await stat(temp));
     await rename(temp, path);
+    return written;
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw new Error(oneLine(`cannot write budget state file ${path}: ${(error as Error).message}`), {
@@ -163,6 +213,11 @@ function addTo(state: State, date: string, server: string, usage: BudgetUsage): 
   day[server] = { tokens: current.tokens + usage.tokens, costUsd: current.costUsd + usage.costUsd };
 }
 
+function validUsage(usage: BudgetUsage): boolean {
+  return Number.isFinite(usage.tokens) && usage.tokens >= 0 && Number.isFinite(usage.costUsd) && usage.costUsd >= 0;
+}
+
+/** Usage of one server on one date not yet in the file. */
 interface Pending {
   date: string;
   server: string;
@@ -176,35 +231,91 @@ function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
-function exhausted(
+type Window = 'session' | 'day';
+type Kind = 'token' | 'cost';
+
+function refusal(
   server: string,
-  window: 'session' | 'day',
-  kind: 'token' | 'cost',
+  window: Window,
+  kind: Kind,
   limit: number,
   used: number,
+  reserved: number,
+  amount: number,
 ): string {
   const label = window === 'day' ? 'daily' : 'session';
-  const amount = kind === 'token' ? integer.format(limit) : usd(limit);
-  const spent = kind === 'token' ? integer.format(used) : usd(used);
+  const format = kind === 'token' ? (n: number) => integer.format(n) : usd;
   const resets = window === 'day' ? 'it resets at midnight' : 'it resets when the client restarts';
-  return `${label} ${kind} budget of ${amount} for server '${server}' is exhausted (${spent} used); ${resets}`;
+  const budget = `${label} ${kind} budget of ${format(limit)} for server '${server}'`;
+  if (used >= limit) return `${budget} is exhausted (${format(used)} used); ${resets}`;
+  const need = kind === 'token' ? `may use up to ${format(amount)} tokens` : `may cost up to ${format(amount)}`;
+  const left = Math.max(0, limit - used - reserved);
+  const spent =
+    reserved > 0 ? `${format(used)} used, ${format(reserved)} reserved by requests in flight` : `${format(used)} used`;
+  return `${budget} cannot cover this request, which ${need}: ${format(left)} left (${spent}); ${resets}`;
 }
 
 export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracker {
   const { statePath } = options;
   const now = options.now ?? ((): Date => new Date());
 
-  /** The state file as last read or written (plus usage whose write failed). */
-  let persisted = readStateSync(statePath);
-  /** Recorded but not yet written; counted in the day totals meanwhile. */
-  const pending = new Set<Pending>();
+  /** The state file as last read or written. */
+  let persisted = emptyState();
+  /** Which version of the file `persisted` is (`missing`: there was none); `undefined`: not read yet. */
+  let persistedId: string | undefined;
+  /** Why the file cannot be used, as of the last look at it. */
+  let stateError: BudgetStateError | undefined;
+  /** Recorded but not yet written, by date and server; counted in the day totals meanwhile. */
+  const pending = new Map<string, Pending>();
+  /** The batch being written: still counted, until `persisted` holds it. */
+  let writing: Pending[] = [];
   const session = new Map<string, BudgetUsage>();
+  const reservations = new Map<string, Set<BudgetUsage>>();
+
+  function addPending(entry: Pending): void {
+    const key = `${entry.date}\u0000${entry.server}`;
+    const current = pending.get(key);
+    if (current === undefined) pending.set(key, { ...entry, usage: { ...entry.usage } });
+    else {
+      current.usage.tokens += entry.usage.tokens;
+      current.usage.costUsd += entry.usage.costUsd;
+    }
+  }
+
+  /** Reads the file again when it changed since `persisted` was taken from it. */
+  function refresh(): void {
+    // A write in progress replaces `persisted` when it is done; reading now could count its batch twice.
+    if (writing.length > 0) return;
+    let id: string;
+    try {
+      id = identity(statSync(statePath));
+    } catch (error) {
+      if (isMissing(error)) {
+        persisted = emptyState();
+        persistedId = 'missing';
+        stateError = undefined;
+      } else stateError = unreadable(statePath, error);
+      return;
+    }
+    if (id === persistedId) return;
+    try {
+      persisted = parseState(readFileSync(statePath, 'utf8'), statePath);
+      stateError = undefined;
+    } catch (error) {
+      if (isMissing(error)) {
+        persisted = emptyState();
+        stateError = undefined;
+      } else stateError = error instanceof BudgetStateError ? error : unreadable(statePath, error);
+    }
+    // A corrupt version is not read again; the next version (a reset, a fix) is.
+    persistedId = id;
+  }
 
   function dayUsage(server: string, date: string): BudgetUsage {
     const stored = persisted.days[date]?.[server];
     let tokens = stored?.tokens ?? 0;
     let costUsd = stored?.costUsd ?? 0;
-    for (const entry of pending) {
+    for (const entry of [...pending.values(), ...writing]) {
       if (entry.date === date && entry.server === server) {
         tokens += entry.usage.tokens;
         costUsd += entry.usage.costUsd;
@@ -218,21 +329,45 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     return { tokens: used?.tokens ?? 0, costUsd: used?.costUsd ?? 0 };
   }
 
-  function check(server: string, budget: ServerPolicy['budget']): BudgetCheck {
+  /** Summed afresh each time (a few dozen at most): no drift from adding and subtracting prices. */
+  function reservedBy(server: string): BudgetUsage & { requests: number } {
+    let tokens = 0;
+    let costUsd = 0;
+    const held = reservations.get(server) ?? new Set();
+    for (const amount of held) {
+      tokens += amount.tokens;
+      costUsd += amount.costUsd;
+    }
+    return { tokens, costUsd, requests: held.size };
+  }
+
+  function check(
+    server: string,
+    budget: ServerPolicy['budget'],
+    amount: BudgetUsage = { tokens: 0, costUsd: 0 },
+  ): BudgetCheck {
     if (budget === undefined) return { ok: true };
-    type BudgetWindow = NonNullable<NonNullable<ServerPolicy['budget']>['day']>;
-    const windows: ['session' | 'day', BudgetWindow | undefined, () => BudgetUsage][] = [
-      ['session', budget.session, () => sessionUsage(server)],
-      ['day', budget.day, () => dayUsage(server, localDateKey(now()))],
+    const windows: [Window, NonNullable<ServerPolicy['budget']>['day']][] = [
+      ['session', budget.session],
+      ['day', budget.day],
     ];
-    for (const [window, limits, used] of windows) {
-      if (limits === undefined) continue;
-      const spent = used();
-      if (limits.tokens !== undefined && spent.tokens >= limits.tokens) {
-        return { ok: false, reason: exhausted(server, window, 'token', limits.tokens, spent.tokens) };
-      }
-      if (limits.costUsd !== undefined && spent.costUsd >= limits.costUsd) {
-        return { ok: false, reason: exhausted(server, window, 'cost', limits.costUsd, spent.costUsd) };
+    const reserved = reservedBy(server);
+    for (const [window, limits] of windows) {
+      if (limits === undefined || (limits.tokens === undefined && limits.costUsd === undefined)) continue;
+      let used: BudgetUsage;
+      if (window === 'day') {
+        refresh();
+        if (stateError !== undefined) return { ok: false, reason: stateError.message };
+        used = dayUsage(server, localDateKey(now()));
+      } else used = sessionUsage(server);
+      const tests: [Kind, number | undefined, number, number, number][] = [
+        ['token', limits.tokens, used.tokens, reserved.tokens, amount.tokens],
+        ['cost', limits.costUsd, used.costUsd, reserved.costUsd, amount.costUsd],
+      ];
+      for (const [kind, limit, spent, held, need] of tests) {
+        if (limit !== undefined && (spent >= limit || spent + held + need > limit)) {
+          return { ok: false, reason: refusal(server, window, kind, limit, spent, held, need) };
+        }
       }
     }
     return { ok: true };
@@ -240,44 +375,121 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
 
   /** Writes every pending entry in one read-merge-rename, so another process's usage is kept. */
   async function persist(): Promise<void> {
-    const batch = [...pending];
-    if (batch.length === 0) return;
-    let next: State | undefined;
+    if (pending.size === 0) return;
+    writing = [...pending.values()];
+    pending.clear();
     try {
-      next = await readState(statePath);
-      for (const entry of batch) addTo(next, entry.date, entry.server, entry.usage);
-      prune(next, now());
-      await writeStateAtomically(statePath, next);
-    } catch (error) {
-      // Keep enforcing what this process has seen, even if the file cannot be read or written now.
-      if (next === undefined) {
-        next = structuredClone(persisted);
-        for (const entry of batch) addTo(next, entry.date, entry.server, entry.usage);
+      let next: State;
+      try {
+        next = await readState(statePath);
+      } catch (error) {
+        // Never written over: the person resets or fixes it (the message says how).
+        if (error instanceof BudgetStateError) {
+          stateError = error;
+          persistedId = undefined;
+        }
+        throw error;
       }
+      for (const entry of writing) addTo(next, entry.date, entry.server, entry.usage);
+      prune(next, now());
+      persistedId = await writeStateAtomically(statePath, next);
+      persisted = next;
+      stateError = undefined;
+    } catch (error) {
+      // Kept (merged by date and server, so it stays small) and written with the next batch.
+      for (const entry of writing) addPending(entry);
       throw error;
     } finally {
-      if (next !== undefined) persisted = next;
-      for (const entry of batch) pending.delete(entry);
+      writing = [];
     }
   }
   const writer = createWriteBehind(persist);
 
   function record(server: string, usage: BudgetUsage): Promise<void> {
-    if (!(Number.isFinite(usage.tokens) && usage.tokens >= 0 && Number.isFinite(usage.costUsd) && usage.costUsd >= 0)) {
+    if (!validUsage(usage)) {
       return Promise.reject(
         new RangeError(`usage must be non-negative numbers (got ${usage.tokens} tokens, $${usage.costUsd})`),
       );
     }
     const used = sessionUsage(server);
     session.set(server, { tokens: used.tokens + usage.tokens, costUsd: used.costUsd + usage.costUsd });
-    pending.add({ date: localDateKey(now()), server, usage: { ...usage } });
+    addPending({ date: localDateKey(now()), server, usage });
     return writer.schedule();
   }
 
-  function usage(server: string): ServerUsage {
-    const date = localDateKey(now());
-    return { session: sessionUsage(server), day: { ...dayUsage(server, date), date } };
+  function reserve(server: string, budget: ServerPolicy['budget'], amount: BudgetUsage): ReserveOutcome {
+    if (!validUsage(amount)) {
+      throw new RangeError(
+        `a reservation must be non-negative numbers (got ${amount.tokens} tokens, $${amount.costUsd})`,
+      );
+    }
+    const fits = check(server, budget, amount);
+    if (!fits.ok) return fits;
+    const held: BudgetUsage = { tokens: amount.tokens, costUsd: amount.costUsd };
+    let live = reservations.get(server);
+    if (live === undefined) reservations.set(server, (live = new Set()));
+    live.add(held);
+    let open = true;
+    const close = (): boolean => {
+      if (!open) return false;
+      open = false;
+      live.delete(held);
+      return true;
+    };
+    return {
+      ok: true,
+      reservation: {
+        amount: { ...held },
+        commit(used) {
+          if (!close()) return Promise.resolve();
+          return record(server, {
+            tokens: Number.isFinite(used.tokens) && used.tokens >= 0 ? used.tokens : held.tokens,
+            costUsd: Number.isFinite(used.costUsd) && used.costUsd >= 0 ? used.costUsd : held.costUsd,
+          });
+        },
+        release() {
+          close();
+        },
+      },
+    };
   }
 
-  return { check, record, usage, flush: () => writer.flush() };
+  function usage(server: string): ServerUsage {
+    refresh();
+    const date = localDateKey(now());
+    return { session: sessionUsage(server), day: { ...dayUsage(server, date), date }, reserved: reservedBy(server) };
+  }
+
+  return { check, reserve, record, usage, flush: () => writer.flush() };
+}
+
+export interface ResetOutcome {
+  /** Whether there was a state file. */
+  existed: boolean;
+  /** Where a corrupt file was moved before the reset, so that nothing is lost without a trace. */
+  corruptCopy?: string;
+}
+
+/**
+ * Starts the day counters afresh: the state file is replaced by an empty one (atomically). A corrupt file
+ * is first moved to `<path>.corrupt`. Client processes that are running keep their session counters,
+ * and what they have not written yet is added to the new file.
+ */
+export async function resetBudgetState(statePath: string): Promise<ResetOutcome> {
+  try {
+    await stat(statePath);
+  } catch (error) {
+    if (isMissing(error)) return { existed: false };
+    throw unreadable(statePath, error);
+  }
+  let corruptCopy: string | undefined;
+  try {
+    await readState(statePath);
+  } catch (error) {
+    if (!(error instanceof BudgetStateError && error.kind === 'corrupt')) throw error;
+    corruptCopy = `${statePath}.corrupt`;
+    await rename(statePath, corruptCopy);
+  }
+  await writeStateAtomically(statePath, emptyState());
+  return corruptCopy === undefined ? { existed: true } : { existed: true, corruptCopy };
 }
