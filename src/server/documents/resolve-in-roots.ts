@@ -27,8 +27,14 @@ function inside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
-/** Returns the real path (and size) of a readable regular file inside the roots, or throws a one-line refusal. */
-export async function resolveInRoots(path: string, roots: readonly Root[]): Promise<{ path: string; bytes: number }> {
+/**
+ * Returns the real path, size and identity (size, modification time, inode: to notice a change while it is
+ * read) of a readable regular file inside the roots, or throws a one-line refusal.
+ */
+export async function resolveInRoots(
+  path: string,
+  roots: readonly Root[],
+): Promise<{ path: string; bytes: number; identity: { size: number; mtimeMs: number; ino: number } }> {
   const directories = roots.map(rootDirectory).filter((dir): dir is string => dir !== undefined);
   if (directories.length === 0) {
     throw new PathRefusedError(`cannot read ${path}: the client declares no file:// roots`);
@@ -51,5 +57,5 @@ export async function resolveInRoots(path: string, roots: readonly Root[]): Prom
   const info = await stat(real);
   if (info.isDirectory()) throw new PathRefusedError(`${path} is a directory, not a text file`);
   if (!info.isFile()) throw new PathRefusedError(`${path} is not a regular file`);
-  return { path: real, bytes: info.size };
+  return { path: real, bytes: info.size, identity: { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino } };
 }

@@ -15,13 +15,14 @@ import * as z from 'zod/v4';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
 import {
-  documentInputError,
+  documentInputFailure,
   openDocument,
   readAllChunks,
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
 import type { Sampler, SamplingEngine } from '../sampling.js';
+import { toolInput } from './tool-input.js';
 
 export const ASK_DOCUMENT_TOOL = 'ask_document';
 
@@ -64,7 +65,7 @@ const inputSchema = requireOneDocument(
 
 type Args = z.infer<typeof inputSchema>;
 
-const EMPTY_DOCUMENT = 'the document is empty: there is nothing to ask about';
+const emptyDocument = () => new EmptyDocumentError('the document is empty: there is nothing to ask about');
 
 const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
@@ -127,7 +128,7 @@ export function registerAskDocumentTool(server: McpServer, sampling: SamplingEng
         "Answers a question about a document (its text, or a file inside the client's roots), however long, with " +
         "the client's own model through MCP sampling: the model searches the document and reads passages with " +
         'tools, and cites them. Clients without tool use in sampling get an answer from the best-matching passages.',
-      inputSchema,
+      inputSchema: toolInput(inputSchema),
       annotations: { readOnlyHint: true },
     },
     sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {
@@ -135,12 +136,11 @@ export function registerAskDocumentTool(server: McpServer, sampling: SamplingEng
       try {
         passages = await readPassages(args, sampler);
       } catch (error) {
-        if (error instanceof EmptyDocumentError) return failure(EMPTY_DOCUMENT);
-        const message = documentInputError(error);
-        if (message !== undefined) return failure(message);
+        const refused = documentInputFailure(error instanceof EmptyDocumentError ? emptyDocument() : error);
+        if (refused !== undefined) return refused;
         throw error;
       }
-      if (passages.length === 0) return failure(EMPTY_DOCUMENT);
+      if (passages.length === 0) return documentInputFailure(emptyDocument())!;
       const index = createPassageIndex(passages);
       const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
 
