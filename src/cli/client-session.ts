@@ -24,8 +24,11 @@ export interface SamplingRecord {
   provider: string;
   model: string;
   reason: string;
-  temperature: number | undefined;
-  maxTokens: number;
+  /** What the model was sent, after the policy's limits; absent when the request never reached a model. */
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  /** What the server asked for. */
+  requested: { temperature: number | undefined; maxTokens: number };
   hints: string[];
   stopReason?: string | undefined;
   inputTokens?: number | undefined;
@@ -100,8 +103,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         provider: event.provider,
         model: event.model,
         reason: event.reason,
-        temperature: params.temperature,
-        maxTokens: params.maxTokens,
+        requested: { temperature: params.temperature, maxTokens: params.maxTokens },
         hints: (params.modelPreferences?.hints ?? []).flatMap((hint) => (hint.name === undefined ? [] : [hint.name])),
       };
       records.set(event.id, record);
@@ -123,9 +125,12 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`,
       );
     } else if (event.type === 'result') {
-      Object.assign(records.get(event.id) ?? {}, {
+      const record = records.get(event.id);
+      Object.assign(record ?? {}, {
         // The model that actually answered (a provider may report a dated version of the alias asked for).
         model: event.model,
+        temperature: event.sent.temperature,
+        maxTokens: event.sent.maxTokens,
         stopReason: event.stopReason,
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
@@ -133,6 +138,17 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         costUsd: event.costUsd,
       });
       const cost = event.costUsd > 0 ? `, $${event.costUsd.toFixed(4)}` : '';
+      // Say what the policy changed: the request line above shows what the server asked for.
+      const asked = record?.requested;
+      const changed = [
+        ...(asked !== undefined && asked.maxTokens !== event.sent.maxTokens
+          ? [`max tokens ${event.sent.maxTokens}`]
+          : []),
+        ...(asked !== undefined && asked.temperature !== event.sent.temperature
+          ? [`temperature ${event.sent.temperature ?? 'default'}`]
+          : []),
+      ];
+      if (changed.length > 0) line(event.id, 'limits', `sent with ${changed.join(', ')} (your policy's limits)`);
       line(
         event.id,
         'provider',
