@@ -151,7 +151,7 @@ describe('mcp-sampling call', () => {
     expect(result.sampling).toHaveLength(1);
   });
 
-  it('reports a tool error with exit code 1, and usage errors with exit code 2', async () => {
+  it('reports a refused document and usage errors with exit code 2 (bad input)', async () => {
     const failed = await run([
       'call',
       'summarize_document',
@@ -162,7 +162,7 @@ describe('mcp-sampling call', () => {
       CLI,
       'serve',
     ]);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/summarize_document failed: .*empty/i);
     const notJson = await run(['call', 'x', '--args', '{oops', '--server', 'http://127.0.0.1:9/mcp']);
     expect(notJson.code).toBe(2);

@@ -11,6 +11,7 @@ import { canUseTools, createSamplingHandler, flushRuntime, type SamplingEvent } 
 import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
+import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { CliError, type Output } from './output.js';
 
 /** Exit code after Ctrl-C, as shells report a SIGINT. */
@@ -195,16 +196,25 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             onServerLog: (text) => out.detail(`server: ${text}`),
           });
   } catch (error) {
+    const raw = (error as Error).message;
+    const verb = target.kind === 'http' ? 'connect to' : 'start';
+    const head = `cannot ${verb} the server ${describeTarget(target)}`;
+    // The SDK's schema refused what was answered (its message ends in zod's issue list): most likely the
+    // URL or command is not an MCP server. Say so, with one line per problem instead of the list.
+    const dump = parseIssueDump(raw);
+    if (dump !== undefined) {
+      const what = dump.head === '' ? '' : ` (${dump.head})`;
+      throw new CliError(formatProblems(`${head}: it does not answer as an MCP server does${what}`, dump.problems), {
+        cause: error,
+      });
+    }
     const hint =
-      target.kind === 'http' && /\b401\b|Unauthorized/i.test((error as Error).message)
+      target.kind === 'http' && /\b401\b|Unauthorized/i.test(raw)
         ? bearerToken === undefined
           ? ` (the server wants a bearer token: set ${tokenEnv})`
           : ` (the server refused the token in ${tokenEnv})`
         : '';
-    const verb = target.kind === 'http' ? 'connect to' : 'start';
-    throw new CliError(`cannot ${verb} the server ${describeTarget(target)}: ${(error as Error).message}${hint}`, {
-      cause: error,
-    });
+    throw new CliError(`${head}: ${raw}${hint}`, { cause: error });
   }
   session.era = connection.era;
   session.server = connection.server?.name;
