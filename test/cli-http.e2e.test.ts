@@ -151,7 +151,7 @@ describe('mcp-sampling call', () => {
     expect(result.sampling).toHaveLength(1);
   });
 
-  it('reports a tool error with exit code 1, and usage errors with exit code 2', async () => {
+  it('reports a refused document and usage errors with exit code 2 (bad input)', async () => {
     const failed = await run([
       'call',
       'summarize_document',
@@ -162,7 +162,7 @@ describe('mcp-sampling call', () => {
       CLI,
       'serve',
     ]);
-    expect(failed.code).toBe(1);
+    expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/summarize_document failed: .*empty/i);
     const notJson = await run(['call', 'x', '--args', '{oops', '--server', 'http://127.0.0.1:9/mcp']);
     expect(notJson.code).toBe(2);
@@ -248,7 +248,8 @@ describe('serve --http file access (issue 11: a client root of / read the server
     expect(served.stderr()).toMatch(/files: none/);
     for (const era of ['legacy', 'modern']) {
       const { code, stdout, stderr } = await attack(served.url, era, clientEnv);
-      expect(code, era).toBe(1);
+      // A refused document is bad input: exit 2.
+      expect(code, era).toBe(2);
       expect(stdout).not.toContain('root:');
       expect(stderr.trim()).toBe(
         'mcp-sampling: error: summarize_document failed: this server reads no files over HTTP; send document_text, or start it with --allow-dir',
@@ -278,7 +279,7 @@ describe('serve --http file access (issue 11: a client root of / read the server
       expect(inside.code, inside.stderr).toBe(0);
       expect(inside.stdout).toMatch(/Summary:\nThe ferry to the island left at dawn\./);
       const out = await attack(served.url, era, {});
-      expect(out.code).toBe(1);
+      expect(out.code).toBe(2);
       expect(out.stdout).not.toContain('root:');
       expect(out.stderr).toMatch(/\/etc\/passwd is outside the directories this server allows/);
       const dotdot = await run([
@@ -291,7 +292,7 @@ describe('serve --http file access (issue 11: a client root of / read the server
         '--args',
         '{"path":"../../../../../../etc/passwd"}',
       ]);
-      expect(dotdot.code).toBe(1);
+      expect(dotdot.code).toBe(2);
       expect(dotdot.stderr).toMatch(/is outside the directories this server allows/);
     }
   });

@@ -108,11 +108,11 @@ describe('bad input', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('an empty document: the tool says so, exit code 1', async () => {
+  it('an empty document: the tool says so, exit code 2 (bad input)', async () => {
     const file = join(work, 'empty.txt');
     writeFileSync(file, '   \n\n  ');
     const { code, stderr } = await run(['summarize', file, '--era', 'legacy']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/^mcp-sampling: error: summarize_document failed: .*empty/);
   });
 
@@ -196,17 +196,17 @@ describe('mcp-sampling config check', () => {
     expect(stdout).toContain('${TEAM}');
   });
 
-  it('an invalid file: exit 2 and one line naming the file, the field and what was expected', async () => {
+  it('an invalid file: exit 2, the file named, then one line per problem: the field and what was expected', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-badcfg-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ servers: { '*': { approval: 'sometimes', maxToken: 5 } } }));
     const { code, stdout, stderr } = await run(['config', 'check', '--config', 'bad.json'], {}, dir);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/bad\.json/);
-    expect(lines[0]).toMatch(/servers\.\*\.approval/);
-    expect(lines[0]).toMatch(/unknown key 'maxToken'/);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/bad\.json \(2 problems\):$/);
+    expect(lines[1]).toMatch(/^ {2}servers\.\*\.approval: /);
+    expect(lines[2]).toBe("  servers.*: unknown key 'maxToken'");
   });
 });
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startHttpServer, type RunningHttpServer } from '../src/server/http/serve-http.js';
-import { isOneLine, propertyParameters } from './helpers/properties.js';
+import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 
 const TOKEN = 'property-test-token-0123456789';
 const ACCEPT = 'application/json, text/event-stream';
@@ -154,7 +154,7 @@ function sendable(values: Record<string, string>): Record<string, string> {
 const statuses = new Map<number, number>();
 
 describe('the HTTP surface (property)', () => {
-  it('any request gets a definite answer with a one-line error, and the server keeps serving', async () => {
+  it('any request gets a definite answer with a readable error, and the server keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -182,7 +182,7 @@ describe('the HTTP surface (property)', () => {
             const parsed = JSON.parse(raw) as { error?: { message?: string } | string };
             const message = typeof parsed.error === 'string' ? parsed.error : parsed.error?.message;
             expect(typeof message).toBe('string');
-            expect(isOneLine(message!)).toBe(true);
+            expect(isOneLinePerProblem(message!)).toBe(true);
           }
         },
       ),

@@ -15,7 +15,7 @@ import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { textOf } from './helpers/in-memory.js';
-import { isOneLine, propertyParameters } from './helpers/properties.js';
+import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
 
 const ERAS = ['legacy', 'modern'] as const;
@@ -87,10 +87,10 @@ async function settle(call: Promise<unknown>): Promise<Outcome> {
 function expectClearRefusal(outcome: Outcome): void {
   if (outcome.kind === 'error') {
     expect(typeof outcome.code).toBe('number');
-    expect(isOneLine(outcome.message)).toBe(true);
+    expect(isOneLinePerProblem(outcome.message)).toBe(true);
   } else {
     expect(outcome.isError).toBe(true);
-    expect(isOneLine(outcome.text)).toBe(true);
+    expect(isOneLinePerProblem(outcome.text)).toBe(true);
   }
 }
 
@@ -129,7 +129,7 @@ describe.each(ERAS)('input surfaces on the %s era (property)', (era) => {
     );
   });
 
-  it('sampling results: a malformed answer fails the call at once, in one line', async () => {
+  it('sampling results: a malformed answer fails the call at once, one line per problem', async () => {
     let next: unknown;
     const client = await answeringClient(era, () => next);
     const malformed = fc.oneof(
@@ -203,7 +203,7 @@ describe('2026-era round inputs (property)', () => {
           if (outcome.raw['resultType'] !== 'input_required') expectClearRefusal(outcome);
         } else {
           expect(outcome.code).toBe(-32602);
-          expect(isOneLine(outcome.message)).toBe(true);
+          expect(isOneLinePerProblem(outcome.message)).toBe(true);
         }
       }),
       propertyParameters(150),
@@ -231,7 +231,7 @@ describe('2026-era round inputs (property)', () => {
         const outcome = await settle(call(client, { requestState: state, inputResponses }));
         if (outcome.kind === 'error') {
           expect(outcome.code).toBe(-32602);
-          expect(isOneLine(outcome.message)).toBe(true);
+          expect(isOneLinePerProblem(outcome.message)).toBe(true);
           return;
         }
         // A response for another key, or none for ours, may be answered with a round asking again.

@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { EraMode } from '../client/connect.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
-import { CliError, type Output } from './output.js';
+import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
 
 export interface AskOptions {
   era: EraMode;
@@ -47,7 +47,7 @@ export async function ask(file: string, question: string, options: AskOptions, o
       { signal: cancel, timeout: 600_000, resetTimeoutOnProgress: true },
     )) as CallToolResult;
   } catch (error) {
-    failure = cancel.aborted ? `${TOOL} cancelled by the user (Ctrl-C)` : `${TOOL} failed: ${(error as Error).message}`;
+    failure = cancel.aborted ? `${TOOL} cancelled by the user (Ctrl-C)` : `${TOOL} failed: ${errorText(error)}`;
   } finally {
     await session.close();
   }
@@ -55,12 +55,20 @@ export async function ask(file: string, question: string, options: AskOptions, o
     .flatMap((block) => (block.type === 'text' ? [block.text] : []))
     .join('\n')
     .trim();
-  if (failure === undefined && result?.isError === true) failure = `${TOOL} failed: ${text || 'no message'}`;
+  let exitCode: number | undefined;
+  if (failure === undefined && result?.isError === true) {
+    failure = `${TOOL} failed: ${errorText(text) || 'no message'}`;
+    exitCode = toolErrorExitCode(result, text);
+  }
   const elapsedMs = Math.round(performance.now() - started);
   const common = { era: connection.era, server: connection.server, sampling: session.records, elapsedMs };
   if (failure !== undefined) {
     out.result({ ok: false, error: failure, ...common });
-    throw new CliError(failure, { reported: true, ...(cancel.aborted && { exitCode: EXIT_CANCELLED }) });
+    throw new CliError(failure, {
+      reported: true,
+      ...(exitCode !== undefined && { exitCode }),
+      ...(cancel.aborted && { exitCode: EXIT_CANCELLED }),
+    });
   }
   const meta = (result?._meta?.['mcp-sampling/answer'] ?? {}) as AnswerMeta;
   out.step(

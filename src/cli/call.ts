@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 
 import type { EraMode } from '../client/connect.js';
 import { EXIT_CANCELLED, openClientSession, type ServerTarget } from './client-session.js';
-import { CliError, type Output } from './output.js';
+import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
 import { createProgressView } from './progress-view.js';
 
 export interface CallOptions {
@@ -96,6 +96,7 @@ export async function call(
   const { connection, cancel } = session;
   let result: CallToolResult | undefined;
   let failure: string | undefined;
+  let exitCode: number | undefined;
   const progress = createProgressView(out);
   try {
     out.step('tool', `tools/call ${tool} ${JSON.stringify(toolArgs)}`);
@@ -110,11 +111,13 @@ export async function call(
     )) as CallToolResult;
     progress.done();
     if (result.isError === true) {
-      failure = `${tool} failed: ${describeContent(result).join('\n').trim() || 'no message'}`;
+      const text = describeContent(result).join('\n').trim();
+      failure = `${tool} failed: ${errorText(text) || 'no message'}`;
+      exitCode = toolErrorExitCode(result, text);
     }
   } catch (error) {
     progress.done();
-    failure = cancel.aborted ? `${tool} cancelled by the user (Ctrl-C)` : `${tool} failed: ${(error as Error).message}`;
+    failure = cancel.aborted ? `${tool} cancelled by the user (Ctrl-C)` : `${tool} failed: ${errorText(error)}`;
   } finally {
     await session.close();
   }
@@ -122,7 +125,11 @@ export async function call(
   const common = { tool, era: connection.era, server: connection.server, sampling: session.records, elapsedMs };
   if (failure !== undefined) {
     out.result({ ok: false, error: failure, ...common, ...(result !== undefined && { result }) });
-    throw new CliError(failure, { reported: true, ...(cancel.aborted && { exitCode: EXIT_CANCELLED }) });
+    throw new CliError(failure, {
+      reported: true,
+      ...(exitCode !== undefined && { exitCode }),
+      ...(cancel.aborted && { exitCode: EXIT_CANCELLED }),
+    });
   }
   if (out.json) {
     out.result({ ok: true, ...common, result });

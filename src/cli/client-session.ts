@@ -11,6 +11,7 @@ import { canUseTools, createSamplingHandler, flushRuntime, type SamplingEvent } 
 import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../policy/load-config.js';
 import { loadClientEnv } from '../providers/load-env.js';
+import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { CliError, type Output } from './output.js';
 
 /** Exit code after Ctrl-C, as shells report a SIGINT. */
@@ -24,8 +25,11 @@ export interface SamplingRecord {
   provider: string;
   model: string;
   reason: string;
-  temperature: number | undefined;
-  maxTokens: number;
+  /** What the model was sent, after the policy's limits; absent when the request never reached a model. */
+  temperature?: number | undefined;
+  maxTokens?: number | undefined;
+  /** What the server asked for. */
+  requested: { temperature: number | undefined; maxTokens: number };
   hints: string[];
   stopReason?: string | undefined;
   inputTokens?: number | undefined;
@@ -100,8 +104,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         provider: event.provider,
         model: event.model,
         reason: event.reason,
-        temperature: params.temperature,
-        maxTokens: params.maxTokens,
+        requested: { temperature: params.temperature, maxTokens: params.maxTokens },
         hints: (params.modelPreferences?.hints ?? []).flatMap((hint) => (hint.name === undefined ? [] : [hint.name])),
       };
       records.set(event.id, record);
@@ -123,9 +126,12 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`,
       );
     } else if (event.type === 'result') {
-      Object.assign(records.get(event.id) ?? {}, {
+      const record = records.get(event.id);
+      Object.assign(record ?? {}, {
         // The model that actually answered (a provider may report a dated version of the alias asked for).
         model: event.model,
+        temperature: event.sent.temperature,
+        maxTokens: event.sent.maxTokens,
         stopReason: event.stopReason,
         inputTokens: event.inputTokens,
         outputTokens: event.outputTokens,
@@ -133,6 +139,17 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
         costUsd: event.costUsd,
       });
       const cost = event.costUsd > 0 ? `, $${event.costUsd.toFixed(4)}` : '';
+      // Say what the policy changed: the request line above shows what the server asked for.
+      const asked = record?.requested;
+      const changed = [
+        ...(asked !== undefined && asked.maxTokens !== event.sent.maxTokens
+          ? [`max tokens ${event.sent.maxTokens}`]
+          : []),
+        ...(asked !== undefined && asked.temperature !== event.sent.temperature
+          ? [`temperature ${event.sent.temperature ?? 'default'}`]
+          : []),
+      ];
+      if (changed.length > 0) line(event.id, 'limits', `sent with ${changed.join(', ')} (your policy's limits)`);
       line(
         event.id,
         'provider',
@@ -179,16 +196,25 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             onServerLog: (text) => out.detail(`server: ${text}`),
           });
   } catch (error) {
+    const raw = (error as Error).message;
+    const verb = target.kind === 'http' ? 'connect to' : 'start';
+    const head = `cannot ${verb} the server ${describeTarget(target)}`;
+    // The SDK's schema refused what was answered (its message ends in zod's issue list): most likely the
+    // URL or command is not an MCP server. Say so, with one line per problem instead of the list.
+    const dump = parseIssueDump(raw);
+    if (dump !== undefined) {
+      const what = dump.head === '' ? '' : ` (${dump.head})`;
+      throw new CliError(formatProblems(`${head}: it does not answer as an MCP server does${what}`, dump.problems), {
+        cause: error,
+      });
+    }
     const hint =
-      target.kind === 'http' && /\b401\b|Unauthorized/i.test((error as Error).message)
+      target.kind === 'http' && /\b401\b|Unauthorized/i.test(raw)
         ? bearerToken === undefined
           ? ` (the server wants a bearer token: set ${tokenEnv})`
           : ` (the server refused the token in ${tokenEnv})`
         : '';
-    const verb = target.kind === 'http' ? 'connect to' : 'start';
-    throw new CliError(`cannot ${verb} the server ${describeTarget(target)}: ${(error as Error).message}${hint}`, {
-      cause: error,
-    });
+    throw new CliError(`${head}: ${raw}${hint}`, { cause: error });
   }
   session.era = connection.era;
   session.server = connection.server?.name;

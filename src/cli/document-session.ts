@@ -3,7 +3,6 @@
  * arguments, and a client session with the Document Assistant (spawned over stdio from this package, or at
  * `--server <url>`).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +10,7 @@ import type { EraMode } from '../client/connect.js';
 import { decodeText, TextDecodeError } from '../shared/decode-text.js';
 import { openClientSession, type ClientSession } from './client-session.js';
 import type { Output } from './output.js';
-import { checkDocument, DocumentReadError } from './read-document.js';
+import { checkDocument, DocumentReadError, readDocumentFile, type CheckedDocument } from './read-document.js';
 
 export const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -30,12 +29,14 @@ export interface DocumentSessionOptions {
 async function documentArguments(
   path: string,
   file: string,
+  checked: CheckedDocument,
   options: DocumentSessionOptions,
 ): Promise<{ args: Record<string, unknown>; shown: string }> {
   if (options.server === undefined) return { args: { path }, shown: `path ${path}` };
+  const bytes = await readDocumentFile(path, file, checked);
   let decoded;
   try {
-    decoded = decodeText(await readFile(path), { name: file, lossy: options.lossy === true });
+    decoded = decodeText(bytes, { name: file, lossy: options.lossy === true });
   } catch (error) {
     if (error instanceof TextDecodeError) throw new DocumentReadError(error.message, { cause: error });
     throw error;
@@ -63,8 +64,9 @@ export async function openDocumentSession(
   session: ClientSession;
 }> {
   const path = resolve(file);
-  const bytes = await checkDocument(path, file);
-  const document = await documentArguments(path, file, options);
+  const checked = await checkDocument(path, file, { lossy: options.lossy });
+  const { bytes } = checked;
+  const document = await documentArguments(path, file, checked, options);
   out.step('read', `${file} (${bytes.toLocaleString('en-US')} bytes)`);
   const session = await openClientSession({
     target:

@@ -9,26 +9,45 @@
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
  */
+import { readFileSync } from 'node:fs';
+
 import { Command, InvalidArgumentError, Option } from 'commander';
 
+import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../shared/context-tokens.js';
 import { ERA_MODES, type EraMode } from '../shared/era-mode.js';
-import { CliError, createOutput } from './output.js';
+import { CliError, createOutput, errorText } from './output.js';
 import { DocumentReadError } from './read-document.js';
 
 /** Exit codes: 0 success, 1 the job failed, 2 bad input (arguments, file). */
 const EXIT_FAILURE = 1;
 const EXIT_BAD_INPUT = 2;
 
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+/** The package's version (package.json sits two levels above both src/cli/ and dist/cli/). */
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Digits only: `Number()` would also take `1e3`, `0x10` and ` 12 `. */
+function parseInteger(value: string, min: number, max: number, range: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${range}`);
   return n;
 }
 
+function parsePositiveInt(value: string): number {
+  return parseInteger(value, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+}
+
 function parseNonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
+  return parseInteger(value, 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer');
+}
+
+function parseContextTokens(value: string): number {
+  return parseInteger(value, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_RANGE);
+}
+
+function parsePort(value: string): number {
+  return parseInteger(value, 0, 65_535, 'a port from 0 to 65535 (0: any free port)');
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -36,7 +55,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 function fail(error: unknown, options: { json: boolean; verbose: boolean }): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const reported = error instanceof CliError && error.reported;
   if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
@@ -68,11 +87,37 @@ const verboseOption = () =>
 const program = new Command()
   .name('mcp-sampling')
   .description('MCP sampling, both ends: a key-less server whose tools ask the client for completions, and the client.')
-  .showHelpAfterError()
+  .version(VERSION, '-V, --version', 'print the version')
   .exitOverride((error) => {
     // Usage errors (unknown option, missing argument) exit with the bad-input code; help/version with 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
   });
+
+/** `mcp-sampling config check`: the words to type for a command's help. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at !== null; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+/**
+ * Usage errors as one line with a pointer to the help, instead of commander's error followed by the whole
+ * help text: "error: unknown option '--foo' (see mcp-sampling summarize --help)". Commander's suggestion
+ * ("(Did you mean --json?)", on a line of its own) joins the line.
+ */
+function oneLineUsageErrors(command: Command): void {
+  command.showHelpAfterError(false).configureOutput({
+    outputError: (text, write) => {
+      const [first = '', ...rest] = text.trim().split('\n');
+      const suggestion = /^\(Did you mean (.+)\?\)$/.exec(rest.join(' ').trim());
+      write(
+        `${first.replace(/\.$/, '')}${suggestion !== null ? `, did you mean ${suggestion[1]}?` : ''} ` +
+          `(see ${commandPath(command)} --help)\n`,
+      );
+    },
+  });
+  for (const sub of command.commands) oneLineUsageErrors(sub);
+}
 
 program
   .command('summarize')
@@ -82,7 +127,10 @@ program
   .addOption(configOption())
   .addOption(lossyOption())
   .addOption(
-    new Option('--context-tokens <n>', 'context window to size chunks for (default 8192)').argParser(parsePositiveInt),
+    new Option(
+      '--context-tokens <n>',
+      `context window to size chunks for, ${CONTEXT_TOKENS_MIN}–${CONTEXT_TOKENS_MAX.toLocaleString('en-US')} (default 8192)`,
+    ).argParser(parseContextTokens),
   )
   .addOption(documentServerOption())
   .addOption(jsonOption())
@@ -257,9 +305,10 @@ program
     'run the Document Assistant MCP server on stdio (for Claude Desktop, VS Code, the MCP Inspector, …) or, with --http, on Streamable HTTP',
   )
   .addOption(
-    new Option('--context-tokens <n>', 'context window long documents are split for (default 8192)').argParser(
-      parsePositiveInt,
-    ),
+    new Option(
+      '--context-tokens <n>',
+      `context window long documents are split for, ${CONTEXT_TOKENS_MIN}–${CONTEXT_TOKENS_MAX.toLocaleString('en-US')} (default 8192)`,
+    ).argParser(parseContextTokens),
   )
   .addOption(
     new Option(
@@ -279,7 +328,7 @@ program
       .default('default'),
   )
   .option('--http', 'serve Streamable HTTP at /mcp instead of stdio (token: MCP_SAMPLING_HTTP_TOKEN)', false)
-  .addOption(new Option('--port <n>', 'HTTP port, 0 for any free one').default(3000).argParser(parseNonNegativeInt))
+  .addOption(new Option('--port <n>', 'HTTP port, 0–65535 (0: any free one)').default(3000).argParser(parsePort))
   .option('--host <address>', 'HTTP interface to bind', '127.0.0.1')
   .option(
     '--allowed-host <name>',
@@ -353,4 +402,5 @@ program
     }
   });
 
+oneLineUsageErrors(program);
 await program.parseAsync(process.argv);

@@ -4,6 +4,9 @@
  */
 import type { Writable } from 'node:stream';
 
+import { rewriteIssueDump } from '../shared/issue-lines.js';
+import { toolErrorKind } from '../shared/tool-error-meta.js';
+
 export class CliError extends Error {
   override readonly name = 'CliError';
   /** True when the failure was already printed as the JSON result. */
@@ -14,6 +17,24 @@ export class CliError extends Error {
     this.reported = options.reported ?? false;
     this.exitCode = options.exitCode ?? 1;
   }
+}
+
+/** Exit code 2: bad input (arguments, file, config). */
+export const EXIT_BAD_INPUT = 2;
+
+/**
+ * The exit code for an `isError` tool result: 2 when the input was at fault (our server says so in
+ * `_meta`; the MCP SDK starts its refusal of arguments that fail the tool's schema with "Input validation
+ * error"), 1 for a job that failed.
+ */
+export function toolErrorExitCode(result: { _meta?: Record<string, unknown> | undefined }, text: string): number {
+  if (toolErrorKind(result._meta) === 'invalid-input') return EXIT_BAD_INPUT;
+  return /^Input validation error\b/.test(text) ? EXIT_BAD_INPUT : 1;
+}
+
+/** An error's message for a person: a JSON dump of schema issues (from the SDK) becomes one line per problem. */
+export function errorText(error: unknown): string {
+  return rewriteIssueDump(error instanceof Error ? error.message : String(error));
 }
 
 export interface Output {

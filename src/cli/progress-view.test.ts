@@ -50,4 +50,27 @@ describe('progress view', () => {
     quiet.update({ progress: 1, total: 2 });
     expect(json.text()).toBe('');
   });
+
+  it("shows its own words for the SDK's input_required rounds, on a terminal and elsewhere", async () => {
+    const sdk = (round: number) => ({
+      progress: round,
+      message: `Fulfilling input required by 'tools/call' (round ${round})`,
+    });
+    const plain = capture(false);
+    const view = createProgressView(createOutput({ json: false, verbose: false }, plain.stream), capture(false).stream);
+    view.update(sdk(1));
+    view.update(sdk(2));
+    expect(plain.text().trim().split('\n')).toEqual([
+      "• progress  round 1: answering the server's requests (input_required)",
+      "• progress  round 2: answering the server's requests (input_required)",
+    ]);
+
+    const stderr = capture(true);
+    const bar = createProgressView(createOutput({ json: false, verbose: false }, capture(false).stream), stderr.stream);
+    bar.update(sdk(1));
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    bar.done();
+    expect(stderr.text()).toContain('round 1: answering');
+    expect(stderr.text()).not.toContain('Fulfilling');
+  });
 });

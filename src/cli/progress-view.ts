@@ -21,13 +21,23 @@ export interface ProgressView {
 
 const BAR_STEPS = 100;
 
+/**
+ * Our words for the MCP SDK's own progress messages: on the 2026-07-28 era the client SDK reports each
+ * input_required round it fulfils as "Fulfilling input required by 'tools/call' (round 2)".
+ */
+export function progressMessage(message: string | undefined): string | undefined {
+  const round = /^Fulfilling input required by '[^']*' \(round (\d+)\)$/.exec(message ?? '');
+  return round === null ? message : `round ${round[1]}: answering the server's requests (input_required)`;
+}
+
 export function createProgressView(out: Output, stderr: Writable & { isTTY?: boolean } = process.stderr): ProgressView {
   if (out.json) return { update: () => {}, done: () => {} };
   if (stderr.isTTY === true) {
     let bar: ReturnType<typeof clackProgress> | undefined;
     let shown = 0;
     return {
-      update({ progress, total, message }) {
+      update({ progress, total, message: sent }) {
+        const message = progressMessage(sent);
         bar ??= (() => {
           const created = clackProgress({ max: BAR_STEPS, output: stderr });
           created.start(message ?? 'summarizing');
@@ -49,7 +59,8 @@ export function createProgressView(out: Output, stderr: Writable & { isTTY?: boo
   let lastStep = -1;
   let lastMessage: string | undefined;
   return {
-    update({ progress, total, message }) {
+    update({ progress, total, message: sent }) {
+      const message = progressMessage(sent);
       const step = total !== undefined && total > 0 ? Math.floor((progress / total) * 10) : -1;
       const newMessage = message !== undefined && !message.startsWith('summarized') && message !== lastMessage;
       if (step > lastStep || newMessage) {

@@ -6,7 +6,7 @@
 import type { EraMode } from '../client/connect.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
-import { CliError, type Output } from './output.js';
+import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
 import { createProgressView } from './progress-view.js';
 
 export interface SummarizeOptions {
@@ -32,6 +32,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
 
   let summary: string | undefined;
   let failure: string | undefined;
+  let exitCode: number | undefined;
   let stats: Record<string, unknown> | undefined;
   const progress = createProgressView(out);
   try {
@@ -59,14 +60,16 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       .flatMap((block) => (block.type === 'text' ? [block.text] : []))
       .join('\n')
       .trim();
-    if (result.isError === true) failure = `${TOOL} failed: ${body || 'no message'}`;
-    else {
+    if (result.isError === true) {
+      failure = `${TOOL} failed: ${errorText(body) || 'no message'}`;
+      exitCode = toolErrorExitCode(result, body);
+    } else {
       summary = body;
       out.summary(summary);
     }
   } catch (error) {
     progress.done();
-    failure = cancel.aborted ? `${TOOL} cancelled by the user (Ctrl-C)` : `${TOOL} failed: ${(error as Error).message}`;
+    failure = cancel.aborted ? `${TOOL} cancelled by the user (Ctrl-C)` : `${TOOL} failed: ${errorText(error)}`;
   } finally {
     await session.close();
   }
@@ -78,7 +81,11 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   const elapsedMs = Math.round(performance.now() - started);
   if (failure !== undefined) {
     out.result({ ok: false, error: failure, era, sampling: session.records, elapsedMs });
-    throw new CliError(failure, { reported: true, ...(cancel.aborted && { exitCode: EXIT_CANCELLED }) });
+    throw new CliError(failure, {
+      reported: true,
+      ...(exitCode !== undefined && { exitCode }),
+      ...(cancel.aborted && { exitCode: EXIT_CANCELLED }),
+    });
   }
   out.result({
     ok: true,

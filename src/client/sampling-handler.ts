@@ -92,6 +92,8 @@ export type SamplingEvent =
       latencyMs: number;
       /** The provider call alone (retries and fallbacks included). */
       providerMs: number;
+      /** What the model that answered was sent, after the policy's limits (the request's are in `request`). */
+      sent: { temperature: number | undefined; maxTokens: number };
     }
   | { type: 'error'; id: number; message: string };
 
@@ -598,6 +600,10 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         costUsd: cost,
         latencyMs,
         providerMs,
+        sent: {
+          temperature: generate.temperature,
+          maxTokens: Math.min(generate.maxOutputTokens, catalogEntry(candidate)?.maxOutputTokens ?? Infinity),
+        },
       });
       Object.assign(record, { usage, costUsd: cost, outcome: 'ok', latencyMs, attempts });
       if (offersTools) record.toolCalls = toolCalls.length;

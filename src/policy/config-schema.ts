@@ -18,8 +18,10 @@ export const ProviderConfigSchema = z.strictObject({
   type: z.enum([...BUILTIN_PROVIDERS, 'openai-compatible']).optional(),
   /** Name of the environment variable holding the API key (never the key itself). */
   apiKeyEnv: z.string().min(1).optional(),
-  /** Endpoint; required for openai-compatible providers. */
-  baseURL: z.url().optional(),
+  /** Endpoint; required for openai-compatible providers. An http:// or https:// URL. */
+  baseURL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, like http://127.0.0.1:11434/v1' })
+    .optional(),
   /** Turn a provider off without deleting it. */
   enabled: z.boolean().default(true),
   /** Extra HTTP headers (values may be `${ENV_NAME}` references, resolved from the environment). */
@@ -65,8 +67,14 @@ export const ServerPolicySchema = z.strictObject({
   maxConcurrent: PositiveInt.optional(),
   /** Upper bound on maxTokens; the request's own value is never exceeded either. */
   maxTokens: PositiveInt.optional(),
-  temperature: z.strictObject({ min: z.number().min(0).max(2), max: z.number().min(0).max(2) }).optional(),
-  /** Content types the server may send besides text. */
+  temperature: z
+    .strictObject({ min: z.number().min(0).max(2), max: z.number().min(0).max(2) })
+    .refine((range) => range.min <= range.max, { error: 'min must not be greater than max' })
+    .optional(),
+  /**
+   * Content types the server may send besides text: `image`, `audio`. Text (and tool calls and their
+   * results) is always allowed; listing `text` is accepted and changes nothing. Unset: every type.
+   */
   contentTypes: z.array(ContentTypeSchema).optional(),
   rateLimit: z
     .strictObject({

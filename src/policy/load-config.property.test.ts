@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { isOneLine, propertyParameters } from '../../test/helpers/properties.js';
+import { isOneLinePerProblem, propertyParameters } from '../../test/helpers/properties.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-config-property-'));
@@ -64,7 +64,7 @@ function load(text: string): unknown {
 function expectConfigOrOneLine(outcome: unknown): void {
   if (outcome instanceof Error) {
     expect(outcome).toBeInstanceOf(ConfigError);
-    expect(isOneLine(outcome.message)).toBe(true);
+    expect(isOneLinePerProblem(outcome.message)).toBe(true);
     expect(outcome.message).toContain(file);
   } else {
     expect(outcome).toMatchObject({ file, config: expect.any(Object) });

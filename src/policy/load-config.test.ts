@@ -47,6 +47,45 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: top, env: {} })).toThrow(/top level: unknown key 'provider'/);
   });
 
+  it('reads a file saved with a UTF-8 byte order mark', () => {
+    const dir = dirWith(`\ufeff${JSON.stringify({ defaultModel: 'openai/gpt-4o' })}`);
+    expect(loadConfig({ cwd: dir, env: {} }).config.defaultModel).toBe('openai/gpt-4o');
+  });
+
+  it('refuses a temperature range whose min is greater than its max', () => {
+    const dir = dirWith(JSON.stringify({ servers: { '*': { temperature: { min: 1.5, max: 0.2 } } } }));
+    expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(
+      /: servers\.\*\.temperature: min must not be greater than max$/,
+    );
+  });
+
+  it.each(['localhost:11434/v1', 'ftp://models.example.com/v1', 'not a url'])(
+    'refuses a baseURL that is not an http(s) URL: %s',
+    (baseURL) => {
+      const dir = dirWith(JSON.stringify({ providers: { local: { type: 'openai-compatible', baseURL } } }));
+      expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(
+        /: providers\.local\.baseURL: must be an http:\/\/ or https:\/\/ URL/,
+      );
+    },
+  );
+
+  it('lists several problems one per line, each with its path, and no zod wording', () => {
+    const dir = dirWith(JSON.stringify({ servers: { '*': { maxTokens: -1, temperature: { min: 'a' }, foo: 1 } } }));
+    let message = '';
+    try {
+      loadConfig({ cwd: dir, env: {} });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      `invalid config ${join(dir, CONFIG_FILE_NAME)} (4 problems):`,
+      '  servers.*.maxTokens: must be >0',
+      '  servers.*.temperature.min: expected number, received string',
+      '  servers.*.temperature.max: missing (expected number)',
+      "  servers.*: unknown key 'foo'",
+    ]);
+  });
+
   it('reports invalid JSON and a missing explicit file in one line', () => {
     const dir = dirWith('{ "servers": ');
     expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(/not valid JSON/);

@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import type * as z from 'zod/v4';
-
+import { formatProblems, issueLine } from '../shared/issue-lines.js';
 import { ConfigSchema, type Config } from './config-schema.js';
 
 export const CONFIG_FILE_NAME = 'mcp-sampling.config.json';
@@ -34,25 +33,14 @@ export interface LoadConfigOptions {
   home?: string;
 }
 
-/** `servers.foo.rateLimit.requestsPerMinute` style path for an issue. */
-function pathOf(issue: z.core.$ZodIssue): string {
-  return issue.path.length === 0 ? '(top level)' : issue.path.map((part) => String(part)).join('.');
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    const where = issue.path.length === 0 ? 'top level' : pathOf(issue);
-    return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  }
-  return `${pathOf(issue)}: ${issue.message}`;
-}
-
-/** Validates a parsed JSON value; the error names the file, every bad field and what was expected. */
+/**
+ * Validates a parsed JSON value; the error names the file, then every bad field (its path, as in
+ * `servers.foo.rateLimit.requestsPerMinute`) and what was expected, one line per problem.
+ */
 export function parseConfig(value: unknown, file: string): Config {
   const result = ConfigSchema.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.map(describeIssue);
-    throw new ConfigError(`invalid config ${file}: ${issues.join('; ')}`);
+    throw new ConfigError(formatProblems(`invalid config ${file}`, result.error.issues.map(issueLine)));
   }
   return result.data;
 }
@@ -72,7 +60,8 @@ function readConfigFile(file: string): Config {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark; JSON.parse would refuse it as a stray character.
+    json = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text);
   } catch (error) {
     // The parser's message may quote the file's text, line breaks included: keep the error on one line.
     const reason = (error as Error).message.replace(/\s+/g, ' ').slice(0, 200);

@@ -163,6 +163,9 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
     why = `provider '${name}' is disabled in the config (enabled: false)`;
   } else if (type === 'openai-compatible' && baseURL === undefined) {
     why = `provider '${name}' has no baseURL: set "baseURL" for it under "providers" in the config`;
+  } else if (fromEnv !== undefined && config?.baseURL === undefined && !/^https?:\/\/[^/]/i.test(fromEnv)) {
+    // The config's baseURL is checked by its schema; the environment's here, so `config check` shows why.
+    why = `provider '${name}': ${vendor?.baseURLEnv} is set but is not an http:// or https:// URL`;
   } else if (apiKey === undefined && (type !== 'openai-compatible' || config?.apiKeyEnv !== undefined)) {
     // An OpenAI-compatible endpoint needs no key (Ollama), unless the config names the variable holding one.
     why = `provider '${name}' has no key: set ${keyEnvs.join(' or ')} (in the environment or .env)`;

@@ -42,6 +42,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
+import { rewriteIssueDump } from '../shared/issue-lines.js';
 import { createSemaphore } from '../shared/semaphore.js';
 
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
@@ -266,7 +267,8 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
               if (signal.aborted) throw signal.reason;
               const code = (error as { code?: unknown }).code;
               throw new SamplingRequestError(
-                `the client's sampling request failed: ${(error as Error).message}`,
+                // The SDK reports an invalid result with zod's issue list as JSON: one line per problem instead.
+                `the client's sampling request failed: ${rewriteIssueDump((error as Error).message)}`,
                 typeof code === 'number' ? code : undefined,
                 { cause: error },
               );

@@ -178,7 +178,8 @@ describe('invalid UTF-8', () => {
     expect(decoder.push(utf8('ok '))).toBe('ok ');
     const error = decodeError(() => decoder.push(bytes([0x41, 0xc3, 0x28])));
     expect(error.message).toBe(
-      'doc.txt is not valid UTF-8 (invalid byte 0xC3 at offset 17); use --lossy to replace invalid bytes',
+      'doc.txt is not valid UTF-8 (invalid byte 0xC3 at offset 17; it may be Latin-1 or Windows-1252 text: ' +
+        'convert it with iconv -f WINDOWS-1252 -t UTF-8); use --lossy to replace invalid bytes',
     );
     expect(error.offset).toBe(17);
     expect(error.name).toBe('TextDecodeError');
@@ -218,6 +219,56 @@ describe('invalid UTF-8', () => {
     const first = decodeError(() => decoder.push(bytes([0x41, 0xff, 0x41])));
     expect(decodeError(() => decoder.push(utf8('a')))).toBe(first);
     expect(() => createTextDecoder(STRICT).end()).not.toThrow();
+  });
+});
+
+describe('encodings that are not supported', () => {
+  const utf32 = (text: string, littleEndian: boolean): Uint8Array => {
+    const out = new DataView(new ArrayBuffer(text.length * 4));
+    [...text].forEach((char, i) => out.setUint32(i * 4, char.codePointAt(0)!, littleEndian));
+    return new Uint8Array(out.buffer);
+  };
+
+  it('refuses UTF-32 with a byte order mark as UTF-32, with how to convert it, even pushed byte by byte', () => {
+    for (const [littleEndian, name, mark] of [
+      [true, 'UTF-32LE', 'FF FE 00 00'],
+      [false, 'UTF-32BE', '00 00 FE FF'],
+    ] as const) {
+      const input = utf32('\ufeffHello.', littleEndian);
+      const expected =
+        `doc.txt is ${name} text (byte order mark ${mark}), which is not supported: ` +
+        `convert it to UTF-8 (iconv -f ${name} -t UTF-8)`;
+      expect(decodeError(() => decodeText(input, LOSSY)).message).toBe(expected);
+      const decoder = createTextDecoder(STRICT);
+      expect(decodeError(() => [...input].forEach((byte) => decoder.push(new Uint8Array([byte])))).message).toBe(
+        expected,
+      );
+    }
+  });
+
+  it('names UTF-16 and UTF-32 without a byte order mark when they are refused for their NUL bytes', () => {
+    for (const [input, name] of [
+      [utf16le('Hello.'), 'UTF-16LE'],
+      [utf16be('Hello.'), 'UTF-16BE'],
+      [utf32('Hello.', true), 'UTF-32LE'],
+      [utf32('Hello.', false), 'UTF-32BE'],
+    ] as const) {
+      expect(decodeError(() => decodeText(input, STRICT)).message).toMatch(
+        new RegExp(
+          `^doc\\.txt is not a text file \\(NUL byte at offset \\d; it looks like ${name} without a byte order mark`,
+        ),
+      );
+    }
+  });
+
+  it('says that a lone byte between ASCII may be Latin-1 or Windows-1252', () => {
+    const latin1 = new Uint8Array(Buffer.from('Caf\u00e9 au lait.', 'latin1'));
+    expect(decodeError(() => decodeText(latin1, STRICT)).message).toBe(
+      'doc.txt is not valid UTF-8 (invalid byte 0xE9 at offset 3; it may be Latin-1 or Windows-1252 text: ' +
+        'convert it with iconv -f WINDOWS-1252 -t UTF-8); use --lossy to replace invalid bytes',
+    );
+    // A UTF-16LE byte order mark followed by text is UTF-16, not UTF-32.
+    expect(decodeText(bytes(UTF16LE_BOM, utf16le('Hi')), STRICT).text).toBe('Hi');
   });
 });
 

@@ -4,11 +4,14 @@
  *
  * - a byte order mark picks the encoding: EF BB BF is UTF-8 (dropped), FF FE is UTF-16 LE, FE FF is
  *   UTF-16 BE (dropped too); without one the text is UTF-8. A mark split across blocks is still found;
- * - a NUL byte in UTF-8 (a NUL character in UTF-16) means the file is not text: always refused;
+ * - a NUL byte in UTF-8 (a NUL character in UTF-16) means the file is not text: always refused; when the
+ *   first bytes look like UTF-16 or UTF-32 without a byte order mark, the message says so. UTF-32 (with
+ *   its byte order mark FF FE 00 00 or 00 00 FE FF) is refused as unsupported, with how to convert it;
  * - invalid UTF-8 (or an unpaired surrogate, or an odd last byte, in UTF-16) is refused with its offset,
  *   unless `lossy` is set: then each invalid sequence becomes one U+FFFD and is counted in `replaced`.
  *   What counts as one invalid sequence follows the WHATWG Encoding Standard, so the count matches the
- *   U+FFFDs a non-fatal `TextDecoder` would produce.
+ *   U+FFFDs a non-fatal `TextDecoder` would produce. A lone byte from A0 to FF between ASCII bytes is how
+ *   Latin-1 or Windows-1252 text looks in UTF-8: the message says that too.
  *
  * Offsets in messages are byte offsets from the first byte pushed, the byte order mark included: what a
  * hex dump of the file shows. A character split across blocks is decoded whole and never reported.
@@ -65,6 +68,19 @@ export function createTextDecoder(options: DecodeTextOptions): IncrementalTextDe
 
 const REPLACEMENT = '\ufffd';
 const LOSSY_HINT = 'use --lossy to replace invalid bytes';
+const LEGACY_HINT = 'it may be Latin-1 or Windows-1252 text: convert it with iconv -f WINDOWS-1252 -t UTF-8';
+
+/** Which encoding a text without byte order mark whose first four bytes hold a NUL probably is. */
+function wideEncodingGuess(head: Uint8Array): string | undefined {
+  if (head.length < 4) return undefined;
+  const zero = [...head.subarray(0, 4)].map((b) => b === 0);
+  const pattern = zero.map((z) => (z ? '0' : 'x')).join('');
+  if (pattern === '000x') return 'UTF-32BE';
+  if (pattern === 'x000') return 'UTF-32LE';
+  if (pattern === '0x0x') return 'UTF-16BE';
+  if (pattern === 'x0x0') return 'UTF-16LE';
+  return undefined;
+}
 const EMPTY = new Uint8Array(0);
 
 const hex = (value: number, digits: number): string => `0x${value.toString(16).toUpperCase().padStart(digits, '0')}`;
@@ -154,12 +170,18 @@ class BlockDecoder implements IncrementalTextDecoder {
     } else if (b0 === 0xff || b0 === 0xfe) {
       if (b1 === undefined) {
         if (!final) return -1;
+      } else if (b0 === 0xff && b1 === 0xfe && !final && (b2 === undefined || (b2 === 0 && data.length < 4))) {
+        return -1; // FF FE 00 00 is UTF-32LE: wait until the next two bytes tell
+      } else if (b0 === 0xff && b1 === 0xfe && data[2] === 0 && data[3] === 0) {
+        throw this.unsupported('UTF-32LE', 'FF FE 00 00');
       } else if (b0 === 0xff && b1 === 0xfe) {
         [encoding, skip] = ['utf-16le', 2];
       } else if (b0 === 0xfe && b1 === 0xff) {
         [encoding, skip] = ['utf-16be', 2];
       }
-    } else if (b0 === undefined && !final) {
+    } else if (b0 === 0 && b1 === 0 && b2 === 0xfe && data[3] === 0xff) {
+      throw this.unsupported('UTF-32BE', '00 00 FE FF');
+    } else if ((b0 === undefined || (b0 === 0 && data.length < 4)) && !final) {
       return -1;
     }
     this.detecting = false;
@@ -181,7 +203,10 @@ class BlockDecoder implements IncrementalTextDecoder {
     while (i < n) {
       const b = data[i]!;
       if (b < 0x80) {
-        if (b === 0) throw this.notText('NUL byte', dataOffset + i);
+        if (b === 0) {
+          const guess = dataOffset === 0 && i < 4 ? wideEncodingGuess(data) : undefined;
+          throw this.notText('NUL byte', dataOffset + i, guess);
+        }
         i++;
         continue;
       }
@@ -221,8 +246,11 @@ class BlockDecoder implements IncrementalTextDecoder {
         continue;
       }
       if (!this.lossy) {
+        // A lone byte from A0 to FF followed by ASCII: Latin-1 or Windows-1252 (é is E9 there) read as UTF-8.
+        const next = data[i + 1];
+        const legacy = length === -1 && b >= 0xa0 && next !== undefined && next < 0x80 ? `; ${LEGACY_HINT}` : '';
         throw new TextDecodeError(
-          `${this.name} is not valid UTF-8 (invalid byte ${hex(b, 2)} at offset ${dataOffset + i}); ${LOSSY_HINT}`,
+          `${this.name} is not valid UTF-8 (invalid byte ${hex(b, 2)} at offset ${dataOffset + i}${legacy}); ${LOSSY_HINT}`,
           dataOffset + i,
         );
       }
@@ -294,7 +322,18 @@ class BlockDecoder implements IncrementalTextDecoder {
     return parts;
   }
 
-  private notText(what: string, offset: number): TextDecodeError {
-    return new TextDecodeError(`${this.name} is not a text file (${what} at offset ${offset})`, offset);
+  private notText(what: string, offset: number, guess?: string): TextDecodeError {
+    const hint =
+      guess === undefined
+        ? ''
+        : `; it looks like ${guess} without a byte order mark: convert it to UTF-8 (iconv -f ${guess} -t UTF-8)`;
+    return new TextDecodeError(`${this.name} is not a text file (${what} at offset ${offset}${hint})`, offset);
+  }
+
+  private unsupported(encoding: string, mark: string): TextDecodeError {
+    return new TextDecodeError(
+      `${this.name} is ${encoding} text (byte order mark ${mark}), which is not supported: convert it to UTF-8 (iconv -f ${encoding} -t UTF-8)`,
+      0,
+    );
   }
 }

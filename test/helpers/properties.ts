@@ -18,3 +18,16 @@ export function propertyParameters(runs: number): fc.Parameters<unknown> {
 export function isOneLine(message: string): boolean {
   return message.trim().length > 0 && !/[\r\n]/.test(message) && !/^\s*[[{]/.test(message);
 }
+
+/**
+ * True when an error message says one thing per line: one line, or a heading followed by one line per
+ * problem ("invalid config x.json (2 problems):" and the problems), never a JSON or zod dump.
+ */
+export function isOneLinePerProblem(message: string): boolean {
+  const lines = message.replace(/\n$/, '').split('\n');
+  return (
+    lines.length <= 50 &&
+    lines.every((line) => line.trim().length > 0 && line.length <= 1000) &&
+    !lines.some((line) => /^\s*[[\]{}]/.test(line) || /"(code|expected|path|message)"\s*:/.test(line))
+  );
+}

@@ -6,8 +6,13 @@
  * A file is read in *segments*: a segment ends at the first paragraph break (a blank line) after about
  * `segmentBytes`, and is chunked on its own. A segment starts at a known byte offset, so a 2026-era round
  * can resume at the next segment instead of re-reading the file from the start.
+ *
+ * A file that changes while it is read (truncated, appended to, rewritten, or replaced by another file) is
+ * refused with `DocumentChangedError` rather than summarized from a mix of two versions: each segment
+ * compares the open file with the identity (size, modification time, inode) it had when the call resolved
+ * it, and counts the bytes it read against that size.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 import { createTextDecoder, TextDecodeError } from '../../shared/decode-text.js';
 import { chunkText, createChunker } from '../chunking/chunk-text.js';
@@ -19,6 +24,34 @@ export function textChunks(text: string, maxTokens: number): string[] {
 export interface FileReadReport {
   /** Invalid byte sequences replaced by U+FFFD (lossy mode only). */
   replaced: number;
+}
+
+/** What identifies one version of a file: a change to any of these means the content may differ. */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/** The file changed while it was read: what was read so far belongs to another version of it. */
+export class DocumentChangedError extends Error {
+  override readonly name = 'DocumentChangedError';
+}
+
+/** `a.txt: the file changed while it was read (…); summarize it again once it stays the same`. */
+export function documentChanged(name: string, why: string): DocumentChangedError {
+  return new DocumentChangedError(
+    `${name}: the file changed while it was read (${why}); try again once it stays the same`,
+  );
+}
+
+/** Why `now` is not the version `expected`, or undefined when it is the same. */
+export function identityChange(expected: FileIdentity, now: FileIdentity): string | undefined {
+  if (now.ino !== expected.ino) return 'it was replaced by another file';
+  if (now.size < expected.size) return `it shrank from ${expected.size} to ${now.size} bytes`;
+  if (now.size > expected.size) return `it grew from ${expected.size} to ${now.size} bytes`;
+  if (now.mtimeMs !== expected.mtimeMs) return 'it was modified';
+  return undefined;
 }
 
 const BLOCK_BYTES = 1 << 20;
@@ -44,6 +77,8 @@ export interface SegmentOptions {
   /** Target size of a segment; it ends at the next blank line after this many bytes. */
   segmentBytes: number;
   report?: FileReadReport;
+  /** The file as the call found it; each segment refuses another version with `DocumentChangedError`. */
+  expected?: FileIdentity | undefined;
 }
 
 /**
@@ -58,6 +93,17 @@ export async function* fileSegmentChunks(
   const decoder = createTextDecoder({ name: options.name, lossy: options.lossy });
   const chunker = createChunker({ maxTokens: options.maxTokens });
   const file = await open(path, 'r');
+  // The version this segment reads: the one the call resolved, and still the one on disk at the end.
+  const opened = await file.stat().catch(async (error: unknown) => {
+    await file.close();
+    throw error;
+  });
+  const expected = options.expected ?? { size: opened.size, mtimeMs: opened.mtimeMs, ino: opened.ino };
+  const changed = identityChange(expected, opened);
+  if (changed !== undefined) {
+    await file.close();
+    throw documentChanged(options.name, changed);
+  }
   const buffer = Buffer.allocUnsafe(BLOCK_BYTES);
   let position = start;
   let read = 0;
@@ -79,8 +125,15 @@ export async function* fileSegmentChunks(
   };
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, BLOCK_BYTES, position);
-      if (bytesRead === 0) break;
+      // Never past the size the file had: bytes beyond it are another version's (checked after the loop).
+      const want = Math.min(BLOCK_BYTES, Math.max(0, expected.size - position));
+      const { bytesRead } = want === 0 ? { bytesRead: 0 } : await file.read(buffer, 0, want, position);
+      if (bytesRead === 0) {
+        if (position < expected.size) {
+          throw documentChanged(options.name, `it ended at byte ${position} of ${expected.size}`);
+        }
+        break;
+      }
       let block = buffer.subarray(0, bytesRead);
       if (position === 0 && ((block[0] === 0xff && block[1] === 0xfe) || (block[0] === 0xfe && block[1] === 0xff))) {
         segmented = false; // a blank line is not two 0x0A bytes in UTF-16
@@ -100,6 +153,13 @@ export async function* fileSegmentChunks(
         break;
       }
     }
+    // The open handle shows a rewrite in place (size, time); the path shows a file moved over this one.
+    const [after, onDisk] = await Promise.all([file.stat(), stat(path).catch(() => undefined)]);
+    const since =
+      onDisk === undefined
+        ? 'it was removed'
+        : identityChange(expected, { size: after.size, mtimeMs: after.mtimeMs, ino: onDisk.ino });
+    if (since !== undefined) throw documentChanged(options.name, since);
     yield* chunker.push(decode(() => decoder.end()));
     yield* chunker.end();
     if (options.report !== undefined) options.report.replaced += decoder.replaced;

@@ -9,15 +9,31 @@ import { basename } from 'node:path';
 
 import * as z from 'zod/v4';
 
+import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
 import { TextDecodeError } from '../../shared/decode-text.js';
 import type { Sampler } from '../sampling.js';
-import { fileSegmentChunks, textChunks, type FileReadReport } from './chunk-source.js';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+
+import { TOOL_ERROR_META_KEY, type ToolErrorKind } from '../../shared/tool-error-meta.js';
+import {
+  DocumentChangedError,
+  documentChanged,
+  fileSegmentChunks,
+  identityChange,
+  textChunks,
+  type FileIdentity,
+  type FileReadReport,
+} from './chunk-source.js';
 import { EmptyDocumentError, inMemorySource, type SegmentedSource } from './map-reduce.js';
 import type { FileAccess } from './file-access.js';
 import { PathRefusedError } from './resolve-in-roots.js';
 
 /** Chunks per segment of a file: one 2026-era round's worth of map requests. */
 const SEGMENT_CHUNKS = 64;
+
+/** One wording for every way `context_tokens` can be wrong, with the value it got. */
+const contextTokensError = (issue: { input?: unknown }): string =>
+  `must be ${CONTEXT_TOKENS_RANGE} (got ${JSON.stringify(issue.input) ?? 'nothing'})`;
 
 /**
  * The input fields of a one-document tool; `verb` completes "the document to …" in their descriptions, and
@@ -28,10 +44,10 @@ export function documentInputFields(verb: string, access: FileAccess) {
     document_text: z.string().optional().describe(`The full text of the document to ${verb}.`),
     path: z.string().min(1).optional().describe(`A text file to ${verb} instead; ${access.rule}`),
     context_tokens: z
-      .number()
-      .int()
-      .min(512)
-      .max(10_000_000)
+      .number({ error: contextTokensError })
+      .int({ error: contextTokensError })
+      .min(CONTEXT_TOKENS_MIN, { error: contextTokensError })
+      .max(CONTEXT_TOKENS_MAX, { error: contextTokensError })
       .optional()
       .describe('Context window of the model, in tokens; long documents are split to fit it (default 8192).'),
     lossy: z
@@ -63,8 +79,8 @@ export interface OpenedDocument {
 export interface OpenDocumentOptions {
   /** What the tool does, for the message about an empty text ("there is nothing to <verb>"). */
   verb: string;
-  /** Counts the invalid UTF-8 sequences replaced in a `lossy` file. */
-  report: FileReadReport;
+  /** Counts the invalid UTF-8 sequences replaced in a `lossy` file; `file` is set to the file opened. */
+  report: FileReadReport & { file?: DocumentFile | undefined };
   /** Which files `path` may name: the server's policy, decided by its transport. */
   access: FileAccess;
 }
@@ -81,6 +97,7 @@ export async function openDocument(
   if (args.path !== undefined) {
     const file = await options.access.resolve(args.path, sampler);
     const name = basename(args.path);
+    options.report.file = { name, identity: file.identity };
     return {
       chunks: (maxTokens) => {
         // About four bytes a token in prose: enough for a progress estimate and for segment sizes.
@@ -93,6 +110,7 @@ export async function openDocument(
               name,
               segmentBytes: SEGMENT_CHUNKS * chunkBytes,
               report: options.report,
+              expected: file.identity,
             }),
           expectedChunks: Math.max(1, Math.round(file.bytes / chunkBytes)),
         };
@@ -125,21 +143,51 @@ export async function readAllChunks(source: SegmentedSource): Promise<string[]> 
 }
 
 /**
- * Carries the count of invalid UTF-8 sequences replaced in a `lossy` file across 2026-era rounds (the
- * map-reduce's checkpoint `carry`), so replacements counted in earlier rounds' segments still count.
+ * Carries across 2026-era rounds (the map-reduce's checkpoint `carry`) the count of invalid UTF-8 sequences
+ * replaced in a `lossy` file, so replacements counted in earlier rounds' segments still count, and the
+ * identity of the file those rounds read: a round that finds another version refuses to go on, since the
+ * summaries so far and the next segment's offset belong to the old one.
  */
-export function replacementCarry(report: FileReadReport) {
+export function replacementCarry(report: FileReadReport & { file?: DocumentFile | undefined }) {
   return {
-    save: () => report.replaced,
+    save: () => (report.file === undefined ? report.replaced : { n: report.replaced, f: report.file.identity }),
     restore: (value: unknown) => {
-      if (typeof value === 'number') report.replaced = value;
+      const saved = (typeof value === 'number' ? { n: value } : value) as { n?: unknown; f?: FileIdentity } | undefined;
+      if (typeof saved?.n === 'number') report.replaced = saved.n;
+      const now = report.file;
+      const change = saved?.f === undefined || now === undefined ? undefined : identityChange(saved.f, now.identity);
+      if (change !== undefined) throw documentChanged(now!.name, change);
     },
   };
 }
 
-/** The one-line message of an error about the document itself (empty, not allowed, not text). */
+/** The file an opened document reads, as the tool's report records it. */
+export interface DocumentFile {
+  name: string;
+  identity: FileIdentity;
+}
+
+/** The one-line message of an error about the document itself (empty, not allowed, not text, changed). */
 export function documentInputError(error: unknown): string | undefined {
-  return error instanceof EmptyDocumentError || error instanceof PathRefusedError || error instanceof TextDecodeError
+  return error instanceof EmptyDocumentError ||
+    error instanceof PathRefusedError ||
+    error instanceof TextDecodeError ||
+    error instanceof DocumentChangedError
     ? error.message
     : undefined;
+}
+
+/**
+ * The `isError` result for an error about the document (see `documentInputError`), with its kind in
+ * `_meta` (see shared/tool-error-meta.ts); undefined for any other error. `prefix` starts the message.
+ */
+export function documentInputFailure(error: unknown, prefix = ''): CallToolResult | undefined {
+  const message = documentInputError(error);
+  if (message === undefined) return undefined;
+  const kind: ToolErrorKind = error instanceof DocumentChangedError ? 'document-changed' : 'invalid-input';
+  return {
+    content: [{ type: 'text', text: `${prefix}${message}` }],
+    isError: true,
+    _meta: { [TOOL_ERROR_META_KEY]: { kind } },
+  };
 }

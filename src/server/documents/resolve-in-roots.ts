@@ -19,6 +19,8 @@ export class PathRefusedError extends Error {
 export interface ResolvedFile {
   path: string;
   bytes: number;
+  /** Size, modification time and inode when it was resolved: to notice a change while it is read. */
+  identity: { size: number; mtimeMs: number; ino: number };
 }
 
 /** Directories a path must lie inside, with the words that explain a refusal. */
@@ -49,7 +51,7 @@ function inside(child: string, parent: string): boolean {
 }
 
 /**
- * Returns the real path (and size) of a readable regular file that lies inside every scope, or throws a
+ * Returns the real path, size and identity of a readable regular file that lies inside every scope, or throws a
  * one-line `PathRefusedError`. A relative `path` is resolved against `base`.
  */
 export async function resolveInScopes(path: string, base: string, scopes: readonly PathScope[]): Promise<ResolvedFile> {
@@ -84,7 +86,7 @@ export async function resolveInScopes(path: string, base: string, scopes: readon
   const info = await stat(real);
   if (info.isDirectory()) throw new PathRefusedError(`${path} is a directory, not a text file`);
   if (!info.isFile()) throw new PathRefusedError(`${path} is not a regular file`);
-  return { path: real, bytes: info.size };
+  return { path: real, bytes: info.size, identity: { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino } };
 }
 
 /** The client's roots as a scope, named by their directories (the client's own words back to it). */

@@ -16,13 +16,14 @@ import type { FileAccess } from '../documents/file-access.js';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
 import {
-  documentInputError,
+  documentInputFailure,
   openDocument,
   readAllChunks,
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
 import type { Sampler, SamplingEngine } from '../sampling.js';
+import { toolInput } from './tool-input.js';
 
 export const ASK_DOCUMENT_TOOL = 'ask_document';
 
@@ -66,7 +67,7 @@ const inputSchemaFor = (access: FileAccess) =>
 
 type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 
-const EMPTY_DOCUMENT = 'the document is empty: there is nothing to ask about';
+const emptyDocument = () => new EmptyDocumentError('the document is empty: there is nothing to ask about');
 
 const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
@@ -138,7 +139,7 @@ export function registerAskDocumentTool(
         'Answers a question about a document (its text, or a file the server may read), however long, with ' +
         "the client's own model through MCP sampling: the model searches the document and reads passages with " +
         'tools, and cites them. Clients without tool use in sampling get an answer from the best-matching passages.',
-      inputSchema: inputSchemaFor(options.fileAccess),
+      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
       annotations: { readOnlyHint: true },
     },
     sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {
@@ -146,12 +147,11 @@ export function registerAskDocumentTool(
       try {
         passages = await readPassages(args, sampler, options.fileAccess);
       } catch (error) {
-        if (error instanceof EmptyDocumentError) return failure(EMPTY_DOCUMENT);
-        const message = documentInputError(error);
-        if (message !== undefined) return failure(message);
+        const refused = documentInputFailure(error instanceof EmptyDocumentError ? emptyDocument() : error);
+        if (refused !== undefined) return refused;
         throw error;
       }
-      if (passages.length === 0) return failure(EMPTY_DOCUMENT);
+      if (passages.length === 0) return documentInputFailure(emptyDocument())!;
       const index = createPassageIndex(passages);
       const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
 

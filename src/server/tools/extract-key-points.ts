@@ -23,7 +23,7 @@ import {
   type SegmentedSource,
 } from '../documents/map-reduce.js';
 import {
-  documentInputError,
+  documentInputFailure,
   documentInputFields,
   openDocument,
   replacementCarry,
@@ -41,6 +41,7 @@ import {
   REDUCED_PREFIX,
   RESULT_NAME,
 } from './extract-key-points-params.js';
+import { toolInput } from './tool-input.js';
 
 export const EXTRACT_KEY_POINTS_TOOL = 'extract_key_points';
 
@@ -111,7 +112,7 @@ export function registerExtractKeyPointsTool(
         'Extracts a title, the key points and the named entities of a document (its text, or a file the server may ' +
         "read) as structured content, with the client's own language model through MCP sampling; long documents are " +
         'summarized part by part first. Needs a model that follows instructions (not an extractive summarizer).',
-      inputSchema: inputSchemaFor(options.fileAccess),
+      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
       outputSchema,
       annotations: { readOnlyHint: true },
     },
@@ -214,8 +215,8 @@ export function registerExtractKeyPointsTool(
           );
         }
         if (error instanceof SamplingRequestError) return failure(`${EXTRACT_KEY_POINTS_TOOL}: ${error.message}`);
-        const message = documentInputError(error);
-        if (message !== undefined) return failure(`${EXTRACT_KEY_POINTS_TOOL}: ${message}`);
+        const refused = documentInputFailure(error, `${EXTRACT_KEY_POINTS_TOOL}: `);
+        if (refused !== undefined) return refused;
         throw error;
       }
     }),

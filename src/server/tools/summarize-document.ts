@@ -7,11 +7,12 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { TOOL_ERROR_META_KEY } from '../../shared/tool-error-meta.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { documentBudget, mapReduceSummarize } from '../documents/map-reduce.js';
 import {
-  documentInputError,
+  documentInputFailure,
   documentInputFields,
   openDocument,
   replacementCarry,
@@ -19,6 +20,7 @@ import {
 } from '../documents/read-document-input.js';
 import type { SamplingEngine } from '../sampling.js';
 import { SUMMARY_SAMPLING } from './summarize-document-params.js';
+import { toolInput } from './tool-input.js';
 
 export { SUMMARY_SAMPLING, toSummaryRequest } from './summarize-document-params.js';
 
@@ -52,7 +54,7 @@ export function registerSummarizeDocumentTool(
       description:
         "Summarizes a document (its text, or a file the server may read) with the client's own language " +
         'model through MCP sampling; long documents are summarized part by part. This server holds no model and no key.',
-      inputSchema: inputSchemaFor(options.fileAccess),
+      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
     },
     sampling.tool<Args>(server, SUMMARIZE_DOCUMENT_TOOL, async (args, sampler) => {
       const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;
@@ -61,7 +63,8 @@ export function registerSummarizeDocumentTool(
       try {
         maxTokens = documentBudget(contextTokens, summaryTokens);
       } catch (error) {
-        return failure((error as Error).message);
+        // A context too small for the prompt and the answer: the arguments, not the job, are at fault.
+        return { ...failure((error as Error).message), _meta: { [TOOL_ERROR_META_KEY]: { kind: 'invalid-input' } } };
       }
       const report: FileReadReport = { replaced: 0 };
       try {
@@ -89,8 +92,8 @@ export function registerSummarizeDocumentTool(
           },
         };
       } catch (error) {
-        const message = documentInputError(error);
-        if (message !== undefined) return failure(message);
+        const refused = documentInputFailure(error);
+        if (refused !== undefined) return refused;
         throw error;
       }
     }),

@@ -1,0 +1,126 @@
+import { appendFileSync, mkdtempSync, renameSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { DocumentChangedError, fileSegmentChunks, type FileIdentity, type SegmentOptions } from './chunk-source.js';
+import { replacementCarry } from './read-document-input.js';
+
+const PARAGRAPH = `${'Street trees cool the air and hold the rain. '.repeat(20).trim()}\n\n`;
+
+/** A file of about `bytes` bytes of prose, and its identity as a tool call would resolve it. */
+function proseFile(bytes: number): { path: string; identity: () => FileIdentity } {
+  const path = join(mkdtempSync(join(tmpdir(), 'mcp-sampling-chunks-')), 'doc.txt');
+  writeFileSync(path, PARAGRAPH.repeat(Math.ceil(bytes / PARAGRAPH.length)));
+  return {
+    path,
+    identity: () => {
+      const info = statSync(path);
+      return { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+    },
+  };
+}
+
+const options = (expected: FileIdentity, segmentBytes = 64 << 20): SegmentOptions => ({
+  maxTokens: 1000,
+  lossy: false,
+  name: 'doc.txt',
+  segmentBytes,
+  expected,
+});
+
+/** Reads a segment, running `change` once after its first chunk; returns the error it ended with, if any. */
+async function readWhileChanging(
+  path: string,
+  start: number,
+  opts: SegmentOptions,
+  change: () => void,
+): Promise<{ chunks: number; error: unknown }> {
+  const segment = fileSegmentChunks(path, start, opts);
+  let chunks = 0;
+  try {
+    for (let step = await segment.next(); step.done !== true; step = await segment.next()) {
+      if (chunks++ === 0) change();
+    }
+    return { chunks, error: undefined };
+  } catch (error) {
+    return { chunks, error };
+  }
+}
+
+describe('a file that changes while it is read', () => {
+  it('truncated after the first block: refused, instead of a silent partial document', async () => {
+    const file = proseFile(3 << 20);
+    const outcome = await readWhileChanging(file.path, 0, options(file.identity()), () =>
+      truncateSync(file.path, 1000),
+    );
+    expect(outcome.error).toBeInstanceOf(DocumentChangedError);
+    expect((outcome.error as Error).message).toMatch(
+      /^doc\.txt: the file changed while it was read \(it ended at byte \d+ of \d+\); try again once it stays the same$/,
+    );
+  });
+
+  it('appended to while read: refused (the end of the file is another version)', async () => {
+    const file = proseFile(3 << 20);
+    const outcome = await readWhileChanging(file.path, 0, options(file.identity()), () =>
+      appendFileSync(file.path, PARAGRAPH),
+    );
+    expect((outcome.error as Error).message).toMatch(
+      /the file changed while it was read \(it grew from \d+ to \d+ bytes\)/,
+    );
+  });
+
+  it('modified in place with the same size: refused', async () => {
+    const file = proseFile(3 << 20);
+    const outcome = await readWhileChanging(file.path, 0, options(file.identity()), () => {
+      // Same bytes count, another modification time: what an editor saving over the file does.
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(file.path, later, later);
+    });
+    expect((outcome.error as Error).message).toMatch(/the file changed while it was read \(it was modified\)/);
+  });
+
+  it('replaced by another file between two segments: the next segment refuses it', async () => {
+    const file = proseFile(3 << 20);
+    const identity = file.identity();
+    const first = fileSegmentChunks(file.path, 0, options(identity, 1 << 20));
+    let step = await first.next();
+    while (step.done !== true) step = await first.next();
+    const next = step.value;
+    expect(next).toBeGreaterThan(0);
+    const other = join(file.path, '..', 'other.txt');
+    writeFileSync(other, PARAGRAPH.repeat(Math.ceil((3 << 20) / PARAGRAPH.length)));
+    renameSync(other, file.path);
+    const outcome = await readWhileChanging(file.path, next!, options(identity, 1 << 20), () => {});
+    expect((outcome.error as Error).message).toMatch(
+      /the file changed while it was read \(it was replaced by another file\)/,
+    );
+    expect(outcome.chunks).toBe(0);
+  });
+
+  it('left alone: read whole, no error', async () => {
+    const file = proseFile(3 << 20);
+    const outcome = await readWhileChanging(file.path, 0, options(file.identity()), () => {});
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.chunks).toBeGreaterThan(100);
+  });
+});
+
+describe('the 2026-era checkpoint of a file', () => {
+  it('refuses to resume on another version of the file than the earlier rounds read', () => {
+    const before = { name: 'doc.txt', identity: { size: 100, mtimeMs: 1, ino: 7 } };
+    const earlier = replacementCarry({ replaced: 2, file: before }).save();
+    const same = { replaced: 0, file: before };
+    replacementCarry(same).restore(earlier);
+    expect(same.replaced).toBe(2);
+    const changed = { replaced: 0, file: { name: 'doc.txt', identity: { size: 90, mtimeMs: 2, ino: 7 } } };
+    expect(() => replacementCarry(changed).restore(earlier)).toThrow(
+      /^doc\.txt: the file changed while it was read \(it shrank from 100 to 90 bytes\)/,
+    );
+    // A checkpoint of the earlier format (the count alone) still restores.
+    const old = { replaced: 0, file: before };
+    replacementCarry(old).restore(5);
+    expect(old.replaced).toBe(5);
+  });
+});

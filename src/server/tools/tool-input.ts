@@ -1,0 +1,39 @@
+/**
+ * A tool's input schema whose refusals read as one line per problem. The MCP SDK validates a tool's
+ * arguments before the handler runs and joins the schema's issues with commas after its own prefix
+ * ("Input validation error: Invalid arguments for tool …: a: …, b: …"); zod's default wording adds
+ * "Invalid input: expected …". This wrapper is a Standard Schema (the interface the SDK takes) around the
+ * zod schema: the same JSON Schema is advertised and the same parse runs, but a refusal is reported as one
+ * issue whose message holds every problem on its own line.
+ */
+import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type * as z from 'zod/v4';
+
+import { issueLine } from '../../shared/issue-lines.js';
+
+/** "context_tokens: must be …" for one problem; "2 problems:" and one indented line each otherwise. */
+export function describeToolInputIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map(issueLine);
+  if (lines.length === 1) return lines[0]!;
+  return `${lines.length} problems:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+}
+
+/** Wraps a tool's zod input schema for `registerTool` (see the module comment). */
+export function toolInput<Schema extends z.ZodType>(
+  schema: Schema,
+): StandardSchemaWithJSON<z.input<Schema>, z.output<Schema>> {
+  const standard = schema['~standard'];
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'mcp-sampling',
+      jsonSchema: standard.jsonSchema,
+      validate: (value: unknown) => {
+        const result = schema.safeParse(value);
+        return result.success
+          ? { value: result.data }
+          : { issues: [{ message: describeToolInputIssues(result.error.issues) }] };
+      },
+    },
+  };
+}
