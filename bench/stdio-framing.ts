@@ -14,7 +14,7 @@ import type { Transport } from '@modelcontextprotocol/server';
 
 import { createStdioTransport } from '../src/client/connect.js';
 import { createStdioServerTransport } from '../src/server/serve-stdio.js';
-import { collectGarbage, MB, progress, round, timed, type Benchmark, type TargetResult } from './lib.js';
+import { collectGarbage, MB, median, progress, round, timed, type Benchmark, type TargetResult } from './lib.js';
 
 const SIZES_MB = [8, 16, 32, 64] as const;
 const CHUNK = 64 * 1024;
@@ -57,18 +57,22 @@ async function readOnServer(bytes: number, reader: Reader): Promise<number> {
 }
 
 async function readOnClient(bytes: number, reader: Reader): Promise<number> {
-  // The child builds the message first, then writes it when asked: only the transfer and the read are timed.
+  // The child builds the message, says so on stderr, then writes it when asked: only the transfer and the
+  // read are timed.
   const script =
     `const params = { level: 'info', data: 'x'.repeat(${bytes - 100}) };` +
     `const m = Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params }) + '\\n');` +
-    `process.stdin.once('data', () => process.stdout.write(m));`;
+    `process.stdin.once('data', () => process.stdout.write(m));` +
+    `process.stderr.write('ready\\n');`;
   const params = { command: process.execPath, args: ['-e', script] };
   const transport: StdioClientTransport =
-    reader === 'ours' ? createStdioTransport(params) : new StdioClientTransport({ ...params, maxBufferSize: LIMIT });
+    reader === 'ours'
+      ? createStdioTransport(params)
+      : new StdioClientTransport({ ...params, stderr: 'pipe', maxBufferSize: LIMIT });
+  const ready = new Promise((resolve) => transport.stderr?.once('data', resolve));
   const received = nextMessage(transport);
   await transport.start();
-  // Give the child time to build its message before the clock starts.
-  await new Promise((resolve) => setTimeout(resolve, 300 + bytes / MB / 2));
+  await ready;
   const { ms } = await timed(async () => {
     await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     await received;
@@ -89,9 +93,14 @@ async function measureAll(readers: readonly Reader[]): Promise<Measurement[]> {
   for (const side of ['server', 'client'] as const) {
     for (const reader of readers) {
       for (const megabytes of SIZES_MB) {
-        collectGarbage();
         const read = side === 'server' ? readOnServer : readOnClient;
-        const ms = await read(megabytes * MB, reader);
+        // The median of three (one for the SDK's slow reader): single runs of 20 ms are noisy.
+        const times: number[] = [];
+        for (let run = 0; run < (reader === 'ours' ? 3 : 1); run++) {
+          collectGarbage();
+          times.push(await read(megabytes * MB, reader));
+        }
+        const ms = median(times);
         progress(`${side} ${reader} ${megabytes} MB: ${round(ms / 1000)} s`);
         results.push({ side, reader, megabytes, ms: round(ms, 1) });
       }
