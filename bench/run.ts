@@ -40,6 +40,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     title: 'Streamable HTTP, 50 concurrent clients on the 2026 era, ours against the bare SDK',
     load: async () => (await import('./http-load.js')).httpLoad,
   },
+  {
+    id: 'B6',
+    title: 'One large stdio message, ours against the SDK reader',
+    load: async () => (await import('./stdio-framing.js')).stdioFraming,
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -194,6 +194,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             roots,
             handler,
             onServerLog: (text) => out.detail(`server: ${text}`),
+            // The call then fails with the SDK's bare "Connection closed": say why first.
+            onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),
           });
   } catch (error) {
     const raw = (error as Error).message;

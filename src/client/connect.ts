@@ -6,10 +6,16 @@
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  deserializeMessage,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { EraMode } from '../shared/era-mode.js';
+import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../shared/stdio-framing.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
@@ -17,6 +23,12 @@ export { ERA_MODES, type EraMode } from '../shared/era-mode.js';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
 export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
+
+/**
+ * The largest message accepted from a stdio server. Long documents on the 2026 era send large rounds
+ * (chunk requests, then answers and signed state).
+ */
+export const STDIO_CLIENT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** Server-side settings that may cross into the child's environment (none of them is a provider key). */
 const SERVER_ENV_PASSTHROUGH = ['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'NODE_OPTIONS'] as const;
@@ -97,6 +109,13 @@ export interface ConnectStdioOptions {
   probeInPlace?: boolean;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
+  /** Default STDIO_CLIENT_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+  /**
+   * Called when the server sends a message larger than `maxMessageBytes`: the connection is then closed
+   * (the server is stopped) and calls in flight fail with "Connection closed"; this says why.
+   */
+  onTooLarge?: (error: MessageTooLargeError) => void;
 }
 
 /**
@@ -105,18 +124,40 @@ export interface ConnectStdioOptions {
  */
 class InPlaceProbeStdioTransport extends StdioClientTransport {}
 
-export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
-  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+/**
+ * The SDK's stdio client transport for `options` (not started), reading the server's messages through
+ * our linear framing (src/shared/stdio-framing.ts) instead of the SDK's quadratic buffer.
+ */
+export function createStdioTransport(
+  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge'>,
+): StdioClientTransport {
   const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
+  const maxMessageBytes = options.maxMessageBytes ?? STDIO_CLIENT_MAX_MESSAGE_BYTES;
   const transport = new Transport({
     command: options.command,
     args: options.args,
     env: serverEnvironment(),
     stderr: 'pipe',
-    // Long documents on the 2026 era send large rounds (chunk requests, then answers and signed state).
-    maxBufferSize: 256 * 1024 * 1024,
+    // Used only by the short-lived sibling the SDK may spawn to probe the era (its answer is small); the
+    // session's own transport reads through our linear framing below.
+    maxBufferSize: maxMessageBytes,
     ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
+  useLineFraming(
+    transport,
+    new LineReadBuffer({
+      maxMessageBytes,
+      from: 'the server',
+      parse: deserializeMessage,
+      ...(options.onTooLarge !== undefined && { onTooLarge: options.onTooLarge }),
+    }),
+  );
+  return transport;
+}
+
+export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
+  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const transport = createStdioTransport(options);
   let buffered = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');

@@ -38,6 +38,7 @@ export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime 
     registry: createProviderRegistry({
       providers: config.providers,
       env: options.env,
+      maxResponseBytes: config.limits.maxResponseBytes,
       ...(options.fetch !== undefined && { fetch: options.fetch }),
     }),
     catalog: buildCatalog(config.models),

@@ -5,6 +5,8 @@
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { APICallError, RetryError } from 'ai';
 
+import { findResponseTooLarge } from '../providers/response-size-limit.js';
+
 /** A request the client cannot map (malformed or contradictory content); answered with -32602 (invalid params). */
 export class UnsupportedSamplingContentError extends Error {
   override readonly name = 'UnsupportedSamplingContentError';
@@ -36,6 +38,12 @@ export function toProviderCallError(
 ): ProviderCallError {
   const prefix = `${where.provider} ${where.model}`;
   const last = RetryError.isInstance(error) ? (error.lastError ?? error) : error;
+  const tooLarge = findResponseTooLarge(last);
+  if (tooLarge !== undefined) {
+    const status = APICallError.isInstance(last) ? last.statusCode : undefined;
+    const why = `the response is larger than limits.maxResponseBytes (${tooLarge.limitBytes} bytes): cut off, not retried`;
+    return new ProviderCallError(`${prefix}: ${why}`, where.provider, where.model, status, { cause: error });
+  }
   if (APICallError.isInstance(last)) {
     const status = last.statusCode;
     const what = status !== undefined ? `HTTP ${status}` : `cannot reach ${last.url}`;

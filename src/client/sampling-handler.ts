@@ -34,6 +34,7 @@ import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extract
 import type { ProviderRegistry } from '../providers/registry.js';
 import { estimateTokens } from '../shared/estimate-tokens.js';
 import { createSemaphore, type Semaphore } from '../shared/semaphore.js';
+import { clipToMaxTokens } from './clip-completion.js';
 import { PolicyRefusalError, UserRejectedError, toWireError } from './errors.js';
 import {
   blocksOf,
@@ -547,7 +548,10 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         })
         .catch(warnOnce);
 
-      let text = value.text;
+      // Held to maxTokens before anyone sees it (the reviewer included): see clip-completion.ts.
+      const held = clipToMaxTokens(value.text, params.maxTokens);
+      let text = held.text;
+      if (held.clipped !== undefined) record.truncated = held.clipped;
       let toolCalls: ToolUseCall[] = toToolUseCalls(value.toolCalls, {
         provider: candidate.provider,
         model: candidate.id,
@@ -580,11 +584,23 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         value.providerMetadata?.['anthropic']?.['stopSequence'];
       const result: SamplingResult = {
         ...toCreateMessageResult(
-          { text, finishReason: value.finishReason, matchedStopSequence: typeof stopSequence === 'string', toolCalls },
+          {
+            text,
+            // A cut completion ended at the limit, whatever the provider said.
+            finishReason: held.clipped !== undefined ? 'length' : value.finishReason,
+            matchedStopSequence: held.clipped === undefined && typeof stopSequence === 'string',
+            toolCalls,
+          },
           value.response.modelId || candidate.id,
         ),
         _meta: {
-          [USAGE_META_KEY]: { provider: candidate.provider, model: candidate.id, ...usage, costUsd: cost },
+          [USAGE_META_KEY]: {
+            provider: candidate.provider,
+            model: candidate.id,
+            ...usage,
+            costUsd: cost,
+            ...(held.clipped !== undefined && { truncated: held.clipped }),
+          },
         },
       };
       const latencyMs = performance.now() - started;

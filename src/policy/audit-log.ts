@@ -36,6 +36,8 @@ export interface AuditRecord {
   approval: string;
   latencyMs: number;
   usage?: { inputTokens: number; outputTokens: number } | undefined;
+  /** Set when the completion was longer than maxTokens (by the token estimate) and was cut to it. */
+  truncated?: { estimatedTokens: number; maxTokens: number } | undefined;
   costUsd?: number | undefined;
   outcome: AuditOutcome;
   /** With tools offered: how many tool calls the answer carried (their inputs only with `includeText`). */

@@ -5,6 +5,8 @@
  */
 import * as z from 'zod/v4';
 
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../providers/response-size-limit.js';
+
 const Score = z.number().min(0).max(1);
 const PositiveInt = z.number().int().positive();
 const NonNegative = z.number().nonnegative();
@@ -125,6 +127,12 @@ export const ConfigSchema = z.strictObject({
       approvalMs: PositiveInt.default(600_000),
     })
     .default({ providerMs: 120_000, approvalMs: 600_000 }),
+  limits: z
+    .strictObject({
+      /** The largest response body accepted from a provider, in bytes; a larger one is cut off (not retried). */
+      maxResponseBytes: PositiveInt.default(DEFAULT_MAX_RESPONSE_BYTES),
+    })
+    .default({ maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES }),
   audit: z
     .strictObject({
       enabled: z.boolean().default(true),

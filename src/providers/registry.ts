@@ -12,6 +12,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 
 import { BUILTIN_PROVIDERS, type BuiltinProvider, type ProviderConfig } from '../policy/config-schema.js';
 import type { Env } from './load-env.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, limitResponseSize } from './response-size-limit.js';
 
 export type ProviderType = BuiltinProvider | 'openai-compatible';
 
@@ -37,6 +38,8 @@ export interface ProviderRegistryOptions {
   env: Env;
   /** Injected in tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** `limits.maxResponseBytes`: the largest response body accepted from a provider. */
+  maxResponseBytes?: number;
 }
 
 export interface ProviderRegistry {
@@ -186,13 +189,13 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
   return { status, baseURL, apiKey, headers };
 }
 
-function createFactory(name: string, resolved: Resolved, fetchImpl: typeof fetch | undefined): ProviderFactory {
+function createFactory(name: string, resolved: Resolved, fetchImpl: typeof fetch, maxBytes: number): ProviderFactory {
   const { baseURL, apiKey, headers } = resolved;
   // apiKey and baseURL are always passed explicitly: the AI SDK would otherwise read process.env itself.
   const common = {
     ...(baseURL !== undefined && { baseURL }),
     headers,
-    ...(fetchImpl !== undefined && { fetch: fetchImpl }),
+    fetch: limitResponseSize(fetchImpl, name, maxBytes),
   };
   switch (resolved.status.type) {
     case 'openai': {
@@ -245,7 +248,9 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       if (entry.status.why !== undefined) throw new Error(entry.status.why);
       let factory = factories.get(provider);
       if (factory === undefined) {
-        factory = createFactory(provider, entry, options.fetch);
+        // The global fetch is looked up at call time, as the AI SDK itself would.
+        const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        factory = createFactory(provider, entry, fetchImpl, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
         factories.set(provider, factory);
       }
       return factory.languageModel(modelId);

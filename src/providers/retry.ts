@@ -6,6 +6,8 @@
  */
 import { APICallError, RetryError } from 'ai';
 
+import { findResponseTooLarge } from './response-size-limit.js';
+
 export interface RetrySettings {
   /** Retries after the first attempt (0 = one attempt). */
   maxRetries: number;
@@ -62,9 +64,14 @@ function hasNetworkCode(error: unknown): boolean {
   return false;
 }
 
-/** Whether trying the same call again may succeed: 408, 409, 429, 5xx, network errors, timeouts. */
+/**
+ * Whether trying the same call again may succeed: 408, 409, 429, 5xx, network errors, timeouts; never a
+ * response over `limits.maxResponseBytes`.
+ */
 export function isRetryableError(error: unknown): boolean {
   if (RetryError.isInstance(error)) return isRetryableError(error.lastError);
+  // Checked first: the AI SDK wraps it in an APICallError whose status (a 5xx, say) would look transient.
+  if (findResponseTooLarge(error) !== undefined) return false;
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === undefined) return error.isRetryable || hasNetworkCode(error);

@@ -27,6 +27,7 @@ import {
 import { allowedDirectoriesAccess, checkAllowedDirectories } from '../documents/file-access.js';
 import { createStderrLog, type ServerLog } from '../log.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
+import { readJsonBody } from './read-json-body.js';
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -142,10 +143,10 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
 
   let draining = false;
 
-  /** The web-standard face: era routing after the body is read once. */
-  async function route(request: Request): Promise<Response> {
-    let body: unknown;
-    if (request.method === 'POST') {
+  /** The web-standard face: era routing after the body is read once (by `readJsonBody`, for JSON posts). */
+  async function route(request: Request, extra?: { parsedBody?: unknown }): Promise<Response> {
+    let body: unknown = extra?.parsedBody;
+    if (request.method === 'POST' && body === undefined) {
       if (!isJsonContentType(request.headers.get('content-type'))) {
         return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
       }
@@ -222,13 +223,31 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
       if (inFlight === 0) idle?.();
     };
     res.once('close', settle);
-    // Node's IncomingMessage types `method` as possibly undefined; a parsed request always has one.
-    mcp(req as IncomingMessage & { method: string; url: string }, res).catch((error: unknown) => {
+    const failed = (error: unknown) => {
       log.error(`http: ${(error as Error).message}`);
       if (!res.headersSent)
         sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null });
       else res.destroy();
-    });
+    };
+    // Node's IncomingMessage types `method` as possibly undefined; a parsed request always has one.
+    const nodeReq = req as IncomingMessage & { method: string; url: string };
+    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'] ?? null)) {
+      mcp(nodeReq, res).catch(failed);
+      return;
+    }
+    // A JSON post is read and parsed here, in bounded memory (read-json-body.ts), then handed on parsed.
+    readJsonBody(req, maxBodyBytes)
+      .then((body) => {
+        if (body.ok) return mcp(nodeReq, res, body.value);
+        const code = body.status === 413 ? -32000 : -32700;
+        sendJson(
+          res,
+          body.status,
+          { jsonrpc: '2.0', error: { code, message: body.message }, id: null },
+          body.status === 413 ? { connection: 'close' } : {},
+        );
+      })
+      .catch(failed);
   };
 
   const server: NodeServer = createServer(handle);
