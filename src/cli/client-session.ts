@@ -223,6 +223,9 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
       await connection.close();
       // The audit lines and budget usage are written behind the answers: make sure they are on disk.
       await flushRuntime(runtime);
+      // An audit write that never returned (a mount that does not answer) stays pending inside Node and would
+      // keep the process alive after the output: end it once nothing else is left (the timer is unref'd).
+      if (runtime.audit.stalled) setTimeout(() => process.exit(), 1000).unref();
     },
   };
 }
