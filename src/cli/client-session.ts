@@ -41,6 +41,8 @@ export interface ClientSessionOptions {
   config?: string | undefined;
   /** Directories declared as roots besides the config's. */
   roots?: readonly string[];
+  /** How long connecting may take, the era probe included (`call --timeout`). Default: the SDK's 60 s. */
+  timeoutMs?: number | undefined;
   out: Output;
 }
 
@@ -167,13 +169,22 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   try {
     connection =
       target.kind === 'http'
-        ? await connectHttp({ url: target.url, era: options.era, handler, roots, bearerToken, tools })
+        ? await connectHttp({
+            url: target.url,
+            era: options.era,
+            handler,
+            roots,
+            bearerToken,
+            tools,
+            timeoutMs: options.timeoutMs,
+          })
         : await connectStdio({
             command: target.command,
             args: target.args,
             era: options.era,
             probeInPlace: target.probeInPlace === true,
             tools,
+            timeoutMs: options.timeoutMs,
             roots,
             handler,
             onServerLog: (text) => out.detail(`server: ${text}`),

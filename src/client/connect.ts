@@ -6,7 +6,13 @@
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  SdkError,
+  SdkErrorCode,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { EraMode } from '../shared/era-mode.js';
@@ -97,6 +103,8 @@ export interface ConnectStdioOptions {
   probeInPlace?: boolean;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
+  /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -127,17 +135,28 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
       options.onServerLog?.(line);
     }
   });
-  return connectWith(client, transport);
+  return connectWith(client, transport, options.timeoutMs);
 }
 
 async function connectWith<T extends Transport>(
   client: Client,
   transport: T,
+  timeoutMs: number | undefined,
 ): Promise<McpConnection & { transport: T }> {
+  // One deadline for the whole connect: on stdio a probe that times out falls back to `initialize`, which
+  // would otherwise get a timeout of its own.
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   try {
-    await client.connect(transport);
+    await client.connect(transport, timeoutMs === undefined ? undefined : { timeout: timeoutMs, signal: deadline! });
   } catch (error) {
     await transport.close().catch(() => {});
+    const timedOut =
+      deadline?.aborted === true || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout);
+    if (timedOut && timeoutMs !== undefined) {
+      throw new Error(`no answer within ${timeoutMs / 1000} s while connecting (era probe included)`, {
+        cause: error,
+      });
+    }
     throw error;
   }
   const info = client.getServerVersion();
@@ -162,6 +181,8 @@ export interface ConnectHttpOptions {
   fetch?: typeof fetch;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
+  /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
+  timeoutMs?: number | undefined;
 }
 
 /** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
@@ -186,7 +207,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     }),
     ...(options.fetch !== undefined && { fetch: options.fetch }),
   });
-  const connection = await connectWith(client, transport);
+  const connection = await connectWith(client, transport, options.timeoutMs);
   return {
     ...connection,
     // A 2025-era session lives on the server until it is deleted (or times out there): end it when done.
