@@ -16,6 +16,7 @@ import {
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import type { EraMode } from '../shared/era-mode.js';
+import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
@@ -205,7 +206,8 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     ...(options.bearerToken !== undefined && {
       requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },
     }),
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
+    // Without it, every POST leaves an abort listener on the transport's one signal until a full GC.
+    fetch: fetchWithOwnSignal(options.fetch ?? fetch),
   });
   const connection = await connectWith(client, transport, options.timeoutMs);
   return {
