@@ -9,6 +9,7 @@ import {
   SERVER_VERSION,
   type DocumentAssistantOptions,
 } from './create-server.js';
+import { guardTransport, screenStdioLines } from './guard-inbound.js';
 import { createStderrLog } from './log.js';
 
 /** The largest JSON-RPC message accepted on stdio. */
@@ -20,7 +21,11 @@ export async function runStdioServer(options: DocumentAssistantOptions = {}): Pr
   const handle = serveStdio(factory, {
     // 2026-era rounds of a long document carry up to 64 chunk requests plus the signed answers so far:
     // more than the SDK's 10 MB default line buffer for documents of a few hundred MB.
-    transport: new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: STDIO_MAX_MESSAGE_BYTES }),
+    transport: guardTransport(
+      new StdioServerTransport(process.stdin.pipe(screenStdioLines()), process.stdout, {
+        maxBufferSize: STDIO_MAX_MESSAGE_BYTES,
+      }),
+    ),
     onerror: (error) => log.error(error.message),
   });
   log.info(`${SERVER_NAME} ${SERVER_VERSION} on stdio (pid ${process.pid}); sampling only, no model, no key`);

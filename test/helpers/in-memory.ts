@@ -7,6 +7,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createSamplingClient } from '../../src/client/connect.js';
 import type { SamplingHandler } from '../../src/client/sampling-handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
+import { guardTransport } from '../../src/server/guard-inbound.js';
 
 export interface InMemoryPair {
   client: Client;
@@ -19,7 +20,7 @@ export async function connectInMemory(
   serverOptions: DocumentAssistantOptions = {},
 ): Promise<InMemoryPair> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant(serverOptions), { transport: serverTransport });
+  const served = serveStdio(createDocumentAssistant(serverOptions), { transport: guardTransport(serverTransport) });
   const client =
     handler === undefined
       ? new (await import('@modelcontextprotocol/client')).Client(
