@@ -559,3 +559,28 @@ describe('serve --http: graceful shutdown', () => {
     await expect(call).rejects.toThrow();
   });
 });
+
+describe('wrong-shaped inputResponses over HTTP (2026-07-28)', () => {
+  it('are refused with -32602 and the reason, before any tool runs', async () => {
+    const server = await serve();
+    const { client } = await connect(server.url, 'modern');
+    const call = { name: 'summarize_document', arguments: { document_text: DOCUMENT } };
+    const first = (await client.callTool(call, { allowInputRequired: true })) as unknown as {
+      inputRequests: Record<string, unknown>;
+      requestState: string;
+    };
+    const [key] = Object.keys(first.inputRequests);
+    const retry = client.callTool(
+      {
+        ...call,
+        inputResponses: { [key!]: { role: 'assistant', model: 'm', content: 'hello' } },
+        requestState: first.requestState,
+      } as typeof call,
+      { allowInputRequired: true },
+    );
+    await expect(retry).rejects.toMatchObject({
+      code: -32602,
+      message: `inputResponses["${key}"] is not a valid sampling answer: content: expected object, received string`,
+    });
+  });
+});

@@ -38,7 +38,7 @@ function closest(issue: Issue): Issue[] {
 
 /** zod's messages start with "Invalid input: " where the rest says it better. */
 function messageText(issue: Issue): string {
-  return issue.message.replace(/^Invalid input: /, '');
+  return issue.message.replace(/^Invalid (input|option): /, '');
 }
 
 /**
