@@ -584,3 +584,27 @@ describe('wrong-shaped inputResponses over HTTP (2026-07-28)', () => {
     });
   });
 });
+
+describe('a sampling answer with result null over HTTP (2025 era)', () => {
+  it('fails the call at once with one line instead of waiting for the sampling timeout', async () => {
+    const server = await serve();
+    const session = await rawInitialize(server.url);
+    const call = await sessionPost(server.url, session, summarizeCall(21));
+    const { messages, reader } = await readEvents(call, (m) => m['method'] === 'sampling/createMessage');
+    const request = messages.at(-1)!;
+    const answer = await sessionPost(server.url, session, { jsonrpc: '2.0', id: request['id'], result: null });
+    expect(answer.status).toBe(202);
+    let buffer = '';
+    let result: { isError?: boolean; content?: unknown } | undefined;
+    while (result === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      const match = /data: (\{.*"id":21.*\})/.exec(buffer);
+      if (match !== null) result = (JSON.parse(match[1]!) as { result: typeof result }).result;
+    }
+    await reader.cancel();
+    expect(result?.isError).toBe(true);
+    expect(textOf(result!)).toBe("the client's sampling answer is invalid: expected an object as the result, got null");
+  });
+});
