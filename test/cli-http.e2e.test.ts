@@ -4,6 +4,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +177,29 @@ describe('mcp-sampling call', () => {
     expect(badUrl.code).toBe(1);
     expect(badUrl.stderr).toMatch(/unsupported scheme/);
   });
+
+  it('--timeout bounds connecting and the era probe: a server that never answers, on stdio and over HTTP', async () => {
+    // Accepts connections and reads them, never answers.
+    const silent = createNetServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const [http, stdio] = await Promise.all([
+        run(['call', 'summarize_document', '--timeout', '2', '--server', `http://127.0.0.1:${port}/mcp`]),
+        run(['call', 'summarize_document', '--timeout', '2', '--', process.execPath, '-e', 'process.stdin.resume()']),
+      ]);
+      for (const { code, stderr } of [http, stdio]) {
+        expect(code).toBe(1);
+        expect(stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            /^mcp-sampling: error: cannot (connect to|start) the server .*: no answer within 2 s while connecting/,
+          ),
+        ]);
+      }
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
 });
 
 describe('bearer token', () => {

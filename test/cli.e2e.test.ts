@@ -230,6 +230,26 @@ describe('mcp-sampling log', () => {
   });
 });
 
+describe('an audit log it cannot write', () => {
+  it('an audit path under /proc: the summary, one warning, exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-audit-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ audit: { path: '/proc/self/mcp-sampling/audit.jsonl' } }));
+    const { code, stdout, stderr } = await run(
+      ['summarize', SAMPLE_PATH, '--era', 'legacy', '--json', '--config', config],
+      { HOME: dir },
+      dir,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, summary: expect.stringMatching(/^Summary:\n/) });
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^mcp-sampling: warning: cannot write the audit log \/proc\/self\/mcp-sampling\/audit\.jsonl: /,
+      ),
+    ]);
+  });
+});
+
 describe('long documents from the command line', () => {
   const longText = Array.from(
     { length: 80 },

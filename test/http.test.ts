@@ -559,3 +559,52 @@ describe('serve --http: graceful shutdown', () => {
     await expect(call).rejects.toThrow();
   });
 });
+
+describe('wrong-shaped inputResponses over HTTP (2026-07-28)', () => {
+  it('are refused with -32602 and the reason, before any tool runs', async () => {
+    const server = await serve();
+    const { client } = await connect(server.url, 'modern');
+    const call = { name: 'summarize_document', arguments: { document_text: DOCUMENT } };
+    const first = (await client.callTool(call, { allowInputRequired: true })) as unknown as {
+      inputRequests: Record<string, unknown>;
+      requestState: string;
+    };
+    const [key] = Object.keys(first.inputRequests);
+    const retry = client.callTool(
+      {
+        ...call,
+        inputResponses: { [key!]: { role: 'assistant', model: 'm', content: 'hello' } },
+        requestState: first.requestState,
+      } as typeof call,
+      { allowInputRequired: true },
+    );
+    await expect(retry).rejects.toMatchObject({
+      code: -32602,
+      message: `inputResponses["${key}"] is not a valid sampling answer: content: expected object, received string`,
+    });
+  });
+});
+
+describe('a sampling answer with result null over HTTP (2025 era)', () => {
+  it('fails the call at once with one line instead of waiting for the sampling timeout', async () => {
+    const server = await serve();
+    const session = await rawInitialize(server.url);
+    const call = await sessionPost(server.url, session, summarizeCall(21));
+    const { messages, reader } = await readEvents(call, (m) => m['method'] === 'sampling/createMessage');
+    const request = messages.at(-1)!;
+    const answer = await sessionPost(server.url, session, { jsonrpc: '2.0', id: request['id'], result: null });
+    expect(answer.status).toBe(202);
+    let buffer = '';
+    let result: { isError?: boolean; content?: unknown } | undefined;
+    while (result === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      const match = /data: (\{.*"id":21.*\})/.exec(buffer);
+      if (match !== null) result = (JSON.parse(match[1]!) as { result: typeof result }).result;
+    }
+    await reader.cancel();
+    expect(result?.isError).toBe(true);
+    expect(textOf(result!)).toBe("the client's sampling answer is invalid: expected an object as the result, got null");
+  });
+});

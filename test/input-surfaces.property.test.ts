@@ -14,6 +14,7 @@ import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
+import { guardTransport } from '../src/server/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
@@ -31,9 +32,9 @@ afterAll(async () => {
 
 async function pair(client: Client): Promise<Client> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  // A short sampling timeout on the 2025 era: a wrong answer must fail at once, not after 10 minutes.
-  const served = serveStdio(createDocumentAssistant({ samplingTimeoutMs: 60_000, fileAccess: clientRootsAccess() }), {
-    transport: serverTransport,
+  // The server as `serve` runs it: the client's roots, and the inbound guard on its transport.
+  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), {
+    transport: guardTransport(serverTransport),
   });
   await client.connect(clientTransport);
   closers.push(async () => {
@@ -129,38 +130,43 @@ describe.each(ERAS)('input surfaces on the %s era (property)', (era) => {
     );
   });
 
-  it('sampling results: a malformed answer fails the call at once, one line per problem', async () => {
-    let next: unknown;
-    const client = await answeringClient(era, () => next);
-    const malformed = fc.oneof(
-      fc.constantFrom(null, {}, [], 'text', 42, { role: 'assistant' }),
-      fc.record({
-        role: fc.oneof(fc.constantFrom('assistant', 'user'), fc.string({ maxLength: 5 })),
-        model: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
-        content: fc.oneof(
-          fc.constant(null),
-          fc.record({ type: fc.constantFrom('image', 'audio', 'video', 'tool_use'), text: fc.string() }),
-          fc.record({ type: fc.constant('text'), text: fc.oneof(fc.integer(), fc.constant(null)) }),
-          fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 }),
-        ),
-      }),
-      fc.jsonValue({ maxDepth: 3 }),
-    );
-    await fc.assert(
-      fc.asyncProperty(malformed, async (answer) => {
-        next = answer;
-        const outcome = await settle(
-          client.callTool({ name: 'summarize_document', arguments: { document_text: 'One. Two. Three.' } }),
-        );
-        expectClearRefusal(outcome);
-      }),
-      propertyParameters(40),
-    );
-    // The same client still works once the answers are well-formed.
-    next = { role: 'assistant', model: 'm', content: { type: 'text', text: 'Fine.' } };
-    const good = await settle(client.callTool({ name: 'summarize_document', arguments: { document_text: 'A. B.' } }));
-    expect(good).toMatchObject({ kind: 'result', isError: false, text: 'Summary:\nFine.' });
-  });
+  // On the 2026 era a sampling answer reaches the server inside `inputResponses` (the property below); the
+  // SDK client checks its own handler's results before it sends them. On 2025 it crosses as it is.
+  it.runIf(era === 'legacy')(
+    'sampling results: a malformed answer fails the call at once, one line per problem',
+    async () => {
+      let next: unknown;
+      const client = await answeringClient(era, () => next);
+      const malformed = fc.oneof(
+        fc.constantFrom(null, {}, [], 'text', 42, { role: 'assistant' }),
+        fc.record({
+          role: fc.oneof(fc.constantFrom('assistant', 'user'), fc.string({ maxLength: 5 })),
+          model: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
+          content: fc.oneof(
+            fc.constant(null),
+            fc.record({ type: fc.constantFrom('image', 'audio', 'video', 'tool_use'), text: fc.string() }),
+            fc.record({ type: fc.constant('text'), text: fc.oneof(fc.integer(), fc.constant(null)) }),
+            fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 }),
+          ),
+        }),
+        fc.jsonValue({ maxDepth: 3 }),
+      );
+      await fc.assert(
+        fc.asyncProperty(malformed, async (answer) => {
+          next = answer;
+          const outcome = await settle(
+            client.callTool({ name: 'summarize_document', arguments: { document_text: 'One. Two. Three.' } }),
+          );
+          expectClearRefusal(outcome);
+        }),
+        propertyParameters(40),
+      );
+      // The same client still works once the answers are well-formed.
+      next = { role: 'assistant', model: 'm', content: { type: 'text', text: 'Fine.' } };
+      const good = await settle(client.callTool({ name: 'summarize_document', arguments: { document_text: 'A. B.' } }));
+      expect(good).toMatchObject({ kind: 'result', isError: false, text: 'Summary:\nFine.' });
+    },
+  );
 });
 
 describe('2026-era round inputs (property)', () => {

@@ -87,6 +87,17 @@ describe('OpenAI Chat Completions mapping', () => {
     expect(stub!.requests).toHaveLength(2);
   });
 
+  it('retries when the provider closes the connection in the middle of the body', async () => {
+    const { result, text } = await summarizeThroughStub((_r, index) =>
+      index === 0
+        ? { json: chatCompletion('Never arrives whole.'), cutBody: true }
+        : { json: chatCompletion('Whole.') },
+    );
+    expect(result.isError).not.toBe(true);
+    expect(text).toBe('Summary:\nWhole.');
+    expect(stub!.requests).toHaveLength(2);
+  });
+
   it.each([
     [401, 'Incorrect API key provided', 1],
     [500, 'The server had an error', 3],

@@ -91,6 +91,8 @@ export async function call(
     era: options.era,
     config: options.config,
     roots: options.root ?? [],
+    // The same bound as the call's: a server that never answers must not hold the connect for the SDK's 60 s.
+    timeoutMs: options.timeout,
     out,
   });
   const { connection, cancel } = session;

@@ -45,6 +45,8 @@ export interface ClientSessionOptions {
   config?: string | undefined;
   /** Directories declared as roots besides the config's. */
   roots?: readonly string[];
+  /** How long connecting may take, the era probe included (`call --timeout`). Default: the SDK's 60 s. */
+  timeoutMs?: number | undefined;
   out: Output;
 }
 
@@ -184,13 +186,22 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   try {
     connection =
       target.kind === 'http'
-        ? await connectHttp({ url: target.url, era: options.era, handler, roots, bearerToken, tools })
+        ? await connectHttp({
+            url: target.url,
+            era: options.era,
+            handler,
+            roots,
+            bearerToken,
+            tools,
+            timeoutMs: options.timeoutMs,
+          })
         : await connectStdio({
             command: target.command,
             args: target.args,
             era: options.era,
             probeInPlace: target.probeInPlace === true,
             tools,
+            timeoutMs: options.timeoutMs,
             roots,
             handler,
             onServerLog: (text) => out.detail(`server: ${text}`),
@@ -251,6 +262,9 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
       await connection.close();
       // The audit lines and budget usage are written behind the answers: make sure they are on disk.
       await flushRuntime(runtime);
+      // An audit write that never returned (a mount that does not answer) stays pending inside Node and would
+      // keep the process alive after the output: end it once nothing else is left (the timer is unref'd).
+      if (runtime.audit.stalled) setTimeout(() => process.exit(), 1000).unref();
     },
   };
 }

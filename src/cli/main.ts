@@ -196,9 +196,10 @@ program
   .addOption(configOption())
   .option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)', collect)
   .addOption(
-    new Option('--timeout <seconds>', 'give up when the call shows no progress for this long (default 600)').argParser(
-      parsePositiveInt,
-    ),
+    new Option(
+      '--timeout <seconds>',
+      'give up when connecting (the era probe included) takes this long (default 60), or the call shows no progress for this long (default 600)',
+    ).argParser(parsePositiveInt),
   )
   .option('--json', 'print one machine-readable JSON object with the whole result', false)
   .option('--verbose', 'show why each model was chosen, the server log, and stack traces', false)

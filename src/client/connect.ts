@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import {
   Client,
   deserializeMessage,
+  SdkError,
+  SdkErrorCode,
   StreamableHTTPClientTransport,
   type Transport,
 } from '@modelcontextprotocol/client';
@@ -16,6 +18,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 
 import type { EraMode } from '../shared/era-mode.js';
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../shared/stdio-framing.js';
+import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
@@ -116,6 +119,8 @@ export interface ConnectStdioOptions {
    * (the server is stopped) and calls in flight fail with "Connection closed"; this says why.
    */
   onTooLarge?: (error: MessageTooLargeError) => void;
+  /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
+  timeoutMs?: number | undefined;
 }
 
 /**
@@ -168,17 +173,28 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
       options.onServerLog?.(line);
     }
   });
-  return connectWith(client, transport);
+  return connectWith(client, transport, options.timeoutMs);
 }
 
 async function connectWith<T extends Transport>(
   client: Client,
   transport: T,
+  timeoutMs: number | undefined,
 ): Promise<McpConnection & { transport: T }> {
+  // One deadline for the whole connect: on stdio a probe that times out falls back to `initialize`, which
+  // would otherwise get a timeout of its own.
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
   try {
-    await client.connect(transport);
+    await client.connect(transport, timeoutMs === undefined ? undefined : { timeout: timeoutMs, signal: deadline! });
   } catch (error) {
     await transport.close().catch(() => {});
+    const timedOut =
+      deadline?.aborted === true || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout);
+    if (timedOut && timeoutMs !== undefined) {
+      throw new Error(`no answer within ${timeoutMs / 1000} s while connecting (era probe included)`, {
+        cause: error,
+      });
+    }
     throw error;
   }
   const info = client.getServerVersion();
@@ -203,6 +219,8 @@ export interface ConnectHttpOptions {
   fetch?: typeof fetch;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
+  /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
+  timeoutMs?: number | undefined;
 }
 
 /** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
@@ -225,9 +243,10 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     ...(options.bearerToken !== undefined && {
       requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },
     }),
-    ...(options.fetch !== undefined && { fetch: options.fetch }),
+    // Without it, every POST leaves an abort listener on the transport's one signal until a full GC.
+    fetch: fetchWithOwnSignal(options.fetch ?? fetch),
   });
-  const connection = await connectWith(client, transport);
+  const connection = await connectWith(client, transport, options.timeoutMs);
   return {
     ...connection,
     // A 2025-era session lives on the server until it is deleted (or times out there): end it when done.

@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { createAuditLog, type AuditRecord } from './audit-log.js';
+import { createAuditLog, readAuditLog, type AuditIo, type AuditRecord } from './audit-log.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -44,5 +44,71 @@ describe('createAuditLog', () => {
     await off.write(record(2));
     await off.flush();
     await expect(readFile(join(dir, 'off.jsonl'), 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('starts on a new line when the file ends in a truncated line, so the next record stays readable', async () => {
+    const path = join(dir, 'audit.jsonl');
+    await writeFile(path, `${JSON.stringify(record(0))}\n{"time":"1970-01-01T00:00:00.000Z","serv`);
+    const log = createAuditLog({ path, enabled: true, includeText: false });
+    await log.write(record(1));
+    await log.write(record(2));
+    const { records, skipped } = await readAuditLog(path);
+    expect(records.map((r) => r.server)).toEqual(['server-0', 'server-1', 'server-2']);
+    expect(skipped).toBe(1);
+  });
+});
+
+describe('createAuditLog on a path it cannot use', () => {
+  let warnings: string[];
+  beforeEach(() => {
+    warnings = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      warnings.push(String(chunk));
+      return true;
+    });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('warns and goes on when the directory cannot be created under /proc', async () => {
+    const path = '/proc/self/mcp-sampling-audit/audit.jsonl';
+    const log = createAuditLog({ path, enabled: true, includeText: false });
+    await log.write(record(1));
+    await log.flush();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^mcp-sampling: warning: cannot write the audit log \/proc\/self\/mcp-sampling-audit\/audit\.jsonl: .*ENOENT/,
+    );
+  });
+
+  it('gives up with one warning when the file system never answers, and writes nothing more', async () => {
+    const calls: string[] = [];
+    const never: AuditIo = {
+      mkdir: (path) => {
+        calls.push(`mkdir ${path}`);
+        return new Promise(() => {});
+      },
+      appendFile: async (path) => {
+        calls.push(`append ${path}`);
+      },
+      lastByte: async () => undefined,
+    };
+    const log = createAuditLog({
+      path: join(dir, 'audit.jsonl'),
+      enabled: true,
+      includeText: false,
+      io: never,
+      timeoutMs: 20,
+    });
+    await log.write(record(1));
+    expect(log.stalled).toBe(true);
+    await log.write(record(2));
+    await log.flush();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /creating its directory did not finish in 20 ms; audit lines of this run are not written/,
+    );
+    expect(calls).toEqual([`mkdir ${dir}`]);
   });
 });

@@ -4,7 +4,7 @@
  * took, how many tokens and dollars it cost, and how it ended. Prompt and completion text only when the
  * config turns it on. Known secret values are scrubbed from every line before it is written.
  */
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { createWriteBehind } from './write-behind.js';
@@ -58,8 +58,13 @@ export interface AuditLog {
    * so a busy client appends a few times a second rather than once per request.
    */
   write(record: AuditRecord): Promise<void>;
-  /** Settles when every line queued so far is written. */
+  /** Settles when every line queued so far is written (or given up on). */
   flush(): Promise<void>;
+  /**
+   * True once a write did not return in time (a mount that never answers). The operation may still be
+   * pending inside Node and keep the process alive: a CLI ends itself once its work is done.
+   */
+  readonly stalled: boolean;
 }
 
 export interface AuditLogOptions {
@@ -68,6 +73,83 @@ export interface AuditLogOptions {
   includeText: boolean;
   /** Values that must never be written (API keys from the client's environment). */
   secrets?: readonly string[];
+  /**
+   * How long creating the directory and appending one batch may take. Past it the log warns once on
+   * stderr and writes nothing more in this process (a mount that never answers must not hold the CLI).
+   * Default 5 s.
+   */
+  timeoutMs?: number | undefined;
+  /** The file operations, injected in tests; default node:fs/promises. */
+  io?: AuditIo | undefined;
+}
+
+/** What the audit log does to the disk. */
+export interface AuditIo {
+  /** Creates one directory (not its parents); rejects with EEXIST when it exists. */
+  mkdir(path: string): Promise<unknown>;
+  appendFile(path: string, data: string): Promise<void>;
+  /** The file's last byte, or undefined when it is empty or missing. */
+  lastByte(path: string): Promise<number | undefined>;
+}
+
+const AUDIT_TIMEOUT_MS = 5_000;
+
+const nodeIo: AuditIo = {
+  mkdir: (path) => mkdir(path),
+  appendFile: (path, data) => appendFile(path, data, { encoding: 'utf8', mode: 0o600 }),
+  async lastByte(path) {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size === 0) return undefined;
+      const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
+      return buffer[0];
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+/**
+ * Creates `dir` and its missing parents one level at a time. Not `mkdir({ recursive: true })`: on a file
+ * system that refuses new directories with ENOENT although the parent exists (/proc, /sys), Node's
+ * recursive mkdir retries for ever. Here each level is tried at most twice.
+ */
+async function ensureDir(io: AuditIo, dir: string): Promise<void> {
+  try {
+    await io.mkdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    await ensureDir(io, parent);
+    try {
+      await io.mkdir(dir);
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw again;
+    }
+  }
+}
+
+class AuditTimeoutError extends Error {
+  override readonly name = 'AuditTimeoutError';
+}
+
+/** Settles with `work`, or rejects once `ms` have passed; the timer never keeps the process alive. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new AuditTimeoutError(`${what} did not finish in ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 const MIN_SECRET_LENGTH = 8;
@@ -81,30 +163,56 @@ export function scrubSecrets(line: string, secrets: readonly string[]): string {
 }
 
 export function createAuditLog(options: AuditLogOptions): AuditLog {
-  let ready: Promise<unknown> | undefined;
+  const io = options.io ?? nodeIo;
+  const timeoutMs = options.timeoutMs ?? AUDIT_TIMEOUT_MS;
+  /** The directory exists, and whether the file's last line lacks its newline (a run cut short). */
+  let ready: Promise<{ newline: boolean }> | undefined;
+  /** Set once an operation did not return in time: nothing more is written (it would wait as long). */
+  let stalled = false;
   /** Lines waiting for the next append. */
   let buffered: string[] = [];
+  const open = async () => {
+    await ensureDir(io, dirname(options.path));
+    const last = await io.lastByte(options.path);
+    return { newline: last !== undefined && last !== 0x0a };
+  };
   // One append at a time (lines never interleave), taking every line queued until it runs.
   const writer = createWriteBehind(async () => {
-    if (buffered.length === 0) return;
+    if (buffered.length === 0 || stalled) return;
     const lines = buffered;
     buffered = [];
-    ready ??= mkdir(dirname(options.path), { recursive: true });
     try {
-      await ready;
-      await appendFile(options.path, lines.join(''), { encoding: 'utf8', mode: 0o600 });
+      ready ??= within(open(), timeoutMs, 'creating its directory');
+      const { newline } = await ready;
+      // Start on a new line after a truncated last line, so that the first record stays readable.
+      const data = (newline ? '\n' : '') + lines.join('');
+      await within(io.appendFile(options.path, data), timeoutMs, 'appending to it');
+      if (newline) ready = Promise.resolve({ newline: false });
     } catch (error) {
-      // A failed write never breaks a request: it is said once per batch on stderr.
+      if (error instanceof AuditTimeoutError) {
+        stalled = true;
+        buffered = [];
+      } else {
+        // A later batch tries again (the directory may appear meanwhile).
+        ready = undefined;
+      }
+      // A failed write never breaks a request: it is said once per batch on stderr (once in all if stalled).
       process.stderr.write(
-        `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}\n`,
+        `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}` +
+          (stalled ? '; audit lines of this run are not written' : '') +
+          '\n',
       );
     }
   });
 
   return {
     includeText: options.includeText,
+    get stalled() {
+      return stalled;
+    },
     write(record) {
       if (!options.enabled) return Promise.resolve();
+      if (stalled) return Promise.resolve();
       buffered.push(scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n');
       return writer.schedule();
     },

@@ -81,6 +81,23 @@ describe('isRetryableError', () => {
     expect(isRetryableError(new Error('Invalid JSON response'))).toBe(false);
   });
 
+  it('retries a successful response whose body was cut off, not one whose whole body is unusable', () => {
+    const cut = new TypeError('terminated', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
+    const processing = (cause: unknown) =>
+      new APICallError({
+        message: 'Failed to process successful response',
+        url: 'http://127.0.0.1/v1/chat/completions',
+        requestBodyValues: {},
+        statusCode: 200,
+        isRetryable: true,
+        cause,
+      });
+    expect(isRetryableError(processing(cut))).toBe(true);
+    expect(isRetryableError(processing(new SyntaxError('Unexpected end of JSON input')))).toBe(false);
+  });
+
   it('judges a RetryError by its last error', () => {
     const retry = (last: unknown) =>
       new RetryError({ message: 'm', reason: 'maxRetriesExceeded', errors: [apiError(500), last] });

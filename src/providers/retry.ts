@@ -52,21 +52,24 @@ const NETWORK_ERROR_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 
-function hasNetworkCode(error: unknown): boolean {
+/** A socket error code anywhere in the cause chain, or undici's `TypeError: terminated` (a body cut off). */
+function hasNetworkCause(error: unknown): boolean {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current instanceof Error && !seen.has(current)) {
     seen.add(current);
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return true;
+    if (current instanceof TypeError && current.message === 'terminated') return true;
     current = current.cause;
   }
   return false;
 }
 
 /**
- * Whether trying the same call again may succeed: 408, 409, 429, 5xx, network errors, timeouts; never a
- * response over `limits.maxResponseBytes`.
+ * Whether trying the same call again may succeed: 408, 409, 429, 5xx, network errors (also a connection
+ * lost while a successful response's body was arriving), timeouts; never a response over
+ * `limits.maxResponseBytes`.
  */
 export function isRetryableError(error: unknown): boolean {
   if (RetryError.isInstance(error)) return isRetryableError(error.lastError);
@@ -74,7 +77,10 @@ export function isRetryableError(error: unknown): boolean {
   if (findResponseTooLarge(error) !== undefined) return false;
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
-    if (status === undefined) return error.isRetryable || hasNetworkCode(error);
+    if (status === undefined) return error.isRetryable || hasNetworkCause(error);
+    // A 2xx whose body could not be read: retried only when the connection broke, not when the provider
+    // sent a whole body we cannot use (that would fail the same way again).
+    if (status >= 200 && status < 300) return hasNetworkCause(error);
     return RETRYABLE_STATUS.has(status) || status >= 500;
   }
   if (error instanceof Error || error instanceof DOMException) {
@@ -83,7 +89,7 @@ export function isRetryableError(error: unknown): boolean {
   }
   // fetch itself: `TypeError: fetch failed` with the socket error as its cause.
   if (error instanceof TypeError && /^(fetch failed|failed to fetch)$/i.test(error.message)) return true;
-  return hasNetworkCode(error);
+  return hasNetworkCause(error);
 }
 
 function header(headers: Record<string, string> | undefined, name: string): string | undefined {

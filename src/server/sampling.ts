@@ -21,6 +21,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 
+import { z } from 'zod';
+
 import {
   CLIENT_CAPABILITIES_META_KEY,
   createRequestStateCodec,
@@ -44,6 +46,7 @@ import {
 
 import { rewriteIssueDump } from '../shared/issue-lines.js';
 import { createSemaphore } from '../shared/semaphore.js';
+import { checkSamplingAnswer, INVALID_RESULT_REASON } from './sampling-answer.js';
 
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 
@@ -133,6 +136,13 @@ export class SamplingRequestError extends Error {
 }
 
 const STATE_KEY_MIN_CHARS = 32;
+
+/** The pushed request's answer as it comes: `checkSamplingAnswer` judges it. */
+const ANY_ANSWER = z.unknown();
+
+function invalidAnswer(reason: string): string {
+  return `the client's sampling answer is invalid: ${reason}`;
+}
 const ROOTS_KEY = 'roots';
 
 /** Turns the configured key material into the 32-byte HMAC key; a one-line error says what is wrong. */
@@ -206,6 +216,34 @@ function progressSender(ctx: ServerContext) {
   };
 }
 
+/** The keys the engine gives its requests: `s<digest>.<occurrence>` for sampling, `roots` for roots/list. */
+const SAMPLING_KEY = /^s[\w-]{16}\.\d+$/;
+
+/**
+ * Why a 2026-era retry's `inputResponses` cannot be used, in one line; undefined when they can. Entries
+ * under the engine's own keys must have the shape of what was asked (a sampling result, a roots list);
+ * other keys are not the engine's and are left to the SDK.
+ */
+export function checkInputResponses(responses: unknown): string | undefined {
+  if (responses === undefined) return undefined;
+  if (typeof responses !== 'object' || responses === null || Array.isArray(responses)) {
+    return 'inputResponses must be an object of answers by request key';
+  }
+  for (const [key, value] of Object.entries(responses)) {
+    if (SAMPLING_KEY.test(key)) {
+      // The 2026 era allows content arrays (and tool_use blocks) in an embedded sampling answer.
+      const check = checkSamplingAnswer(value, { tools: true });
+      if (!check.ok) return `inputResponses["${key}"] is not a valid sampling answer: ${check.reason}`;
+    } else if (key === ROOTS_KEY) {
+      const roots = (value as { roots?: unknown } | null)?.roots;
+      const valid =
+        Array.isArray(roots) && roots.every((root) => typeof (root as { uri?: unknown } | null)?.uri === 'string');
+      if (!valid) return `inputResponses["${key}"] is not a valid roots list: expected { roots: [{ uri, name? }] }`;
+    }
+  }
+  return undefined;
+}
+
 export interface SamplingEngine {
   /** Pass as `ServerOptions.requestState.verify`: tampered or expired state is refused with -32602. */
   readonly verifyState: RequestStateCodec<RoundState>['verify'];
@@ -253,26 +291,43 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       capabilities: clientCapabilities(server, ctx),
       sample: (params) => {
         if (clientCapabilities(server, ctx)?.sampling === undefined) return Promise.reject(unsupported(toolName));
+        const tools = params.tools !== undefined || params.toolChoice !== undefined;
+        if (tools && clientCapabilities(server, ctx)?.sampling?.tools === undefined) {
+          return Promise.reject(
+            new SamplingUnsupportedError(`${toolName}: the client does not support tools in sampling`),
+          );
+        }
         return gate.acquire(signal).then((release) =>
           ctx.mcpReq
             // Tied to the tool call: over Streamable HTTP the request travels on that POST's stream (without
-            // it, it would go to the session's GET stream, which a client need not open).
-            .requestSampling(params, {
+            // it, it would go to the session's GET stream, which a client need not open). The answer is taken
+            // as it comes and checked here, so that a wrong shape fails in one line, not in a schema dump.
+            .send({ method: 'sampling/createMessage', params }, ANY_ANSWER, {
               signal,
               timeout: samplingTimeoutMs,
               resetTimeoutOnProgress: true,
               relatedRequestId: ctx.mcpReq.id,
             })
-            .catch((error: unknown) => {
-              if (signal.aborted) throw signal.reason;
-              const code = (error as { code?: unknown }).code;
-              throw new SamplingRequestError(
-                // The SDK reports an invalid result with zod's issue list as JSON: one line per problem instead.
-                `the client's sampling request failed: ${rewriteIssueDump((error as Error).message)}`,
-                typeof code === 'number' ? code : undefined,
-                { cause: error },
-              );
-            })
+            .then(
+              (answer) => {
+                const check = checkSamplingAnswer(answer, { tools });
+                if (!check.ok) throw new SamplingRequestError(invalidAnswer(check.reason), undefined);
+                return check.result;
+              },
+              (error: unknown) => {
+                if (signal.aborted) throw signal.reason;
+                const code = (error as { code?: unknown }).code;
+                // A result that was not even an object, turned into an error response by guard-inbound.ts.
+                if ((error as { data?: { reason?: unknown } }).data?.reason === INVALID_RESULT_REASON) {
+                  throw new SamplingRequestError(invalidAnswer((error as Error).message), undefined, { cause: error });
+                }
+                throw new SamplingRequestError(
+                  `the client's sampling request failed: ${rewriteIssueDump((error as Error).message)}`,
+                  typeof code === 'number' ? code : undefined,
+                  { cause: error },
+                );
+              },
+            )
             .finally(release),
         );
       },
@@ -311,6 +366,11 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
         'requestState was issued for another tool call; it is valid only for the same tool with the same arguments',
       );
     }
+
+    // Normally refused with -32602 before the tool runs (guard-inbound.ts); checked here as well so that a
+    // server without that guard fails at once too, instead of asking again for ever.
+    const invalid = checkInputResponses(ctx.mcpReq.inputResponses);
+    if (invalid !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, invalid);
 
     const known = new Map<string, SamplingResult>(Object.entries(state?.a ?? {}));
     let roots: Root[] | undefined = state?.r;

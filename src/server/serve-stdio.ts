@@ -13,6 +13,7 @@ import {
   type DocumentAssistantOptions,
 } from './create-server.js';
 import { clientRootsAccess } from './documents/file-access.js';
+import { guardTransport, screenJsonLine } from './guard-inbound.js';
 import { createStderrLog, type ServerLog } from './log.js';
 
 /**
@@ -47,11 +48,13 @@ export function createStdioServerTransport(
   const buffer = new LineReadBuffer({
     maxMessageBytes,
     from: 'the client',
-    parse: deserializeMessage,
+    // A small response whose result is not an object is rewritten as its error response before the SDK's
+    // schema would drop it (and leave the request it answers waiting): see guard-inbound.ts.
+    parse: (line) => deserializeMessage(screenJsonLine(line)),
     ...(onTooLarge !== undefined && { onTooLarge }),
   });
   useLineFraming(transport, buffer);
-  return transport;
+  return guardTransport(transport);
 }
 
 /**

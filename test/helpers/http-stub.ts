@@ -18,6 +18,8 @@ export interface StubReply {
   json?: unknown;
   /** Never answer (to test timeouts and cancellation); the socket is destroyed on close. */
   hang?: boolean;
+  /** Send the headers and the first half of the body, then destroy the socket (a connection lost mid-body). */
+  cutBody?: boolean;
 }
 
 export interface HttpStub {
@@ -56,13 +58,20 @@ export async function startHttpStub(
           open.add(res);
           return;
         }
+        const body = JSON.stringify(reply.json ?? {});
         // retry-after-ms: 0 keeps the AI SDK's retries instant.
         res.writeHead(reply.status ?? 200, {
           'content-type': 'application/json',
           'retry-after-ms': '0',
+          // Announces the whole body, so that a cut one is known to have ended early.
+          ...(reply.cutBody === true && { 'content-length': String(Buffer.byteLength(body)) }),
           ...reply.headers,
         });
-        res.end(JSON.stringify(reply.json ?? {}));
+        if (reply.cutBody === true) {
+          res.write(body.slice(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+          return;
+        }
+        res.end(body);
       });
     });
   });

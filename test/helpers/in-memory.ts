@@ -8,6 +8,7 @@ import { createSamplingClient } from '../../src/client/connect.js';
 import type { SamplingHandler } from '../../src/client/sampling-handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
 import { clientRootsAccess } from '../../src/server/documents/file-access.js';
+import { guardTransport } from '../../src/server/guard-inbound.js';
 
 /** Server options for an in-memory pair; the file-access rule defaults to stdio's (the client's roots). */
 export type InMemoryServerOptions = Omit<DocumentAssistantOptions, 'fileAccess'> &
@@ -25,7 +26,7 @@ export async function connectInMemory(
 ): Promise<InMemoryPair> {
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess(), ...serverOptions }), {
-    transport: serverTransport,
+    transport: guardTransport(serverTransport),
   });
   const client =
     handler === undefined

@@ -25,6 +25,7 @@ import {
   type DocumentAssistantOptions,
 } from '../create-server.js';
 import { allowedDirectoriesAccess, checkAllowedDirectories } from '../documents/file-access.js';
+import { screenInbound } from '../guard-inbound.js';
 import { createStderrLog, type ServerLog } from '../log.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 import { readJsonBody } from './read-json-body.js';
@@ -155,6 +156,17 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
       } catch {
         return jsonRpcError(400, -32700, 'Parse error: the request body is not valid JSON');
       }
+    }
+    // A result that is not an object, or wrong-shaped inputResponses, would leave a request waiting.
+    if (Array.isArray(body)) {
+      body = body.map((message: unknown) => {
+        const screened = screenInbound(message);
+        return 'deliver' in screened ? screened.deliver : message;
+      });
+    } else if (body !== undefined) {
+      const screened = screenInbound(body);
+      if ('reply' in screened) return Response.json(screened.reply);
+      body = screened.deliver;
     }
     const isLegacy = await isLegacyRequest(request, body, { maxRequestBodySize: maxBodyBytes });
     if (draining && !(isLegacy && finishesSessionWork(request, body))) {
