@@ -62,14 +62,14 @@ describe('a wrong-shaped sampling answer, 2025 era', () => {
   it.each([
     [null, /^the client's sampling answer is invalid: expected an object as the result, got null$/],
     ['a string', /^the client's sampling answer is invalid: expected an object as the result, got string$/],
-    [{}, /^the client's sampling answer is invalid: role: .*; model: expected string, received undefined/],
+    [{}, /^the client's sampling answer is invalid: role: .*; model: missing \(expected string\)/],
     [
       { role: 'assistant', model: 'm', content: 'hello' },
       /^the client's sampling answer is invalid: content: expected object, received string$/,
     ],
     [
       { role: 'assistant', model: 'm', content: { type: 'text' } },
-      /^the client's sampling answer is invalid: content\.text: expected string, received undefined$/,
+      /^the client's sampling answer is invalid: content\.text: missing \(expected string\)$/,
     ],
   ])('%j: the call fails at once with one line', async (answer, message) => {
     const result = await legacyCall(answer);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { formatZodIssues } from '../shared/format-zod-error.js';
+import { issuesInOneLine } from '../shared/issue-lines.js';
 import type { SamplingResult } from './sampling.js';
 
 /** `data.reason` of the error response that stands for a result that was not an object (guard-inbound.ts). */
@@ -54,6 +54,6 @@ export function checkSamplingAnswer(value: unknown, options: { tools: boolean })
     };
   }
   const parsed = (options.tools ? WITH_TOOLS : PLAIN).safeParse(value);
-  if (!parsed.success) return { ok: false, reason: formatZodIssues(parsed.error) };
+  if (!parsed.success) return { ok: false, reason: issuesInOneLine(parsed.error.issues) };
   return { ok: true, result: value as SamplingResult };
 }

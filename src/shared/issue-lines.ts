@@ -28,7 +28,9 @@ function pathText(path: readonly unknown[] | undefined): string {
 function messageText(message: string): string {
   const missing = /^Invalid input: expected (.+), received undefined$/.exec(message);
   if (missing !== null) return `missing (expected ${missing[1]})`;
-  return message.replace(/^Invalid input: /, '').replace(/^Too (small|big): expected (\w+) to be /, 'must be ');
+  return message
+    .replace(/^Invalid (input|option): /, '')
+    .replace(/^Too (small|big): expected (\w+) to be /, 'must be ');
 }
 
 /** One line for one issue: `servers.*.maxTokens: must be >0`, or `top level: unknown key 'foo'`. */
@@ -113,4 +115,15 @@ export function parseIssueDump(message: string): { head: string; problems: strin
 export function rewriteIssueDump(message: string): string {
   const dump = parseIssueDump(message);
   return dump === undefined ? message : formatProblems(dump.head === '' ? 'invalid message' : dump.head, dump.problems);
+}
+
+/**
+ * The problems of a value that goes into one line of a larger message (a refused sampling answer, say):
+ * the first `max` as `path: problem`, joined with `; `, and how many more there are.
+ */
+export function issuesInOneLine(issues: readonly IssueLike[], max = 3): string {
+  const lines = [...new Set(flattenIssues(issues).map(issueLine))];
+  if (lines.length === 0) return 'invalid value';
+  const more = lines.length > max ? ` (and ${lines.length - max} more)` : '';
+  return lines.slice(0, max).join('; ') + more;
 }
