@@ -23,7 +23,7 @@ import {
 } from '../documents/read-document-input.js';
 import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
 import type { Sampler, SamplingEngine } from '../sampling.js';
-import { toolInput } from './tool-input.js';
+import { oncePerKey, toolInput } from './tool-input.js';
 
 export const ASK_DOCUMENT_TOOL = 'ask_document';
 
@@ -66,6 +66,9 @@ const inputSchemaFor = (access: FileAccess) =>
   );
 
 type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
+
+/** The schema as registered, built once per file-access rule (see `oncePerKey`). */
+const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchemaFor(access)));
 
 const emptyDocument = () => new EmptyDocumentError('the document is empty: there is nothing to ask about');
 
@@ -139,7 +142,7 @@ export function registerAskDocumentTool(
         'Answers a question about a document (its text, or a file the server may read), however long, with ' +
         "the client's own model through MCP sampling: the model searches the document and reads passages with " +
         'tools, and cites them. Clients without tool use in sampling get an answer from the best-matching passages.',
-      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
+      inputSchema: registeredInput(options.fileAccess),
       annotations: { readOnlyHint: true },
     },
     sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {

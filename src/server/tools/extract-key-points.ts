@@ -41,7 +41,7 @@ import {
   REDUCED_PREFIX,
   RESULT_NAME,
 } from './extract-key-points-params.js';
-import { toolInput } from './tool-input.js';
+import { oncePerKey, toolInput } from './tool-input.js';
 
 export const EXTRACT_KEY_POINTS_TOOL = 'extract_key_points';
 
@@ -68,6 +68,9 @@ const inputSchemaFor = (access: FileAccess) =>
   );
 
 type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
+
+/** The schema as registered, built once per file-access rule (see `oncePerKey`). */
+const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchemaFor(access)));
 
 const outputSchema = keyPointsSchema(MAX_POINTS_LIMIT);
 
@@ -112,7 +115,7 @@ export function registerExtractKeyPointsTool(
         'Extracts a title, the key points and the named entities of a document (its text, or a file the server may ' +
         "read) as structured content, with the client's own language model through MCP sampling; long documents are " +
         'summarized part by part first. Needs a model that follows instructions (not an extractive summarizer).',
-      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
+      inputSchema: registeredInput(options.fileAccess),
       outputSchema,
       annotations: { readOnlyHint: true },
     },

@@ -20,7 +20,7 @@ import {
 } from '../documents/read-document-input.js';
 import type { SamplingEngine } from '../sampling.js';
 import { SUMMARY_SAMPLING } from './summarize-document-params.js';
-import { toolInput } from './tool-input.js';
+import { oncePerKey, toolInput } from './tool-input.js';
 
 export { SUMMARY_SAMPLING, toSummaryRequest } from './summarize-document-params.js';
 
@@ -38,6 +38,9 @@ const inputSchemaFor = (access: FileAccess) => requireOneDocument(z.object(docum
 
 type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 
+/** The schema as registered, built once per file-access rule (see `oncePerKey`). */
+const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchemaFor(access)));
+
 function failure(text: string) {
   return { content: [{ type: 'text' as const, text }], isError: true };
 }
@@ -54,7 +57,7 @@ export function registerSummarizeDocumentTool(
       description:
         "Summarizes a document (its text, or a file the server may read) with the client's own language " +
         'model through MCP sampling; long documents are summarized part by part. This server holds no model and no key.',
-      inputSchema: toolInput(inputSchemaFor(options.fileAccess)),
+      inputSchema: registeredInput(options.fileAccess),
     },
     sampling.tool<Args>(server, SUMMARIZE_DOCUMENT_TOOL, async (args, sampler) => {
       const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;

@@ -37,3 +37,20 @@ export function toolInput<Schema extends z.ZodType>(
     },
   };
 }
+
+/**
+ * `build(key)`, made once per key object and kept while the key lives. A stateless 2026-era HTTP server
+ * builds a fresh `McpServer` (and registers every tool) for each request; the tools' input schemas depend
+ * only on the server's file-access rule, so they are built once per rule instead of once per request.
+ */
+export function oncePerKey<Key extends object, Value>(build: (key: Key) => Value): (key: Key) => Value {
+  const made = new WeakMap<Key, Value>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = build(key);
+      made.set(key, value);
+    }
+    return value;
+  };
+}
