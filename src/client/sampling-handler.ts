@@ -22,7 +22,7 @@ import {
 } from '../policy/approval.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../policy/audit-log.js';
 import type { BudgetTracker, BudgetUsage, Reservation } from '../policy/budget.js';
-import type { Config, ServerPolicy } from '../policy/config-schema.js';
+import type { Config, ServerPolicy } from '../config/schema.js';
 import { costUsd } from '../policy/cost.js';
 import { applyLimits, resolveServerPolicy } from '../policy/limits.js';
 import { RateLimitError, createRateLimiter, type RateLimiter } from '../policy/rate-limiter.js';

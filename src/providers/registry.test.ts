@@ -8,7 +8,7 @@ import { generateText } from 'ai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { chatCompletion, startHttpStub, type HttpStub, type StubReply } from '../../test/helpers/http-stub.js';
-import type { ProviderConfig } from '../policy/config-schema.js';
+import type { ProviderConfig } from '../config/schema.js';
 import { createProviderRegistry, type ProviderRegistry } from './registry.js';
 
 // The real factory, counted: the registry must create each provider once.

@@ -10,9 +10,14 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 
-import { BUILTIN_PROVIDERS, type BuiltinProvider, type ProviderConfig } from '../policy/config-schema.js';
-import type { Env } from './load-env.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, limitResponseSize } from './response-size-limit.js';
+import {
+  BUILTIN_PROVIDERS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type BuiltinProvider,
+  type ProviderConfig,
+} from '../config/schema.js';
+import type { Env } from '../config/env.js';
+import { limitResponseSize } from './response-size-limit.js';
 
 export type ProviderType = BuiltinProvider | 'openai-compatible';
 

@@ -6,9 +6,6 @@
  * (the same endpoint would send the same body again).
  */
 
-/** The default for `limits.maxResponseBytes`: far above any real completion, far below trouble. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-
 /** A provider answered with more bytes than `limits.maxResponseBytes`. Never retried. */
 export class ProviderResponseTooLargeError extends Error {
   override readonly name = 'ProviderResponseTooLargeError';

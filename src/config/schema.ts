@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/v4';
 
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../providers/response-size-limit.js';
+/** The default for `limits.maxResponseBytes`: far above any real completion, far below trouble. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 const Score = z.number().min(0).max(1);
 const PositiveInt = z.number().int().positive();
