@@ -30,7 +30,7 @@ import { modelAllowed, resolveModel, type Candidate } from '../policy/resolve-mo
 import { maxInputTokens, worstCase, type WorstCase } from '../policy/worst-case.js';
 import { callWithFallbacks, type FallbackAttempt } from '../providers/call-with-fallbacks.js';
 import type { CatalogModel } from '../providers/catalog.js';
-import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extractive/extractive-model.js';
+import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/embedded/extractive-model.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { estimateTokens } from '../shared/estimate-tokens.js';
 import { createSemaphore, type Semaphore } from '../shared/semaphore.js';
