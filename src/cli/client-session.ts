@@ -9,8 +9,8 @@ import { connectHttp, connectStdio, type EraMode, type McpConnection } from '../
 import { createSamplingRuntime } from '../client/create-runtime.js';
 import { canUseTools, createSamplingHandler, flushRuntime, type SamplingEvent } from '../client/sampling-handler.js';
 import type { Prompter } from '../policy/approval.js';
-import { loadConfig } from '../policy/load-config.js';
-import { loadClientEnv } from '../providers/load-env.js';
+import { loadConfig } from '../config/load.js';
+import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { CliError, type Output } from './output.js';
 

@@ -273,8 +273,8 @@ program
   .action(async (opts: { last?: number; config?: string; json: boolean }) => {
     try {
       const [{ loadConfig }, { loadClientEnv }, { printAuditLog }] = await Promise.all([
-        import('../policy/load-config.js'),
-        import('../providers/load-env.js'),
+        import('../config/load.js'),
+        import('../config/env.js'),
         import('./log-command.js'),
       ]);
       const loaded = loadConfig({ explicit: opts.config, env: loadClientEnv() });
