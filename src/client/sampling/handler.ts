@@ -13,7 +13,7 @@ import type { ClientContext, CreateMessageRequest } from '@modelcontextprotocol/
 
 import type { AuditOutcome } from '../../policy/audit-log.js';
 import { costUsd } from '../../policy/cost.js';
-import { PolicyRefusal, type Gate, type GateHold } from '../../policy/gate.js';
+import { PolicyRefusal, type Gate, type GateEvent, type GateHold } from '../../policy/gate.js';
 import { createGates } from '../../policy/gates/index.js';
 import type { FallbackAttempt } from '../../providers/call-with-fallbacks.js';
 import { toWireError } from '../errors.js';
@@ -42,6 +42,12 @@ export interface SamplingHandlerOptions {
 }
 
 export type SamplingHandler = (request: CreateMessageRequest, ctx: ClientContext) => Promise<SamplingResult>;
+
+/** A gate's event with its request's id, laid out as the events always were (`type`, then `id`). */
+function withId(event: GateEvent, id: number): SamplingEvent {
+  const { type, ...rest } = event;
+  return { type, id, ...rest } as SamplingEvent;
+}
 
 function outcomeOf(error: unknown, aborted: boolean): Exclude<AuditOutcome, 'ok'> {
   if (aborted) return 'cancelled';
@@ -93,7 +99,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       era: options.era(),
       config: runtime.config,
       models,
-      emit: (event) => onEvent?.({ ...event, id }),
+      emit: (event) => onEvent?.(withId(event, id)),
     });
     const holds: GateHold[] = [];
     try {
