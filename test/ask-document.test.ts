@@ -8,8 +8,8 @@ import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { createPassageIndex } from '../src/server/documents/passage-index.js';

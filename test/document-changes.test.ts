@@ -11,8 +11,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { textOf } from './helpers/in-memory.js';

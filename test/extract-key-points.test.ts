@@ -12,7 +12,7 @@ import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';

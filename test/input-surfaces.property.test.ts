@@ -10,8 +10,8 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { guardTransport } from '../src/server/guard-inbound.js';

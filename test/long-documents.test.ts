@@ -11,8 +11,8 @@ import { Client, InMemoryTransport, type CreateMessageRequest } from '@modelcont
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';

@@ -11,8 +11,9 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import { USAGE_META_KEY, type SamplingEvent } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import { type SamplingEvent } from '../src/client/sampling/events.js';
+import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { CompletionDecision, Prompter, RequestDecision } from '../src/policy/approval.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
 import { createSamplingEngine } from '../src/server/sampling.js';

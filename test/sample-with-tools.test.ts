@@ -8,8 +8,8 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sample-with-tools.js';
 import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling.js';
 import { textOf } from './helpers/in-memory.js';

@@ -30,8 +30,9 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingEvent, SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingEvent } from '../src/client/sampling/events.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import type {
   CompletionDecision,
   CompletionView,

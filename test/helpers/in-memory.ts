@@ -4,8 +4,8 @@
 import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
-import { createSamplingClient } from '../../src/client/connect.js';
-import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import { createSamplingClient } from '../../src/client/connect/session.js';
+import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
 import { clientRootsAccess } from '../../src/server/documents/file-access.js';
 import { guardTransport } from '../../src/server/guard-inbound.js';
