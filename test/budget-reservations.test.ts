@@ -19,7 +19,7 @@ import type { CompletionDecision, Prompter } from '../src/policy/approval.js';
 import type { ServerPolicy } from '../src/policy/config-schema.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { documentBudget } from '../src/server/documents/map-reduce.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
 import { connectInMemory, textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testRuntime, withProviderModel } from './helpers/runtime.js';

@@ -14,7 +14,7 @@ import * as z from 'zod/v4';
 import { createSamplingClient } from '../src/client/connect.js';
 import { USAGE_META_KEY } from '../src/client/sampling-handler.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { textOf } from './helpers/in-memory.js';

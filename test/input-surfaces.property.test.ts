@@ -14,7 +14,7 @@ import { createSamplingClient } from '../src/client/connect.js';
 import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { guardTransport } from '../src/server/guard-inbound.js';
+import { guardTransport } from '../src/server/sampling/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';

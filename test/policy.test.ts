@@ -15,7 +15,7 @@ import { createSamplingClient } from '../src/client/connect.js';
 import { USAGE_META_KEY, type SamplingEvent } from '../src/client/sampling-handler.js';
 import type { CompletionDecision, Prompter, RequestDecision } from '../src/policy/approval.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 import { testHandler, type TestRuntime } from './helpers/runtime.js';

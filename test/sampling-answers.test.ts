@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { guardTransport } from '../src/server/guard-inbound.js';
+import { guardTransport } from '../src/server/sampling/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
 
 const closers: (() => Promise<void>)[] = [];

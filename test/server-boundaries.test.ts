@@ -31,7 +31,7 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
 }
 
 describe('the server', () => {
-  const graph = importGraph('src/server/serve-stdio.ts');
+  const graph = importGraph('src/server/transports/stdio.ts');
 
   it('loads no LLM SDK', () => {
     expect(graph.packages.size).toBeGreaterThan(0);

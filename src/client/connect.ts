@@ -16,13 +16,13 @@ import {
 } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import type { EraMode } from '../shared/era-mode.js';
+import type { EraMode } from '../shared/era.js';
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../shared/stdio-framing.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
-export { ERA_MODES, type EraMode } from '../shared/era-mode.js';
+export { ERA_MODES, type EraMode } from '../shared/era.js';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 
 export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;

@@ -8,7 +8,7 @@ import { createSamplingClient } from '../../src/client/connect.js';
 import type { SamplingHandler } from '../../src/client/sampling-handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
 import { clientRootsAccess } from '../../src/server/documents/file-access.js';
-import { guardTransport } from '../../src/server/guard-inbound.js';
+import { guardTransport } from '../../src/server/sampling/guard-inbound.js';
 
 /** Server options for an in-memory pair; the file-access rule defaults to stdio's (the client's roots). */
 export type InMemoryServerOptions = Omit<DocumentAssistantOptions, 'fileAccess'> &

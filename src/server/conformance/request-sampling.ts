@@ -7,7 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { resultText, type SamplingEngine } from '../sampling.js';
+import { resultText, type SamplingEngine } from '../sampling/engine.js';
 
 export const TEST_SAMPLING_TOOL = 'test_sampling';
 export const TEST_SAMPLING_MAX_TOKENS = 100;

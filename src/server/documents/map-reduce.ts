@@ -13,8 +13,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
-import { chunkBudget } from '../chunking/chunk-text.js';
-import { resultText, type Sampler } from '../sampling.js';
+import { chunkBudget } from './chunk-text.js';
+import { resultText, type Sampler } from '../sampling/engine.js';
 import { SUMMARY_SAMPLING, toSummaryRequest } from '../tools/summarize-document-params.js';
 
 export const MAP_SYSTEM_PROMPT =

@@ -11,10 +11,10 @@ import * as z from 'zod/v4';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
 import { TextDecodeError } from '../../shared/decode-text.js';
-import type { Sampler } from '../sampling.js';
+import type { Sampler } from '../sampling/engine.js';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 
-import { TOOL_ERROR_META_KEY, type ToolErrorKind } from '../../shared/tool-error-meta.js';
+import { TOOL_ERROR_META_KEY, type ToolErrorKind } from '../../shared/contract.js';
 import {
   DocumentChangedError,
   documentChanged,
@@ -179,7 +179,7 @@ export function documentInputError(error: unknown): string | undefined {
 
 /**
  * The `isError` result for an error about the document (see `documentInputError`), with its kind in
- * `_meta` (see shared/tool-error-meta.ts); undefined for any other error. `prefix` starts the message.
+ * `_meta` (see shared/contract.ts); undefined for any other error. `prefix` starts the message.
  */
 export function documentInputFailure(error: unknown, prefix = ''): CallToolResult | undefined {
   const message = documentInputError(error);

@@ -21,8 +21,8 @@ import {
   readAllChunks,
   requireOneDocument,
 } from '../documents/read-document-input.js';
-import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
-import type { Sampler, SamplingEngine } from '../sampling.js';
+import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sampling/with-tools.js';
+import type { Sampler, SamplingEngine } from '../sampling/engine.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 
 export const ASK_DOCUMENT_TOOL = 'ask_document';

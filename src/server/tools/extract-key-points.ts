@@ -13,7 +13,7 @@ import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
-import { chunkBudget } from '../chunking/chunk-text.js';
+import { chunkBudget } from '../documents/chunk-text.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import {
@@ -29,8 +29,8 @@ import {
   replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
-import { sampleObject, StructuredOutputError, toInputSchema } from '../sample-with-tools.js';
-import { SamplingRequestError, type Sampler, type SamplingEngine } from '../sampling.js';
+import { sampleObject, StructuredOutputError, toInputSchema } from '../sampling/with-tools.js';
+import { SamplingRequestError, type Sampler, type SamplingEngine } from '../sampling/engine.js';
 import {
   DEFAULT_MAX_POINTS,
   formatKeyPoints,

@@ -7,7 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { TOOL_ERROR_META_KEY } from '../../shared/tool-error-meta.js';
+import { TOOL_ERROR_META_KEY } from '../../shared/contract.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { documentBudget, mapReduceSummarize } from '../documents/map-reduce.js';
@@ -18,7 +18,7 @@ import {
   replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
-import type { SamplingEngine } from '../sampling.js';
+import type { SamplingEngine } from '../sampling/engine.js';
 import { SUMMARY_SAMPLING } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 

@@ -20,7 +20,7 @@ import {
   type McpServer,
 } from '@modelcontextprotocol/server';
 
-import type { ServerLog } from '../log.js';
+import type { ServerLog } from '../../log.js';
 import { createSessionEventStore } from './session-event-store.js';
 
 /** How long a client waits before reconnecting to a dropped stream (sent as the SSE `retry` field). */

@@ -23,10 +23,10 @@ import {
   SERVER_NAME,
   SERVER_VERSION,
   type DocumentAssistantOptions,
-} from '../create-server.js';
-import { allowedDirectoriesAccess, checkAllowedDirectories } from '../documents/file-access.js';
-import { screenInbound } from '../guard-inbound.js';
-import { createStderrLog, type ServerLog } from '../log.js';
+} from '../../create-server.js';
+import { allowedDirectoriesAccess, checkAllowedDirectories } from '../../documents/file-access.js';
+import { screenInbound } from '../../sampling/guard-inbound.js';
+import { createStderrLog, type ServerLog } from '../../log.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 import { readJsonBody } from './read-json-body.js';
 

@@ -44,9 +44,9 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 
-import { rewriteIssueDump } from '../shared/issue-lines.js';
-import { createSemaphore } from '../shared/semaphore.js';
-import { checkSamplingAnswer, INVALID_RESULT_REASON } from './sampling-answer.js';
+import { rewriteIssueDump } from '../../shared/issue-lines.js';
+import { createSemaphore } from '../../shared/semaphore.js';
+import { checkSamplingAnswer, INVALID_RESULT_REASON } from './check-answer.js';
 
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 

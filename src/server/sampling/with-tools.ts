@@ -25,7 +25,7 @@ import type {
 } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import type { Sampler, SamplingResult } from './sampling.js';
+import type { Sampler, SamplingResult } from './engine.js';
 
 /** What a tool returns to the model: text, or MCP content blocks. */
 export type ToolOutput = string | ContentBlock[];
