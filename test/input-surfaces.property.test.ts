@@ -18,6 +18,7 @@ import { guardTransport } from '../src/server/sampling/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
+import { versionNegotiation } from '../src/shared/era.js';
 
 const ERAS = ['legacy', 'modern'] as const;
 type Era = (typeof ERAS)[number];
@@ -57,7 +58,7 @@ function manualClient(): Promise<Client> {
       { name: 'manual', version: '1' },
       {
         capabilities: { sampling: {} },
-        versionNegotiation: { mode: { pin: '2026-07-28' } },
+        versionNegotiation: versionNegotiation('modern'),
         inputRequired: { autoFulfill: false },
       },
     ),

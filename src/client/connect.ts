@@ -16,14 +16,14 @@ import {
 } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import type { EraMode } from '../shared/era.js';
+import { versionNegotiation, type EraMode } from '../shared/era.js';
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../shared/stdio-framing.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import type { SamplingHandler } from './sampling-handler.js';
 import { isSecretName } from './secret-names.js';
 
 export { ERA_MODES, type EraMode } from '../shared/era.js';
-export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+export { MODERN_PROTOCOL_VERSION } from '../shared/era.js';
 
 export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
 
@@ -66,9 +66,7 @@ export function createSamplingClient(
   const sampling = options.tools === false ? {} : { tools: {} };
   const client = new Client(CLIENT_INFO, {
     capabilities: { sampling, ...(roots.length > 0 && { roots: { listChanged: false } }) },
-    versionNegotiation: {
-      mode: era === 'auto' ? 'auto' : era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy',
-    },
+    versionNegotiation: versionNegotiation(era),
     inputRequired: { maxRounds: 1000 },
   });
   client.setRequestHandler('sampling/createMessage', handler);
