@@ -39,23 +39,19 @@ async function sampleThrough(completion: string, maxTokens: number) {
         { name: 'max-tokens-probe', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
       );
-      server.registerTool(
-        'probe',
-        { inputSchema: z.object({}) },
-        engine.tool(server, 'probe', async (_args, sampler) => {
-          const result = await sampler.sample({
-            messages: [{ role: 'user', content: { type: 'text', text: 'write' } }],
-            maxTokens,
-          });
-          const content = Array.isArray(result.content) ? result.content[0] : result.content;
-          const seen = {
-            text: content?.type === 'text' ? content.text : '',
-            stopReason: result.stopReason,
-            usage: result._meta?.[USAGE_META_KEY],
-          };
-          return { content: [{ type: 'text', text: JSON.stringify(seen) }] };
-        }),
-      );
+      engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+        const result = await sampler.sample({
+          messages: [{ role: 'user', content: { type: 'text', text: 'write' } }],
+          maxTokens,
+        });
+        const content = Array.isArray(result.content) ? result.content[0] : result.content;
+        const seen = {
+          text: content?.type === 'text' ? content.text : '',
+          stopReason: result.stopReason,
+          usage: result._meta?.[USAGE_META_KEY],
+        };
+        return { content: [{ type: 'text', text: JSON.stringify(seen) }] };
+      });
       return server;
     },
     { transport: serverTransport },

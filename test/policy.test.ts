@@ -472,17 +472,13 @@ describe('usage reported to the server', () => {
           { name: 'usage-probe', version: '1.0.0' },
           { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
         );
-        server.registerTool(
-          'probe',
-          { inputSchema: z.object({}) },
-          engine.tool(server, 'probe', async (_args, sampler) => {
-            const result = await sampler.sample({
-              messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
-              maxTokens: 10,
-            });
-            return { content: [{ type: 'text', text: JSON.stringify(result._meta?.[USAGE_META_KEY]) }] };
-          }),
-        );
+        engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+          const result = await sampler.sample({
+            messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
+            maxTokens: 10,
+          });
+          return { content: [{ type: 'text', text: JSON.stringify(result._meta?.[USAGE_META_KEY]) }] };
+        });
         return server;
       },
       { transport: serverTransport },

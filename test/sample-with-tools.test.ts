@@ -38,11 +38,7 @@ async function serve(era: Era, client: Client, body: SamplingToolBody<{ question
       { name: 'tools-test', version: '1.0.0' },
       { capabilities: { tools: {} }, requestState: { verify: sampling.verifyState } },
     );
-    server.registerTool(
-      'ask',
-      { inputSchema: z.object({ question: z.string() }) },
-      sampling.tool<{ question: string }>(server, 'ask', body),
-    );
+    sampling.register(server, 'ask', { inputSchema: z.object({ question: z.string() }) }, body);
     return server;
   };
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

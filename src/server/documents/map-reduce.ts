@@ -14,7 +14,7 @@ import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
 import { chunkBudget } from './chunk-text.js';
-import { resultText, type Sampler } from '../sampling/engine.js';
+import { resultText, type Sampler } from '../sampling/sampler.js';
 import { SUMMARY_SAMPLING, toSummaryRequest } from '../tools/summarize-document-params.js';
 
 export const MAP_SYSTEM_PROMPT =

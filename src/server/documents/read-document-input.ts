@@ -11,7 +11,7 @@ import * as z from 'zod/v4';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
 import { TextDecodeError } from '../../shared/decode-text.js';
-import type { Sampler } from '../sampling/engine.js';
+import type { Sampler } from '../sampling/sampler.js';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 
 import { TOOL_ERROR_META_KEY, type ToolErrorKind } from '../../shared/contract.js';
