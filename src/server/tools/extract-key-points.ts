@@ -40,6 +40,7 @@ import {
   REDUCED_PREFIX,
   RESULT_NAME,
 } from './extract-key-points-params.js';
+import { SUMMARY_REQUESTS } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 import { documentErrorKind, toolErrorResult, toolFailure } from './tool-result.js';
 
@@ -171,6 +172,7 @@ async function extractKeyPoints(
       // path (the demo's 300-token summary), so the summary is as long as asked.
       const chunkTokens = Math.min(budget, documentBudget(contextTokens, summaryTokens));
       const outcome = await mapReduceSummarize(recording, document.chunks(chunkTokens), {
+        requests: SUMMARY_REQUESTS,
         contextTokens,
         summaryTokens,
         carry: replacementCarry(report),

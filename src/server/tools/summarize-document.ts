@@ -17,7 +17,7 @@ import {
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import type { SamplingEngine } from '../sampling/engine.js';
-import { SUMMARY_SAMPLING } from './summarize-document-params.js';
+import { SUMMARY_REQUESTS, SUMMARY_SAMPLING } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 import { toolFailure } from './tool-result.js';
 
@@ -69,6 +69,7 @@ export function registerSummarizeDocumentTool(
       const document = await openDocument(args, sampler, { verb: 'summarize', report, access: options.fileAccess });
       const source = document.chunks(maxTokens);
       const outcome = await mapReduceSummarize(sampler, source, {
+        requests: SUMMARY_REQUESTS,
         contextTokens,
         summaryTokens,
         carry: replacementCarry(report),
