@@ -12,6 +12,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { ANSWER_META_KEY, ASK_DOCUMENT_TOOL, type AnswerMeta } from '../../shared/contract.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
@@ -20,8 +21,6 @@ import { resultText, type Sampler, type SamplingEngine } from '../sampling/engin
 import { clientSupportsTools, sampleWithTools, ToolLoopError } from '../sampling/with-tools.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 import { toolErrorResult, toolFailure } from './tool-result.js';
-
-export const ASK_DOCUMENT_TOOL = 'ask_document';
 
 /** Passages the fallback sends in its one request, and results a search returns. */
 const FALLBACK_PASSAGES = 4;
@@ -184,7 +183,7 @@ export function registerAskDocumentTool(
         return {
           content: [{ type: 'text', text: `${outcome.text}${citationsText(cited, index)}` }],
           _meta: {
-            'mcp-sampling/answer': {
+            [ANSWER_META_KEY]: {
               mode: 'tools',
               passages: index.size,
               iterations: outcome.iterations,
@@ -192,7 +191,7 @@ export function registerAskDocumentTool(
               read: [...read],
               cited: cited.map((id) => ({ id, text: index.get(id)!.text })),
               model: outcome.result.model,
-            },
+            } satisfies AnswerMeta,
           },
         };
       }
@@ -226,13 +225,13 @@ export function registerAskDocumentTool(
           { type: 'text', text: `${label}\n\n${answer}${citationsText(cited.length > 0 ? cited : chosen, index)}` },
         ],
         _meta: {
-          'mcp-sampling/answer': {
+          [ANSWER_META_KEY]: {
             mode: extractive ? 'retrieval-extractive' : 'retrieval',
             passages: index.size,
             retrieved: chosen,
             cited: (cited.length > 0 ? cited : chosen).map((id) => ({ id, text: index.get(id)!.text })),
             model: result.model,
-          },
+          } satisfies AnswerMeta,
         },
       };
     },

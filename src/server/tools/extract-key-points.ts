@@ -12,6 +12,7 @@
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { EXTRACT_KEY_POINTS_TOOL, KEY_POINTS_META_KEY, type KeyPointsMeta } from '../../shared/contract.js';
 import { estimateTokens } from '../../shared/estimate-tokens.js';
 import { chunkBudget } from '../documents/chunk-text.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
@@ -43,8 +44,6 @@ import {
 import { SUMMARY_REQUESTS } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
 import { documentErrorKind, toolErrorResult, toolFailure } from './tool-result.js';
-
-export const EXTRACT_KEY_POINTS_TOOL = 'extract_key_points';
 
 export interface ExtractKeyPointsToolOptions {
   /** Default context window requests are sized for. Default 8192 tokens. */
@@ -206,14 +205,14 @@ async function extractKeyPoints(
       content: [{ type: 'text', text: `${formatKeyPoints(value)}${notes}` }],
       structuredContent: value,
       _meta: {
-        'mcp-sampling/key-points': {
+        [KEY_POINTS_META_KEY]: {
           reduced: reduction !== undefined,
           chunks: reduction?.chunks ?? 1,
           requests: (reduction?.requests ?? 0) + attempts,
           ...(reduction !== undefined && { levels: reduction.levels }),
           attempts,
           models: [...models],
-        },
+        } satisfies KeyPointsMeta,
       },
     };
   } catch (error) {

@@ -7,6 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { SUMMARIZE_DOCUMENT_TOOL, SUMMARY_META_KEY, type SummaryMeta } from '../../shared/contract.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { documentBudget, mapReduceSummarize } from '../documents/map-reduce.js';
@@ -22,8 +23,6 @@ import { oncePerKey, toolInput } from './tool-input.js';
 import { toolFailure } from './tool-result.js';
 
 export { SUMMARY_SAMPLING, toSummaryRequest } from './summarize-document-params.js';
-
-export const SUMMARIZE_DOCUMENT_TOOL = 'summarize_document';
 
 export interface SummarizeToolOptions {
   /** Default context window the chunks are sized for. Default 8192 tokens. */
@@ -82,12 +81,12 @@ export function registerSummarizeDocumentTool(
       return {
         content: [{ type: 'text', text: `Summary:\n${outcome.summary}${notes}` }],
         _meta: {
-          'mcp-sampling/summary': {
+          [SUMMARY_META_KEY]: {
             chunks: outcome.chunks,
             requests: outcome.requests,
             levels: outcome.levels,
             models: outcome.models,
-          },
+          } satisfies SummaryMeta,
         },
       };
     },
