@@ -147,8 +147,16 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     // Every queued or in-flight sampling request of a long document listens to the call's signal.
     setMaxListeners(0, ctx.mcpReq.signal);
     const call: ToolCall = { server, toolName, ctx, capabilities: () => clientCapabilities(server, ctx) };
-    const run = isModern(ctx) ? runRounds(call, body, args, rounds) : runPushed(call, body, args, pushed);
-    return run.catch(toToolResult);
+    // Mapped inside the body, so that a refusal ends a 2026-era round like any result (its last progress
+    // sent first), as when a tool returns the refusal itself.
+    const mapped: SamplingToolBody<Args> = async (bodyArgs, sampler) => {
+      try {
+        return await body(bodyArgs, sampler);
+      } catch (error) {
+        return toToolResult(error);
+      }
+    };
+    return isModern(ctx) ? runRounds(call, mapped, args, rounds) : runPushed(call, mapped, args, pushed);
   };
 
   const register: SamplingEngine['register'] = <Input extends StandardSchemaWithJSON>(
