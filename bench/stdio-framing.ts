@@ -19,7 +19,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Transport } from '@modelcontextprotocol/server';
 
 import { createStdioTransport } from '../src/client/connect/stdio.js';
-import { createStdioServerTransport } from '../src/server/serve-stdio.js';
+import { createStdioServerTransport } from '../src/server/transports/stdio.js';
 import { collectGarbage, MB, median, progress, round, timed, type Benchmark, type TargetResult } from './lib.js';
 
 const SIZES_MB = [8, 16, 32, 64] as const;

@@ -19,7 +19,7 @@ import type { CompletionDecision, Prompter } from '../src/policy/approval.js';
 import type { ServerPolicy } from '../src/config/schema.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { documentBudget } from '../src/server/documents/map-reduce.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
 import { connectInMemory, textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testRuntime, withProviderModel } from './helpers/runtime.js';
@@ -107,22 +107,18 @@ async function connectFanOut(era: 'legacy' | 'modern', handler: SamplingHandler)
         { name: 'fan-out', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
       );
-      server.registerTool(
-        'fan_out',
-        { inputSchema: z.object({}) },
-        engine.tool(server, 'fan_out', async (_args, sampler) => {
-          const outcomes = await Promise.allSettled(
-            Array.from({ length: PARALLEL }, (_, i) =>
-              sampler.sample({
-                messages: [{ role: 'user', content: { type: 'text', text: longDocument(6 + (i % 3)) } }],
-                maxTokens: 200,
-              }),
-            ),
-          );
-          const answered = outcomes.filter((o) => o.status === 'fulfilled').length;
-          return { content: [{ type: 'text', text: `answered ${answered}` }] };
-        }),
-      );
+      engine.register(server, 'fan_out', { inputSchema: z.object({}) }, async (_args, sampler) => {
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: PARALLEL }, (_, i) =>
+            sampler.sample({
+              messages: [{ role: 'user', content: { type: 'text', text: longDocument(6 + (i % 3)) } }],
+              maxTokens: 200,
+            }),
+          ),
+        );
+        const answered = outcomes.filter((o) => o.status === 'fulfilled').length;
+        return { content: [{ type: 'text', text: `answered ${answered}` }] };
+      });
       return server;
     },
     { transport: serverTransport },

@@ -14,7 +14,7 @@ import * as z from 'zod/v4';
 import { createSamplingClient } from '../src/client/connect/session.js';
 import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { textOf } from './helpers/in-memory.js';
@@ -39,23 +39,19 @@ async function sampleThrough(completion: string, maxTokens: number) {
         { name: 'max-tokens-probe', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
       );
-      server.registerTool(
-        'probe',
-        { inputSchema: z.object({}) },
-        engine.tool(server, 'probe', async (_args, sampler) => {
-          const result = await sampler.sample({
-            messages: [{ role: 'user', content: { type: 'text', text: 'write' } }],
-            maxTokens,
-          });
-          const content = Array.isArray(result.content) ? result.content[0] : result.content;
-          const seen = {
-            text: content?.type === 'text' ? content.text : '',
-            stopReason: result.stopReason,
-            usage: result._meta?.[USAGE_META_KEY],
-          };
-          return { content: [{ type: 'text', text: JSON.stringify(seen) }] };
-        }),
-      );
+      engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+        const result = await sampler.sample({
+          messages: [{ role: 'user', content: { type: 'text', text: 'write' } }],
+          maxTokens,
+        });
+        const content = Array.isArray(result.content) ? result.content[0] : result.content;
+        const seen = {
+          text: content?.type === 'text' ? content.text : '',
+          stopReason: result.stopReason,
+          usage: result._meta?.[USAGE_META_KEY],
+        };
+        return { content: [{ type: 'text', text: JSON.stringify(seen) }] };
+      });
       return server;
     },
     { transport: serverTransport },

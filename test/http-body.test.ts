@@ -7,7 +7,7 @@ import { request } from 'node:http';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { startHttpServer, type RunningHttpServer } from '../src/server/http/serve-http.js';
+import { startHttpServer, type RunningHttpServer } from '../src/server/transports/http/serve-http.js';
 
 const ACCEPT = 'application/json, text/event-stream';
 const MB = 1024 * 1024;

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { startHttpServer, type RunningHttpServer } from '../src/server/http/serve-http.js';
+import { startHttpServer, type RunningHttpServer } from '../src/server/transports/http/serve-http.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 
 const TOKEN = 'property-test-token-0123456789';

@@ -14,10 +14,11 @@ import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { guardTransport } from '../src/server/guard-inbound.js';
+import { guardTransport } from '../src/server/sampling/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
+import { versionNegotiation } from '../src/shared/era.js';
 
 const ERAS = ['legacy', 'modern'] as const;
 type Era = (typeof ERAS)[number];
@@ -57,7 +58,7 @@ function manualClient(): Promise<Client> {
       { name: 'manual', version: '1' },
       {
         capabilities: { sampling: {} },
-        versionNegotiation: { mode: { pin: '2026-07-28' } },
+        versionNegotiation: versionNegotiation('modern'),
         inputRequired: { autoFulfill: false },
       },
     ),

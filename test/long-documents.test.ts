@@ -18,6 +18,7 @@ import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { textOf } from './helpers/in-memory.js';
+import { versionNegotiation } from '../src/shared/era.js';
 
 /** A document of `paragraphs` distinct paragraphs of about 60 tokens each. */
 function longDocument(paragraphs: number): string {
@@ -89,7 +90,7 @@ async function connect(
           { name: 'manual', version: '1' },
           {
             capabilities: { sampling: {} },
-            versionNegotiation: { mode: { pin: '2026-07-28' } },
+            versionNegotiation: versionNegotiation('modern'),
             inputRequired: { autoFulfill: false },
           },
         )

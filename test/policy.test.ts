@@ -16,7 +16,7 @@ import { type SamplingEvent } from '../src/client/sampling/events.js';
 import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { CompletionDecision, Prompter, RequestDecision } from '../src/policy/approval.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { createSamplingEngine } from '../src/server/sampling.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 import { testHandler, type TestRuntime } from './helpers/runtime.js';
@@ -473,17 +473,13 @@ describe('usage reported to the server', () => {
           { name: 'usage-probe', version: '1.0.0' },
           { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
         );
-        server.registerTool(
-          'probe',
-          { inputSchema: z.object({}) },
-          engine.tool(server, 'probe', async (_args, sampler) => {
-            const result = await sampler.sample({
-              messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
-              maxTokens: 10,
-            });
-            return { content: [{ type: 'text', text: JSON.stringify(result._meta?.[USAGE_META_KEY]) }] };
-          }),
-        );
+        engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+          const result = await sampler.sample({
+            messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
+            maxTokens: 10,
+          });
+          return { content: [{ type: 'text', text: JSON.stringify(result._meta?.[USAGE_META_KEY]) }] };
+        });
         return server;
       },
       { transport: serverTransport },

@@ -10,8 +10,8 @@ import * as z from 'zod/v4';
 
 import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
-import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sample-with-tools.js';
-import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling.js';
+import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sampling/with-tools.js';
+import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling/engine.js';
 import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler } from './helpers/runtime.js';
 import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
@@ -38,11 +38,7 @@ async function serve(era: Era, client: Client, body: SamplingToolBody<{ question
       { name: 'tools-test', version: '1.0.0' },
       { capabilities: { tools: {} }, requestState: { verify: sampling.verifyState } },
     );
-    server.registerTool(
-      'ask',
-      { inputSchema: z.object({ question: z.string() }) },
-      sampling.tool<{ question: string }>(server, 'ask', body),
-    );
+    sampling.register(server, 'ask', { inputSchema: z.object({ question: z.string() }) }, body);
     return server;
   };
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

@@ -16,8 +16,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { guardTransport } from '../src/server/guard-inbound.js';
+import { guardTransport } from '../src/server/sampling/guard-inbound.js';
 import { textOf } from './helpers/in-memory.js';
+import { versionNegotiation } from '../src/shared/era.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -135,7 +136,7 @@ describe('wrong-shaped inputResponses, 2026-07-28', () => {
     });
     const client = new Client(
       { name: 'manual-client', version: '1.0.0' },
-      { capabilities: { sampling: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } } },
+      { capabilities: { sampling: {} }, versionNegotiation: versionNegotiation('modern') },
     );
     closers.push(async () => {
       await client.close();

@@ -12,7 +12,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const IMPORT =
   /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+function importGraph(...entries: string[]): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -26,12 +26,12 @@ function importGraph(entry: string): { files: Set<string>; packages: Set<string>
         packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
     }
   };
-  visit(resolve(ROOT, entry));
+  for (const entry of entries) visit(resolve(ROOT, entry));
   return { files, packages };
 }
 
 describe('the server', () => {
-  const graph = importGraph('src/server/serve-stdio.ts');
+  const graph = importGraph('src/server/transports/stdio.ts', 'src/server/transports/http/serve-http.ts');
 
   it('loads no LLM SDK', () => {
     expect(graph.packages.size).toBeGreaterThan(0);

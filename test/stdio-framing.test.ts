@@ -8,7 +8,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { createStdioTransport } from '../src/client/connect/stdio.js';
-import { createStdioServerTransport, runStdioServer } from '../src/server/serve-stdio.js';
+import { createStdioServerTransport, runStdioServer } from '../src/server/transports/stdio.js';
 import type { MessageTooLargeError } from '../src/shared/stdio-framing.js';
 
 const CHUNK = 64 * 1024;

@@ -8,6 +8,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
 import type { EraMode } from '../client/connect/era.js';
+import { ANSWER_META_KEY, AnswerMeta, ASK_DOCUMENT_TOOL, readMeta } from '../shared/contract.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
 import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
@@ -21,16 +22,7 @@ export interface AskOptions {
   server?: string | undefined;
 }
 
-const TOOL = 'ask_document';
-
-interface AnswerMeta {
-  mode?: string;
-  passages?: number;
-  iterations?: number;
-  searches?: string[];
-  cited?: { id: string; text: string }[];
-  model?: string;
-}
+const TOOL = ASK_DOCUMENT_TOOL;
 
 export async function ask(file: string, question: string, options: AskOptions, out: Output): Promise<void> {
   const started = performance.now();
@@ -70,7 +62,7 @@ export async function ask(file: string, question: string, options: AskOptions, o
       ...(cancel.aborted && { exitCode: EXIT_CANCELLED }),
     });
   }
-  const meta = (result?._meta?.['mcp-sampling/answer'] ?? {}) as AnswerMeta;
+  const meta: Partial<AnswerMeta> = readMeta(result?._meta, ANSWER_META_KEY, AnswerMeta) ?? {};
   out.step(
     'answer',
     meta.mode === 'tools'

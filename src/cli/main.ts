@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../shared/context-tokens.js';
-import { ERA_MODES, type EraMode } from '../shared/era-mode.js';
+import { ERA_MODES, type EraMode } from '../shared/era.js';
 import { CliError, createOutput, errorText } from './output.js';
 import { DocumentReadError } from './read-document.js';
 
@@ -380,11 +380,11 @@ program
         profile: opts.profile,
       };
       if (!opts.http) {
-        const { runStdioServer } = await import('../server/serve-stdio.js');
+        const { runStdioServer } = await import('../server/transports/stdio.js');
         await runStdioServer(server);
         return;
       }
-      const { runHttpServer } = await import('../server/http/serve-http.js');
+      const { runHttpServer } = await import('../server/transports/http/serve-http.js');
       await runHttpServer({
         ...server,
         port: opts.port,

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 
 import { rewriteIssueDump } from '../shared/issue-lines.js';
-import { toolErrorKind } from '../shared/tool-error-meta.js';
+import { toolErrorKind } from '../shared/contract.js';
 
 export class CliError extends Error {
   override readonly name = 'CliError';

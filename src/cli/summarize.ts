@@ -4,6 +4,7 @@
  * client's model under the client's policy, and shows the flow.
  */
 import type { EraMode } from '../client/connect/era.js';
+import { readMeta, SUMMARIZE_DOCUMENT_TOOL, SUMMARY_META_KEY, SummaryMeta } from '../shared/contract.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
 import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
@@ -22,7 +23,7 @@ export interface SummarizeOptions {
 
 export { EXIT_CANCELLED };
 
-const TOOL = 'summarize_document';
+const TOOL = SUMMARIZE_DOCUMENT_TOOL;
 
 export async function summarize(file: string, options: SummarizeOptions, out: Output): Promise<void> {
   const started = performance.now();
@@ -33,7 +34,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   let summary: string | undefined;
   let failure: string | undefined;
   let exitCode: number | undefined;
-  let stats: Record<string, unknown> | undefined;
+  let stats: SummaryMeta | undefined;
   const progress = createProgressView(out);
   try {
     out.step('tool', `tools/call ${TOOL} (${document.shown})`);
@@ -55,7 +56,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
       },
     );
     progress.done();
-    stats = result._meta?.['mcp-sampling/summary'] as Record<string, unknown> | undefined;
+    stats = readMeta(result._meta, SUMMARY_META_KEY, SummaryMeta);
     const body = (result.content ?? [])
       .flatMap((block) => (block.type === 'text' ? [block.text] : []))
       .join('\n')

@@ -8,8 +8,6 @@ import type { Readable, Writable } from 'node:stream';
 
 import { isCancel, multiline, note, select } from '@clack/prompts';
 
-import type { SamplingMessage } from '@modelcontextprotocol/client';
-
 import {
   lastUserHasText,
   lastUserText,
@@ -20,6 +18,7 @@ import {
   type RequestView,
   type ToolCallView,
 } from '../policy/approval.js';
+import { blocksOf, type SamplingBlock } from '../shared/mcp-content.js';
 
 const PREVIEW_CHARS = 600;
 
@@ -27,8 +26,6 @@ function preview(text: string, full: boolean): string {
   if (full || text.length <= PREVIEW_CHARS) return text;
   return `${text.slice(0, PREVIEW_CHARS)}… [${(text.length - PREVIEW_CHARS).toLocaleString('en-US')} more characters]`;
 }
-
-type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
 
 function describeBlock(block: SamplingBlock): string {
   switch (block.type) {
@@ -65,8 +62,7 @@ function describe(view: RequestView, full: boolean): string {
     }
   }
   view.messages.forEach((message, index) => {
-    const blocks = Array.isArray(message.content) ? message.content : [message.content];
-    const text = blocks.map(describeBlock).join('\n');
+    const text = blocksOf(message).map(describeBlock).join('\n');
     lines.push(`message ${index + 1} (${message.role}): ${preview(text, full)}`);
   });
   return lines.join('\n');

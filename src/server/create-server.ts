@@ -5,7 +5,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 
 import type { FileAccess } from './documents/file-access.js';
-import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling.js';
+import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling/engine.js';
 import { registerConformanceTools } from './conformance/register-conformance-tools.js';
 import { registerAskDocumentTool } from './tools/ask-document.js';
 import { registerExtractKeyPointsTool } from './tools/extract-key-points.js';

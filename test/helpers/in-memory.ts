@@ -8,7 +8,8 @@ import { createSamplingClient } from '../../src/client/connect/session.js';
 import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
 import { clientRootsAccess } from '../../src/server/documents/file-access.js';
-import { guardTransport } from '../../src/server/guard-inbound.js';
+import { guardTransport } from '../../src/server/sampling/guard-inbound.js';
+import { versionNegotiation } from '../../src/shared/era.js';
 
 /** Server options for an in-memory pair; the file-access rule defaults to stdio's (the client's roots). */
 export type InMemoryServerOptions = Omit<DocumentAssistantOptions, 'fileAccess'> &
@@ -32,7 +33,7 @@ export async function connectInMemory(
     handler === undefined
       ? new (await import('@modelcontextprotocol/client')).Client(
           { name: 'no-sampling-client', version: '1.0.0' },
-          { versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' } },
+          { versionNegotiation: versionNegotiation(era) },
         )
       : createSamplingClient(era, handler);
   await client.connect(clientTransport);

@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { MockLanguageModelV3 } from 'ai/test';
 
 import type { SamplingHandler } from '../../src/client/sampling/handler.js';
+import { versionNegotiation } from '../../src/shared/era.js';
 
 /** One model turn: text, tool calls, or both. */
 export interface ScriptedTurn {
@@ -54,7 +55,7 @@ export function clientWithoutTools(era: 'legacy' | 'modern', handler: SamplingHa
     { name: 'no-tools', version: '1.0.0' },
     {
       capabilities: { sampling: {} },
-      versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' },
+      versionNegotiation: versionNegotiation(era),
     },
   );
   client.setRequestHandler('sampling/createMessage', handler);

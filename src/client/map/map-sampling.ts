@@ -11,6 +11,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { FilePart, ImagePart, ModelMessage, TextPart, ToolCallPart, ToolResultPart, ToolSet } from 'ai';
 
+import { blocksOf, type SamplingBlock } from '../../shared/mcp-content.js';
 import { UnsupportedSamplingContentError } from '../errors.js';
 import { mapStopReason } from './map-stop-reason.js';
 import {
@@ -36,11 +37,7 @@ export interface GenerateOptions {
   toolChoice?: ToolChoiceMode;
 }
 
-type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
-
-export function blocksOf(message: SamplingMessage): SamplingBlock[] {
-  return Array.isArray(message.content) ? message.content : [message.content];
-}
+export { blocksOf };
 
 /** How many tools the request offers (an empty `tools` array offers none). */
 export function toolsOffered(params: CreateMessageRequestParams): number {

@@ -10,7 +10,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 
-import type { SamplingEngine } from '../sampling.js';
+import type { SamplingEngine } from '../sampling/engine.js';
 import { registerContentTools } from './content-tools.js';
 import { registerConformancePrompts } from './conformance-prompts.js';
 import { registerConformanceResources } from './conformance-resources.js';

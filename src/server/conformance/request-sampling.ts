@@ -7,7 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { resultText, type SamplingEngine } from '../sampling.js';
+import { resultText, type SamplingEngine } from '../sampling/engine.js';
 
 export const TEST_SAMPLING_TOOL = 'test_sampling';
 export const TEST_SAMPLING_MAX_TOKENS = 100;
@@ -17,19 +17,20 @@ const inputSchema = z.object({
 });
 
 export function registerTestSamplingTool(server: McpServer, sampling: SamplingEngine): void {
-  server.registerTool(
+  sampling.register(
+    server,
     TEST_SAMPLING_TOOL,
     {
       description:
         "Asks the client's model to answer a prompt through MCP sampling and returns its answer (conformance: tools-call-sampling).",
       inputSchema,
     },
-    sampling.tool<z.infer<typeof inputSchema>>(server, TEST_SAMPLING_TOOL, async ({ prompt }, sampler) => {
+    async ({ prompt }, sampler) => {
       const result = await sampler.sample({
         messages: [{ role: 'user', content: { type: 'text', text: prompt } }],
         maxTokens: TEST_SAMPLING_MAX_TOKENS,
       });
       return { content: [{ type: 'text', text: `LLM response: ${resultText(result)}` }] };
-    }),
+    },
   );
 }

@@ -15,7 +15,7 @@
 import { open, stat } from 'node:fs/promises';
 
 import { createTextDecoder, TextDecodeError } from '../../shared/decode-text.js';
-import { chunkText, createChunker } from '../chunking/chunk-text.js';
+import { chunkText, createChunker } from './chunk-text.js';
 
 export function textChunks(text: string, maxTokens: number): string[] {
   return chunkText(text, { maxTokens });

@@ -13,7 +13,7 @@
 import { stat, realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import type { Sampler } from '../sampling.js';
+import type { Sampler } from '../sampling/sampler.js';
 import {
   PathRefusedError,
   resolveInRoots,

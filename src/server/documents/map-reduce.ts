@@ -7,15 +7,17 @@
  * Chunks come a segment at a time (a file is read in segments of about 64 chunks), so a 100 MB file is
  * never held in memory whole; on the 2026 era each round carries the summaries done so far as a checkpoint
  * and resumes at the next segment instead of re-reading the file.
+ *
+ * How the requests sample (temperature, model preferences, the one request for a document that fits) is
+ * the calling tool's to say (`SummaryRequests`): this module knows no tool.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
-import { chunkBudget } from '../chunking/chunk-text.js';
-import { resultText, type Sampler } from '../sampling.js';
-import { SUMMARY_SAMPLING, toSummaryRequest } from '../tools/summarize-document-params.js';
+import { chunkBudget } from './chunk-text.js';
+import { resultText, type Sampler } from '../sampling/sampler.js';
 
 export const MAP_SYSTEM_PROMPT =
   'You are an expert summarizer. The user sends one part of a longer document. Summarize this part: keep ' +
@@ -25,7 +27,24 @@ export const COMBINE_SYSTEM_PROMPT =
   'You are an expert summarizer. The user sends summaries of consecutive parts of one document, in order. ' +
   'Combine them into one coherent summary of the whole document, in its language. Reply with the summary only.';
 
+/** How a tool's summary requests sample. */
+export interface SummaryRequests {
+  /** Temperature of the map and combine requests. */
+  temperature: number;
+  /** Model preferences of the map and combine requests (each request gets its own copy). */
+  modelPreferences: {
+    readonly hints: readonly { readonly name?: string }[];
+    readonly intelligencePriority?: number;
+    readonly speedPriority?: number;
+    readonly costPriority?: number;
+  };
+  /** The one request for a document that fits in one (for `summarize_document`, the original demo's). */
+  single(text: string): CreateMessageRequestParams;
+}
+
 export interface MapReduceOptions {
+  /** How the requests sample: the calling tool's parameters. */
+  requests: SummaryRequests;
   /** Context window the requests are sized for (document part + prompt + answer). Default 8192. */
   contextTokens: number;
   /** Length of the final summary. Default 300 (the demo's maxTokens). */
@@ -53,15 +72,20 @@ export function documentBudget(contextTokens: number, outputTokens: number): num
   return chunkBudget({ contextTokens, promptTokens: prompt + PROMPT_OVERHEAD_TOKENS, outputTokens });
 }
 
-function request(system: string, text: string, maxTokens: number): CreateMessageRequestParams {
+function request(
+  requests: SummaryRequests,
+  system: string,
+  text: string,
+  maxTokens: number,
+): CreateMessageRequestParams {
   return {
     messages: [{ role: 'user', content: { type: 'text', text } }],
     systemPrompt: system,
-    temperature: SUMMARY_SAMPLING.temperature,
+    temperature: requests.temperature,
     maxTokens,
     modelPreferences: {
-      ...SUMMARY_SAMPLING.modelPreferences,
-      hints: SUMMARY_SAMPLING.modelPreferences.hints.map((hint) => ({ ...hint })),
+      ...requests.modelPreferences,
+      hints: requests.modelPreferences.hints.map((hint) => ({ ...hint })),
     },
   };
 }
@@ -169,7 +193,7 @@ export async function mapReduceSummarize(
       if (chunks.length === 0) throw new EmptyDocumentError('the document is empty: there is nothing to summarize');
       // A document that fits is one request, as in the original demo.
       if (chunks.length === 1) {
-        const summary = await ask(toSummaryRequest(chunks[0]!));
+        const summary = await ask(options.requests.single(chunks[0]!));
         return { summary, models: [...models], chunks: 1, requests, levels: 0 };
       }
     }
@@ -177,7 +201,7 @@ export async function mapReduceSummarize(
     const estimate = following === undefined ? seen : Math.max(seen, source.expectedChunks ?? seen);
     const summaries = await Promise.all(
       chunks.map((chunk) =>
-        ask(request(MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
+        ask(request(options.requests, MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
           done++;
           const approximate = following !== undefined && source.expectedChunks !== undefined ? '~' : '';
           sampler.progress(done, estimate, `summarized ${done} of ${approximate}${estimate} parts`);
@@ -206,7 +230,7 @@ export async function mapReduceSummarize(
     const joined = summaries.join('\n\n');
     if (estimateTokens(joined) <= budget) {
       sampler.progress(chunks, chunks, `combining ${summaries.length} summaries into the final one`);
-      const summary = await ask(request(COMBINE_SYSTEM_PROMPT, joined, options.summaryTokens));
+      const summary = await ask(request(options.requests, COMBINE_SYSTEM_PROMPT, joined, options.summaryTokens));
       return { summary, models: [...models], chunks, requests, levels: levels + 1 };
     }
     let groups = groupsWithin(summaries, budget);
@@ -217,7 +241,7 @@ export async function mapReduceSummarize(
     }
     sampler.progress(chunks, chunks, `combining ${summaries.length} summaries in ${groups.length} groups`);
     summaries = await Promise.all(
-      groups.map((group) => ask(request(COMBINE_SYSTEM_PROMPT, group.join('\n\n'), partTokens))),
+      groups.map((group) => ask(request(options.requests, COMBINE_SYSTEM_PROMPT, group.join('\n\n'), partTokens))),
     );
     levels++;
   }

@@ -10,13 +10,8 @@ import { basename } from 'node:path';
 import * as z from 'zod/v4';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
-import { TextDecodeError } from '../../shared/decode-text.js';
-import type { Sampler } from '../sampling.js';
-import type { CallToolResult } from '@modelcontextprotocol/server';
-
-import { TOOL_ERROR_META_KEY, type ToolErrorKind } from '../../shared/tool-error-meta.js';
+import type { Sampler } from '../sampling/sampler.js';
 import {
-  DocumentChangedError,
   documentChanged,
   fileSegmentChunks,
   identityChange,
@@ -26,7 +21,6 @@ import {
 } from './chunk-source.js';
 import { EmptyDocumentError, inMemorySource, type SegmentedSource } from './map-reduce.js';
 import type { FileAccess } from './file-access.js';
-import { PathRefusedError } from './resolve-in-roots.js';
 
 /** Chunks per segment of a file: one 2026-era round's worth of map requests. */
 const SEGMENT_CHUNKS = 64;
@@ -87,7 +81,7 @@ export interface OpenDocumentOptions {
 
 /**
  * Resolves the document of `args`: an empty `document_text` is refused with `EmptyDocumentError`, a path
- * the file-access policy does not allow with `PathRefusedError` (both one line; see `documentInputError`).
+ * the file-access policy does not allow with `PathRefusedError` (both one line; tools/tool-result.ts turns them into `isError` results).
  */
 export async function openDocument(
   args: DocumentInput,
@@ -165,29 +159,4 @@ export function replacementCarry(report: FileReadReport & { file?: DocumentFile 
 export interface DocumentFile {
   name: string;
   identity: FileIdentity;
-}
-
-/** The one-line message of an error about the document itself (empty, not allowed, not text, changed). */
-export function documentInputError(error: unknown): string | undefined {
-  return error instanceof EmptyDocumentError ||
-    error instanceof PathRefusedError ||
-    error instanceof TextDecodeError ||
-    error instanceof DocumentChangedError
-    ? error.message
-    : undefined;
-}
-
-/**
- * The `isError` result for an error about the document (see `documentInputError`), with its kind in
- * `_meta` (see shared/tool-error-meta.ts); undefined for any other error. `prefix` starts the message.
- */
-export function documentInputFailure(error: unknown, prefix = ''): CallToolResult | undefined {
-  const message = documentInputError(error);
-  if (message === undefined) return undefined;
-  const kind: ToolErrorKind = error instanceof DocumentChangedError ? 'document-changed' : 'invalid-input';
-  return {
-    content: [{ type: 'text', text: `${prefix}${message}` }],
-    isError: true,
-    _meta: { [TOOL_ERROR_META_KEY]: { kind } },
-  };
 }

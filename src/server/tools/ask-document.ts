@@ -9,23 +9,18 @@
  * retrieved here and sent in one plain request, and the reply says that is what happened; when the
  * client's model is an extractive one, the answer is labelled as sentences picked from those passages.
  */
-import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { ANSWER_META_KEY, ASK_DOCUMENT_TOOL, type AnswerMeta } from '../../shared/contract.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
-import {
-  documentInputFailure,
-  openDocument,
-  readAllChunks,
-  requireOneDocument,
-} from '../documents/read-document-input.js';
-import { clientSupportsTools, sampleWithTools, textOfResult, ToolLoopError } from '../sample-with-tools.js';
-import type { Sampler, SamplingEngine } from '../sampling.js';
+import { openDocument, readAllChunks, requireOneDocument } from '../documents/read-document-input.js';
+import { resultText, type Sampler, type SamplingEngine } from '../sampling/engine.js';
+import { clientSupportsTools, sampleWithTools, ToolLoopError } from '../sampling/with-tools.js';
 import { oncePerKey, toolInput } from './tool-input.js';
-
-export const ASK_DOCUMENT_TOOL = 'ask_document';
+import { toolErrorResult, toolFailure } from './tool-result.js';
 
 /** Passages the fallback sends in its one request, and results a search returns. */
 const FALLBACK_PASSAGES = 4;
@@ -71,8 +66,6 @@ type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
 const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchemaFor(access)));
 
 const emptyDocument = () => new EmptyDocumentError('the document is empty: there is nothing to ask about');
-
-const failure = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true });
 
 /** The document's passages, read (a file: decoded and cut as it streams) by the shared document input. */
 async function readPassages(args: Args, sampler: Sampler, access: FileAccess): Promise<string[]> {
@@ -134,7 +127,8 @@ export function registerAskDocumentTool(
   sampling: SamplingEngine,
   options: AskDocumentToolOptions,
 ): void {
-  server.registerTool(
+  sampling.register(
+    server,
     ASK_DOCUMENT_TOOL,
     {
       title: 'Ask a document',
@@ -145,16 +139,16 @@ export function registerAskDocumentTool(
       inputSchema: registeredInput(options.fileAccess),
       annotations: { readOnlyHint: true },
     },
-    sampling.tool<Args>(server, ASK_DOCUMENT_TOOL, async (args, sampler) => {
+    async (args, sampler) => {
       let passages: string[];
       try {
         passages = await readPassages(args, sampler, options.fileAccess);
       } catch (error) {
-        const refused = documentInputFailure(error instanceof EmptyDocumentError ? emptyDocument() : error);
-        if (refused !== undefined) return refused;
+        // An empty document is refused in this tool's words; other errors about it as they are.
+        if (error instanceof EmptyDocumentError) return toolErrorResult(emptyDocument())!;
         throw error;
       }
-      if (passages.length === 0) return documentInputFailure(emptyDocument())!;
+      if (passages.length === 0) return toolErrorResult(emptyDocument())!;
       const index = createPassageIndex(passages);
       const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
 
@@ -182,14 +176,14 @@ export function registerAskDocumentTool(
             tools: { search_document: searchTool(index, searched), read_passage: readTool(index, read) },
           });
         } catch (error) {
-          if (error instanceof ToolLoopError) return failure(`${ASK_DOCUMENT_TOOL}: ${error.message}`);
+          if (error instanceof ToolLoopError) return toolFailure(`${ASK_DOCUMENT_TOOL}: ${error.message}`);
           throw error;
         }
         const cited = citedPassages(outcome.text, index);
         return {
           content: [{ type: 'text', text: `${outcome.text}${citationsText(cited, index)}` }],
           _meta: {
-            'mcp-sampling/answer': {
+            [ANSWER_META_KEY]: {
               mode: 'tools',
               passages: index.size,
               iterations: outcome.iterations,
@@ -197,7 +191,7 @@ export function registerAskDocumentTool(
               read: [...read],
               cited: cited.map((id) => ({ id, text: index.get(id)!.text })),
               model: outcome.result.model,
-            },
+            } satisfies AnswerMeta,
           },
         };
       }
@@ -218,7 +212,7 @@ export function registerAskDocumentTool(
         temperature: 0.2,
         modelPreferences: ASK_PREFERENCES,
       });
-      const answer = textOfResult(result);
+      const answer = resultText(result).trim();
       const extractive = /extractive/i.test(result.model);
       const label = extractive
         ? `Extractive answer: sentences picked by the client's extractive model (${result.model}, not an LLM) from ` +
@@ -231,15 +225,15 @@ export function registerAskDocumentTool(
           { type: 'text', text: `${label}\n\n${answer}${citationsText(cited.length > 0 ? cited : chosen, index)}` },
         ],
         _meta: {
-          'mcp-sampling/answer': {
+          [ANSWER_META_KEY]: {
             mode: extractive ? 'retrieval-extractive' : 'retrieval',
             passages: index.size,
             retrieved: chosen,
             cited: (cited.length > 0 ? cited : chosen).map((id) => ({ id, text: index.get(id)!.text })),
             model: result.model,
-          },
+          } satisfies AnswerMeta,
         },
       };
-    }),
+    },
   );
 }

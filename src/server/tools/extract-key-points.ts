@@ -12,8 +12,9 @@
 import type { CallToolResult, McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
+import { EXTRACT_KEY_POINTS_TOOL, KEY_POINTS_META_KEY, type KeyPointsMeta } from '../../shared/contract.js';
 import { estimateTokens } from '../../shared/estimate-tokens.js';
-import { chunkBudget } from '../chunking/chunk-text.js';
+import { chunkBudget } from '../documents/chunk-text.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import {
@@ -23,14 +24,13 @@ import {
   type SegmentedSource,
 } from '../documents/map-reduce.js';
 import {
-  documentInputFailure,
   documentInputFields,
   openDocument,
   replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
-import { sampleObject, StructuredOutputError, toInputSchema } from '../sample-with-tools.js';
-import { SamplingRequestError, type Sampler, type SamplingEngine } from '../sampling.js';
+import { sampleObject, StructuredOutputError, toInputSchema } from '../sampling/with-tools.js';
+import { SamplingRequestError, type Sampler, type SamplingEngine } from '../sampling/engine.js';
 import {
   DEFAULT_MAX_POINTS,
   formatKeyPoints,
@@ -41,9 +41,9 @@ import {
   REDUCED_PREFIX,
   RESULT_NAME,
 } from './extract-key-points-params.js';
+import { SUMMARY_REQUESTS } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
-
-export const EXTRACT_KEY_POINTS_TOOL = 'extract_key_points';
+import { documentErrorKind, toolErrorResult, toolFailure } from './tool-result.js';
 
 export interface ExtractKeyPointsToolOptions {
   /** Default context window requests are sized for. Default 8192 tokens. */
@@ -80,10 +80,6 @@ const PROMPT_OVERHEAD_TOKENS = 128;
 /** Longest summary a long document is reduced to before extraction. */
 const MAX_SUMMARY_TOKENS = 1500;
 
-function failure(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
-}
-
 /**
  * The document as one chunk when it fits a chunk of the source's budget, else undefined. Reads at most two
  * chunks: a long file is closed as soon as it is known not to fit.
@@ -107,7 +103,8 @@ export function registerExtractKeyPointsTool(
   sampling: SamplingEngine,
   options: ExtractKeyPointsToolOptions,
 ): void {
-  server.registerTool(
+  sampling.register(
+    server,
     EXTRACT_KEY_POINTS_TOOL,
     {
       title: 'Extract key points',
@@ -119,109 +116,117 @@ export function registerExtractKeyPointsTool(
       outputSchema,
       annotations: { readOnlyHint: true },
     },
-    sampling.tool<Args>(server, EXTRACT_KEY_POINTS_TOOL, async (args, sampler) => {
-      const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;
-      const maxPoints = args.max_points ?? DEFAULT_MAX_POINTS;
-      const schema = keyPointsSchema(maxPoints);
-      const systemPrompt = keyPointsSystemPrompt(maxPoints);
-      // A small context cannot spare 600 tokens for the answer: keep at most a third of it for that.
-      const maxTokens = Math.min(KEY_POINTS_SAMPLING.maxTokens, Math.floor(contextTokens / 3));
-      // The first request's budget; a retry adds the rejected answer, which the safety margin absorbs.
-      const promptTokens =
-        estimateTokens(systemPrompt) +
-        estimateTokens(JSON.stringify(toInputSchema(schema, RESULT_NAME))) +
-        PROMPT_OVERHEAD_TOKENS;
-      let budget: number;
-      try {
-        budget = chunkBudget({ contextTokens, promptTokens, outputTokens: maxTokens });
-      } catch {
-        return failure(
-          `${EXTRACT_KEY_POINTS_TOOL}: a ${contextTokens}-token context leaves no room for the document after the ` +
-            `instructions, the schema and the answer (about ${promptTokens + maxTokens} tokens): raise context_tokens`,
+    (args, sampler) => extractKeyPoints(args, sampler, options),
+  );
+}
+
+/** The tool's body: see the module comment. */
+async function extractKeyPoints(
+  args: Args,
+  sampler: Sampler,
+  options: ExtractKeyPointsToolOptions,
+): Promise<CallToolResult> {
+  const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;
+  const maxPoints = args.max_points ?? DEFAULT_MAX_POINTS;
+  const schema = keyPointsSchema(maxPoints);
+  const systemPrompt = keyPointsSystemPrompt(maxPoints);
+  // A small context cannot spare 600 tokens for the answer: keep at most a third of it for that.
+  const maxTokens = Math.min(KEY_POINTS_SAMPLING.maxTokens, Math.floor(contextTokens / 3));
+  // The first request's budget; a retry adds the rejected answer, which the safety margin absorbs.
+  const promptTokens =
+    estimateTokens(systemPrompt) +
+    estimateTokens(JSON.stringify(toInputSchema(schema, RESULT_NAME))) +
+    PROMPT_OVERHEAD_TOKENS;
+  let budget: number;
+  try {
+    budget = chunkBudget({ contextTokens, promptTokens, outputTokens: maxTokens });
+  } catch {
+    return toolFailure(
+      `${EXTRACT_KEY_POINTS_TOOL}: a ${contextTokens}-token context leaves no room for the document after the ` +
+        `instructions, the schema and the answer (about ${promptTokens + maxTokens} tokens): raise context_tokens`,
+    );
+  }
+
+  const report: FileReadReport = { replaced: 0 };
+  const models = new Set<string>();
+  const recording: Sampler = {
+    ...sampler,
+    sample: (params) =>
+      sampler.sample(params).then((result) => {
+        models.add(result.model);
+        return result;
+      }),
+  };
+  try {
+    const document = await openDocument(args, sampler, {
+      verb: 'extract key points from',
+      report,
+      access: options.fileAccess,
+    });
+    let text = await wholeDocument(document.chunks(budget), sampler);
+    let reduction: { chunks: number; requests: number; levels: number } | undefined;
+    if (text === undefined) {
+      const summaryTokens = Math.min(budget, MAX_SUMMARY_TOKENS);
+      // Chunks no larger than the extraction's own budget: the map-reduce never takes its one-request
+      // path (the demo's 300-token summary), so the summary is as long as asked.
+      const chunkTokens = Math.min(budget, documentBudget(contextTokens, summaryTokens));
+      const outcome = await mapReduceSummarize(recording, document.chunks(chunkTokens), {
+        requests: SUMMARY_REQUESTS,
+        contextTokens,
+        summaryTokens,
+        carry: replacementCarry(report),
+      });
+      if (outcome.summary === '') {
+        return toolFailure(
+          `${EXTRACT_KEY_POINTS_TOOL}: the client's model (${outcome.models.join(', ')}) returned an empty summary of the long document`,
         );
       }
+      reduction = { chunks: outcome.chunks, requests: outcome.requests, levels: outcome.levels };
+      sampler.progress(outcome.chunks + 1, outcome.chunks + 1, 'extracting key points from the summary');
+      text = REDUCED_PREFIX + outcome.summary;
+    } else {
+      sampler.progress(0, 1, 'extracting key points');
+    }
 
-      const report: FileReadReport = { replaced: 0 };
-      const models = new Set<string>();
-      const recording: Sampler = {
-        ...sampler,
-        sample: (params) =>
-          sampler.sample(params).then((result) => {
-            models.add(result.model);
-            return result;
-          }),
-      };
-      try {
-        const document = await openDocument(args, sampler, {
-          verb: 'extract key points from',
-          report,
-          access: options.fileAccess,
-        });
-        let text = await wholeDocument(document.chunks(budget), sampler);
-        let reduction: { chunks: number; requests: number; levels: number } | undefined;
-        if (text === undefined) {
-          const summaryTokens = Math.min(budget, MAX_SUMMARY_TOKENS);
-          // Chunks no larger than the extraction's own budget: the map-reduce never takes its one-request
-          // path (the demo's 300-token summary), so the summary is as long as asked.
-          const chunkTokens = Math.min(budget, documentBudget(contextTokens, summaryTokens));
-          const outcome = await mapReduceSummarize(recording, document.chunks(chunkTokens), {
-            contextTokens,
-            summaryTokens,
-            carry: replacementCarry(report),
-          });
-          if (outcome.summary === '') {
-            return failure(
-              `${EXTRACT_KEY_POINTS_TOOL}: the client's model (${outcome.models.join(', ')}) returned an empty summary of the long document`,
-            );
-          }
-          reduction = { chunks: outcome.chunks, requests: outcome.requests, levels: outcome.levels };
-          sampler.progress(outcome.chunks + 1, outcome.chunks + 1, 'extracting key points from the summary');
-          text = REDUCED_PREFIX + outcome.summary;
-        } else {
-          sampler.progress(0, 1, 'extracting key points');
-        }
-
-        const { value, attempts } = await sampleObject(recording, {
-          schema,
-          name: RESULT_NAME,
-          systemPrompt,
-          messages: [{ role: 'user', content: { type: 'text', text } }],
-          temperature: KEY_POINTS_SAMPLING.temperature,
-          maxTokens,
-          modelPreferences: {
-            ...KEY_POINTS_SAMPLING.modelPreferences,
-            hints: KEY_POINTS_SAMPLING.modelPreferences.hints.map((hint) => ({ ...hint })),
-          },
-        });
-        const notes =
-          report.replaced > 0 ? `\n\n(${report.replaced} invalid UTF-8 sequences were replaced by U+FFFD)` : '';
-        return {
-          content: [{ type: 'text', text: `${formatKeyPoints(value)}${notes}` }],
-          structuredContent: value,
-          _meta: {
-            'mcp-sampling/key-points': {
-              reduced: reduction !== undefined,
-              chunks: reduction?.chunks ?? 1,
-              requests: (reduction?.requests ?? 0) + attempts,
-              ...(reduction !== undefined && { levels: reduction.levels }),
-              attempts,
-              models: [...models],
-            },
-          },
-        };
-      } catch (error) {
-        if (error instanceof StructuredOutputError) {
-          const who = models.size > 0 ? `the client's model (${[...models].join(', ')})` : 'the model';
-          return failure(
-            `${EXTRACT_KEY_POINTS_TOOL}: ${error.message.replace(/^the model\b/, who)}; ` +
-              'this tool needs a model that follows instructions',
-          );
-        }
-        if (error instanceof SamplingRequestError) return failure(`${EXTRACT_KEY_POINTS_TOOL}: ${error.message}`);
-        const refused = documentInputFailure(error, `${EXTRACT_KEY_POINTS_TOOL}: `);
-        if (refused !== undefined) return refused;
-        throw error;
-      }
-    }),
-  );
+    const { value, attempts } = await sampleObject(recording, {
+      schema,
+      name: RESULT_NAME,
+      systemPrompt,
+      messages: [{ role: 'user', content: { type: 'text', text } }],
+      temperature: KEY_POINTS_SAMPLING.temperature,
+      maxTokens,
+      modelPreferences: {
+        ...KEY_POINTS_SAMPLING.modelPreferences,
+        hints: KEY_POINTS_SAMPLING.modelPreferences.hints.map((hint) => ({ ...hint })),
+      },
+    });
+    const notes = report.replaced > 0 ? `\n\n(${report.replaced} invalid UTF-8 sequences were replaced by U+FFFD)` : '';
+    return {
+      content: [{ type: 'text', text: `${formatKeyPoints(value)}${notes}` }],
+      structuredContent: value,
+      _meta: {
+        [KEY_POINTS_META_KEY]: {
+          reduced: reduction !== undefined,
+          chunks: reduction?.chunks ?? 1,
+          requests: (reduction?.requests ?? 0) + attempts,
+          ...(reduction !== undefined && { levels: reduction.levels }),
+          attempts,
+          models: [...models],
+        } satisfies KeyPointsMeta,
+      },
+    };
+  } catch (error) {
+    if (error instanceof StructuredOutputError) {
+      const who = models.size > 0 ? `the client's model (${[...models].join(', ')})` : 'the model';
+      return toolFailure(
+        `${EXTRACT_KEY_POINTS_TOOL}: ${error.message.replace(/^the model\b/, who)}; ` +
+          'this tool needs a model that follows instructions',
+      );
+    }
+    // A failed request and an unusable document are refused with this tool's name first.
+    if (error instanceof SamplingRequestError || documentErrorKind(error) !== undefined) {
+      return toolErrorResult(error, `${EXTRACT_KEY_POINTS_TOOL}: `)!;
+    }
+    throw error;
+  }
 }

@@ -4,6 +4,8 @@
  */
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
+import type { SummaryRequests } from '../documents/map-reduce.js';
+
 export const SUMMARY_SAMPLING = {
   systemPrompt:
     'You are an expert summarizer. Summarize the document the user sends: keep its main points, key facts ' +
@@ -31,3 +33,10 @@ export function toSummaryRequest(documentText: string): CreateMessageRequestPara
     },
   };
 }
+
+/** The map-reduce's requests for a summary: the demo's sampling, and the demo's request when the document fits. */
+export const SUMMARY_REQUESTS: SummaryRequests = {
+  temperature: SUMMARY_SAMPLING.temperature,
+  modelPreferences: SUMMARY_SAMPLING.modelPreferences,
+  single: toSummaryRequest,
+};

@@ -7,24 +7,22 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { TOOL_ERROR_META_KEY } from '../../shared/tool-error-meta.js';
+import { SUMMARIZE_DOCUMENT_TOOL, SUMMARY_META_KEY, type SummaryMeta } from '../../shared/contract.js';
 import type { FileReadReport } from '../documents/chunk-source.js';
 import type { FileAccess } from '../documents/file-access.js';
 import { documentBudget, mapReduceSummarize } from '../documents/map-reduce.js';
 import {
-  documentInputFailure,
   documentInputFields,
   openDocument,
   replacementCarry,
   requireOneDocument,
 } from '../documents/read-document-input.js';
-import type { SamplingEngine } from '../sampling.js';
-import { SUMMARY_SAMPLING } from './summarize-document-params.js';
+import type { SamplingEngine } from '../sampling/engine.js';
+import { SUMMARY_REQUESTS, SUMMARY_SAMPLING } from './summarize-document-params.js';
 import { oncePerKey, toolInput } from './tool-input.js';
+import { toolFailure } from './tool-result.js';
 
 export { SUMMARY_SAMPLING, toSummaryRequest } from './summarize-document-params.js';
-
-export const SUMMARIZE_DOCUMENT_TOOL = 'summarize_document';
 
 export interface SummarizeToolOptions {
   /** Default context window the chunks are sized for. Default 8192 tokens. */
@@ -36,21 +34,16 @@ export interface SummarizeToolOptions {
 /** The input schema; the `path` description states the server's file-access rule. */
 const inputSchemaFor = (access: FileAccess) => requireOneDocument(z.object(documentInputFields('summarize', access)));
 
-type Args = z.infer<ReturnType<typeof inputSchemaFor>>;
-
 /** The schema as registered, built once per file-access rule (see `oncePerKey`). */
 const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchemaFor(access)));
-
-function failure(text: string) {
-  return { content: [{ type: 'text' as const, text }], isError: true };
-}
 
 export function registerSummarizeDocumentTool(
   server: McpServer,
   sampling: SamplingEngine,
   options: SummarizeToolOptions,
 ): void {
-  server.registerTool(
+  sampling.register(
+    server,
     SUMMARIZE_DOCUMENT_TOOL,
     {
       title: 'Summarize document',
@@ -59,7 +52,7 @@ export function registerSummarizeDocumentTool(
         'model through MCP sampling; long documents are summarized part by part. This server holds no model and no key.',
       inputSchema: registeredInput(options.fileAccess),
     },
-    sampling.tool<Args>(server, SUMMARIZE_DOCUMENT_TOOL, async (args, sampler) => {
+    async (args, sampler) => {
       const contextTokens = args.context_tokens ?? options.contextTokens ?? 8192;
       const summaryTokens = SUMMARY_SAMPLING.maxTokens;
       let maxTokens: number;
@@ -67,38 +60,35 @@ export function registerSummarizeDocumentTool(
         maxTokens = documentBudget(contextTokens, summaryTokens);
       } catch (error) {
         // A context too small for the prompt and the answer: the arguments, not the job, are at fault.
-        return { ...failure((error as Error).message), _meta: { [TOOL_ERROR_META_KEY]: { kind: 'invalid-input' } } };
+        return toolFailure((error as Error).message, 'invalid-input');
       }
       const report: FileReadReport = { replaced: 0 };
-      try {
-        const document = await openDocument(args, sampler, { verb: 'summarize', report, access: options.fileAccess });
-        const source = document.chunks(maxTokens);
-        const outcome = await mapReduceSummarize(sampler, source, {
-          contextTokens,
-          summaryTokens,
-          carry: replacementCarry(report),
-        });
-        if (outcome.summary === '') {
-          return failure(`the client's model (${outcome.models.join(', ')}) returned no text`);
-        }
-        const notes =
-          report.replaced > 0 ? `\n\n(${report.replaced} invalid UTF-8 sequences were replaced by U+FFFD)` : '';
-        return {
-          content: [{ type: 'text', text: `Summary:\n${outcome.summary}${notes}` }],
-          _meta: {
-            'mcp-sampling/summary': {
-              chunks: outcome.chunks,
-              requests: outcome.requests,
-              levels: outcome.levels,
-              models: outcome.models,
-            },
-          },
-        };
-      } catch (error) {
-        const refused = documentInputFailure(error);
-        if (refused !== undefined) return refused;
-        throw error;
+      // Errors about the document (empty, not allowed, not text, changed) become isError results with
+      // their kind, through the engine (tools/tool-result.ts).
+      const document = await openDocument(args, sampler, { verb: 'summarize', report, access: options.fileAccess });
+      const source = document.chunks(maxTokens);
+      const outcome = await mapReduceSummarize(sampler, source, {
+        requests: SUMMARY_REQUESTS,
+        contextTokens,
+        summaryTokens,
+        carry: replacementCarry(report),
+      });
+      if (outcome.summary === '') {
+        return toolFailure(`the client's model (${outcome.models.join(', ')}) returned no text`);
       }
-    }),
+      const notes =
+        report.replaced > 0 ? `\n\n(${report.replaced} invalid UTF-8 sequences were replaced by U+FFFD)` : '';
+      return {
+        content: [{ type: 'text', text: `Summary:\n${outcome.summary}${notes}` }],
+        _meta: {
+          [SUMMARY_META_KEY]: {
+            chunks: outcome.chunks,
+            requests: outcome.requests,
+            levels: outcome.levels,
+            models: outcome.models,
+          } satisfies SummaryMeta,
+        },
+      };
+    },
   );
 }

@@ -19,13 +19,13 @@ import type {
   ContentBlock,
   CreateMessageRequestParams,
   SamplingMessage,
-  SamplingMessageContentBlock,
   ToolResultContent,
   ToolUseContent,
 } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import type { Sampler, SamplingResult } from './sampling.js';
+import { blocksOf, resultText } from '../../shared/mcp-content.js';
+import type { Sampler, SamplingResult } from './sampler.js';
 
 /** What a tool returns to the model: text, or MCP content blocks. */
 export type ToolOutput = string | ContentBlock[];
@@ -91,17 +91,6 @@ export class StructuredOutputError extends Error {
 
 export function clientSupportsTools(sampler: Pick<Sampler, 'capabilities'>): boolean {
   return sampler.capabilities?.sampling?.tools !== undefined;
-}
-
-const blocksOf = (result: SamplingResult): SamplingMessageContentBlock[] =>
-  Array.isArray(result.content) ? result.content : [result.content];
-
-/** The text of a result's text blocks, joined. */
-export function textOfResult(result: SamplingResult): string {
-  return blocksOf(result)
-    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
-    .join('')
-    .trim();
 }
 
 function toToolDefinitions(tools: Record<string, SamplingTool>): NonNullable<CreateMessageRequestParams['tools']> {
@@ -194,7 +183,7 @@ export async function sampleWithTools(
     const uses = blocks.filter((block): block is ToolUseContent => block.type === 'tool_use');
     messages.push({ role: 'assistant', content: blocks });
     if (uses.length === 0) {
-      return { text: textOfResult(result), result, iterations: iteration, calls, messages };
+      return { text: resultText(result).trim(), result, iterations: iteration, calls, messages };
     }
     if (last) {
       throw new ToolLoopError(
@@ -289,7 +278,7 @@ export async function sampleObject<Schema extends z.ZodType>(
       continue;
     }
     try {
-      candidate = parseJsonText(textOfResult(result));
+      candidate = parseJsonText(resultText(result).trim());
     } catch (error) {
       problem = `the answer was not JSON (${(error as Error).message})`;
       messages.push({ role: 'user', content: { type: 'text', text: `${problem}. Answer with only the JSON object.` } });

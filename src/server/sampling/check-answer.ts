@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 
-import { issuesInOneLine } from '../shared/issue-lines.js';
-import type { SamplingResult } from './sampling.js';
+import { issuesInOneLine } from '../../shared/issue-lines.js';
+import type { SamplingResult } from './engine.js';
 
 /** `data.reason` of the error response that stands for a result that was not an object (guard-inbound.ts). */
 export const INVALID_RESULT_REASON = 'invalid_result';

@@ -15,8 +15,8 @@
  */
 import type { JSONRPCErrorResponse, JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
 
-import { INVALID_RESULT_REASON } from './sampling-answer.js';
-import { checkInputResponses } from './sampling.js';
+import { INVALID_RESULT_REASON } from './check-answer.js';
+import { checkInputResponses } from './rounds.js';
 
 export type Screened =
   /** Pass this on (the message itself, or the error response that replaces an invalid result). */

@@ -23,10 +23,10 @@ import {
   SERVER_NAME,
   SERVER_VERSION,
   type DocumentAssistantOptions,
-} from '../create-server.js';
-import { allowedDirectoriesAccess, checkAllowedDirectories } from '../documents/file-access.js';
-import { screenInbound } from '../guard-inbound.js';
-import { createStderrLog, type ServerLog } from '../log.js';
+} from '../../create-server.js';
+import { allowedDirectoriesAccess, checkAllowedDirectories } from '../../documents/file-access.js';
+import { screenInbound } from '../../sampling/guard-inbound.js';
+import { createStderrLog, type ServerLog } from '../../log.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 import { readJsonBody } from './read-json-body.js';
 
@@ -123,7 +123,94 @@ function finishesSessionWork(request: Request, body: unknown): boolean {
   return (Array.isArray(body) ? body : [body]).every((message) => !isJSONRPCRequest(message));
 }
 
-/** Starts the HTTP server and resolves once it listens. */
+/**
+ * A parsed body, screened (guard-inbound.ts): a result that is not an object, or wrong-shaped
+ * inputResponses, would leave a request waiting. A batch's messages are screened one by one and never
+ * refused as a whole.
+ */
+function screenBody(body: unknown): { deliver: unknown } | { reply: unknown } {
+  if (Array.isArray(body)) {
+    return {
+      deliver: body.map((message: unknown) => {
+        const screened = screenInbound(message);
+        return 'deliver' in screened ? screened.deliver : message;
+      }),
+    };
+  }
+  if (body === undefined) return { deliver: body };
+  return screenInbound(body);
+}
+
+/** Whether the request carries the bearer token; if not, it is answered 401 here. */
+function checkBearer(req: IncomingMessage, res: ServerResponse, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header);
+  if (match !== null && sameToken(match[1]!.trim(), token)) return true;
+  sendJson(
+    res,
+    401,
+    {
+      jsonrpc: '2.0',
+      error: { code: -32001, message: 'Unauthorized: a valid bearer token is required' },
+      id: null,
+    },
+    { 'www-authenticate': 'Bearer realm="mcp-sampling"' },
+  );
+  return false;
+}
+
+function listen(server: NodeServer, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Hands a request that passed the checks to the SDK's Node handler. A JSON post is read and parsed here
+ * first, in bounded memory (read-json-body.ts), then handed on parsed.
+ */
+function passToMcp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  mcp: ReturnType<typeof toNodeHandler>,
+  maxBodyBytes: number,
+  log: ServerLog,
+): void {
+  const failed = (error: unknown) => {
+    log.error(`http: ${(error as Error).message}`);
+    if (!res.headersSent)
+      sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null });
+    else res.destroy();
+  };
+  // Node's IncomingMessage types `method` as possibly undefined; a parsed request always has one.
+  const nodeReq = req as IncomingMessage & { method: string; url: string };
+  if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'] ?? null)) {
+    mcp(nodeReq, res).catch(failed);
+    return;
+  }
+  readJsonBody(req, maxBodyBytes)
+    .then((body) => {
+      if (body.ok) return mcp(nodeReq, res, body.value);
+      const code = body.status === 413 ? -32000 : -32700;
+      sendJson(
+        res,
+        body.status,
+        { jsonrpc: '2.0', error: { code, message: body.message }, id: null },
+        body.status === 413 ? { connection: 'close' } : {},
+      );
+    })
+    .catch(failed);
+}
+
+/**
+ * Starts the HTTP server and resolves once it listens. It stays one function (about 130 lines) because
+ * its parts share the drain state (`draining`, `inFlight`, `idle`): the router refuses new work while
+ * draining, the request handler counts calls in flight, and `close` waits for them.
+ */
 export async function startHttpServer(options: HttpServeOptions = {}): Promise<RunningHttpServer> {
   const log = options.log ?? createStderrLog();
   const host = options.host ?? '127.0.0.1';
@@ -157,17 +244,9 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
         return jsonRpcError(400, -32700, 'Parse error: the request body is not valid JSON');
       }
     }
-    // A result that is not an object, or wrong-shaped inputResponses, would leave a request waiting.
-    if (Array.isArray(body)) {
-      body = body.map((message: unknown) => {
-        const screened = screenInbound(message);
-        return 'deliver' in screened ? screened.deliver : message;
-      });
-    } else if (body !== undefined) {
-      const screened = screenInbound(body);
-      if ('reply' in screened) return Response.json(screened.reply);
-      body = screened.deliver;
-    }
+    const screened = screenBody(body);
+    if ('reply' in screened) return Response.json(screened.reply);
+    body = screened.deliver;
     const isLegacy = await isLegacyRequest(request, body, { maxRequestBodySize: maxBodyBytes });
     if (draining && !(isLegacy && finishesSessionWork(request, body))) {
       return jsonRpcError(503, -32000, 'Server shutting down: send new requests to another instance', {
@@ -207,23 +286,7 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
     }
     if (checkHost !== undefined && !checkHost(req, res)) return;
     if (!checkOrigin(req, res)) return;
-    if (options.authToken !== undefined) {
-      const header = req.headers.authorization ?? '';
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      if (match === null || !sameToken(match[1]!.trim(), options.authToken)) {
-        sendJson(
-          res,
-          401,
-          {
-            jsonrpc: '2.0',
-            error: { code: -32001, message: 'Unauthorized: a valid bearer token is required' },
-            id: null,
-          },
-          { 'www-authenticate': 'Bearer realm="mcp-sampling"' },
-        );
-        return;
-      }
-    }
+    if (options.authToken !== undefined && !checkBearer(req, res, options.authToken)) return;
     // A GET is the long-lived notification stream of a session: not a call to wait for on shutdown.
     const counted = req.method !== 'GET';
     if (counted) inFlight += 1;
@@ -235,44 +298,14 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
       if (inFlight === 0) idle?.();
     };
     res.once('close', settle);
-    const failed = (error: unknown) => {
-      log.error(`http: ${(error as Error).message}`);
-      if (!res.headersSent)
-        sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null });
-      else res.destroy();
-    };
-    // Node's IncomingMessage types `method` as possibly undefined; a parsed request always has one.
-    const nodeReq = req as IncomingMessage & { method: string; url: string };
-    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'] ?? null)) {
-      mcp(nodeReq, res).catch(failed);
-      return;
-    }
-    // A JSON post is read and parsed here, in bounded memory (read-json-body.ts), then handed on parsed.
-    readJsonBody(req, maxBodyBytes)
-      .then((body) => {
-        if (body.ok) return mcp(nodeReq, res, body.value);
-        const code = body.status === 413 ? -32000 : -32700;
-        sendJson(
-          res,
-          body.status,
-          { jsonrpc: '2.0', error: { code, message: body.message }, id: null },
-          body.status === 413 ? { connection: 'close' } : {},
-        );
-      })
-      .catch(failed);
+    passToMcp(req, res, mcp, maxBodyBytes, log);
   };
 
   const server: NodeServer = createServer(handle);
   // Calls may wait minutes on a human approving a sampling request: no timeout on the request itself.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, options.port ?? 3000, host);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}${MCP_PATH}`;

@@ -20,7 +20,7 @@ import {
   type McpServer,
 } from '@modelcontextprotocol/server';
 
-import type { ServerLog } from '../log.js';
+import type { ServerLog } from '../../log.js';
 import { createSessionEventStore } from './session-event-store.js';
 
 /** How long a client waits before reconnecting to a dropped stream (sent as the SSE `retry` field). */
@@ -109,7 +109,11 @@ interface LegacySession {
   lastSeen: number;
 }
 
-/** 2025-era sessions: one server and one transport each, found by `Mcp-Session-Id`. */
+/**
+ * 2025-era sessions: one server and one transport each, found by `Mcp-Session-Id`. One function (about
+ * 130 lines) because its inner functions (open, close, the idle sweep, handle) all work on the one session
+ * table it owns; split, they would pass that table and its options around.
+ */
 export function createLegacySessions(factory: () => McpServer, options: LegacySessionsOptions) {
   const sessions = new Map<string, LegacySession>();
 

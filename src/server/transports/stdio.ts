@@ -5,16 +5,16 @@ import { deserializeMessage } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Readable, Writable } from 'node:stream';
 
-import { LineReadBuffer, useLineFraming } from '../shared/stdio-framing.js';
+import { LineReadBuffer, useLineFraming } from '../../shared/stdio-framing.js';
 import {
   createDocumentAssistant,
   SERVER_NAME,
   SERVER_VERSION,
   type DocumentAssistantOptions,
-} from './create-server.js';
-import { clientRootsAccess } from './documents/file-access.js';
-import { guardTransport, screenJsonLine } from './guard-inbound.js';
-import { createStderrLog, type ServerLog } from './log.js';
+} from '../create-server.js';
+import { clientRootsAccess } from '../documents/file-access.js';
+import { guardTransport, screenJsonLine } from '../sampling/guard-inbound.js';
+import { createStderrLog, type ServerLog } from '../log.js';
 
 /**
  * The largest JSON-RPC message accepted on stdio. 2026-era rounds of a long document carry up to 64 chunk

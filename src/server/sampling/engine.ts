@@ -1,0 +1,176 @@
+/**
+ * The sampling engine: the one module of the server that knows which protocol era a tool call is on. It
+ * holds the `requestState` key and codec, registers each tool with its name given once
+ * (`register(server, name, config, body)`), and serves every call of a tool body on its era:
+ *
+ * - **2025 era** (pushed requests, pushed.ts): `sample()` sends a real `sampling/createMessage` tied to the
+ *   tool call.
+ * - **2026-07-28** (input_required rounds, rounds.ts): the body runs as a replay, round after round, and
+ *   the server keeps nothing between rounds: the signed `requestState` (state.ts) carries what it learned.
+ *
+ * Tool code sees only the era-neutral `Sampler` (sampler.ts). What a body throws that is one of ours
+ * becomes an `isError` result through the one mapping, tools/tool-result.ts.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  createRequestStateCodec,
+  PROTOCOL_VERSION_META_KEY,
+  type CallToolResult,
+  type ClientCapabilities,
+  type InputRequiredResult,
+  type McpServer,
+  type RegisteredTool,
+  type RequestStateCodec,
+  type ServerContext,
+  type StandardSchemaWithJSON,
+  type ToolAnnotations,
+  type ToolCallback,
+} from '@modelcontextprotocol/server';
+
+import { toolErrorResult } from '../tools/tool-result.js';
+import { runPushed } from './pushed.js';
+import { runRounds } from './rounds.js';
+import type { SamplingToolBody } from './sampler.js';
+import type { RoundState } from './state.js';
+import type { ToolCall } from './tool-call.js';
+
+export {
+  resultText,
+  RootsUnsupportedError,
+  SamplingRequestError,
+  SamplingUnsupportedError,
+  type Sampler,
+  type SamplingResult,
+  type SamplingToolBody,
+} from './sampler.js';
+export { checkInputResponses } from './rounds.js';
+
+export interface SamplingEngineOptions {
+  /**
+   * HMAC key for `requestState`: 32 random bytes, or a passphrase of at least 32 characters (hashed to
+   * 32 bytes). Default: `MCP_SAMPLING_STATE_KEY` from the environment, else a random key per process.
+   * Instances that serve rounds of the same call (behind a load balancer) must share it.
+   */
+  stateKey?: Uint8Array | string | undefined;
+  /** How long a round's state stays valid. Default 900 s: long enough for a human to approve. */
+  stateTtlSeconds?: number | undefined;
+  /** Pushed sampling requests in flight at once per tool call (2025 era). Default 4. */
+  concurrency?: number | undefined;
+  /** Timeout of one pushed sampling request, reset by progress (2025 era). Default 10 minutes. */
+  samplingTimeoutMs?: number | undefined;
+  /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
+  maxRequestsPerRound?: number | undefined;
+}
+
+/** A tool's registration, as `McpServer.registerTool` takes it, with an input schema. */
+export interface SamplingToolConfig<Input extends StandardSchemaWithJSON> {
+  title?: string;
+  description?: string;
+  inputSchema: Input;
+  outputSchema?: StandardSchemaWithJSON;
+  annotations?: ToolAnnotations;
+  _meta?: Record<string, unknown>;
+}
+
+export interface SamplingEngine {
+  /** Pass as `ServerOptions.requestState.verify`: tampered or expired state is refused with -32602. */
+  readonly verifyState: RequestStateCodec<RoundState>['verify'];
+  /** Registers tool `name` on `server`; its body is served on both eras. */
+  register<Input extends StandardSchemaWithJSON>(
+    server: McpServer,
+    name: string,
+    config: SamplingToolConfig<Input>,
+    body: SamplingToolBody<StandardSchemaWithJSON.InferOutput<Input>>,
+  ): RegisteredTool;
+}
+
+const STATE_KEY_MIN_CHARS = 32;
+
+/** Turns the configured key material into the 32-byte HMAC key; a one-line error says what is wrong. */
+export function resolveStateKey(material: Uint8Array | string | undefined): Uint8Array {
+  if (material === undefined || material === '') return new Uint8Array(randomBytes(32));
+  if (typeof material === 'string') {
+    if (material.length < STATE_KEY_MIN_CHARS) {
+      throw new Error(
+        `MCP_SAMPLING_STATE_KEY is too short (${material.length} characters): use at least ${STATE_KEY_MIN_CHARS} random characters`,
+      );
+    }
+    return new Uint8Array(createHash('sha256').update(material, 'utf8').digest());
+  }
+  if (material.byteLength < 32) {
+    throw new Error(`the requestState key must be at least 32 bytes (got ${material.byteLength})`);
+  }
+  return material;
+}
+
+function envelopeOf(ctx: ServerContext): Record<string, unknown> | undefined {
+  return ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+}
+
+/** 2026-07-28 requests carry their protocol version in the `_meta` envelope; 2025-era requests do not. */
+function isModern(ctx: ServerContext): boolean {
+  return envelopeOf(ctx)?.[PROTOCOL_VERSION_META_KEY] !== undefined;
+}
+
+/** The client's declared capabilities, wherever this era carries them. */
+function clientCapabilities(server: McpServer, ctx: ServerContext): ClientCapabilities | undefined {
+  const perRequest = envelopeOf(ctx)?.[CLIENT_CAPABILITIES_META_KEY];
+  if (perRequest !== undefined) return perRequest as ClientCapabilities;
+  return server.server.getClientCapabilities();
+}
+
+/** A tool body's failure: one of ours becomes its `isError` result, anything else goes on to the SDK. */
+function toToolResult(error: unknown): CallToolResult {
+  const result = toolErrorResult(error);
+  if (result !== undefined) return result;
+  throw error;
+}
+
+export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
+  const codec = createRequestStateCodec<RoundState>({
+    key: resolveStateKey(options.stateKey ?? process.env['MCP_SAMPLING_STATE_KEY']),
+    ttlSeconds: options.stateTtlSeconds ?? 900,
+  });
+  const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
+  const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? 64 };
+
+  const serve = <Args>(
+    server: McpServer,
+    toolName: string,
+    body: SamplingToolBody<Args>,
+    args: Args,
+    ctx: ServerContext,
+  ): Promise<CallToolResult | InputRequiredResult> => {
+    // Every queued or in-flight sampling request of a long document listens to the call's signal.
+    setMaxListeners(0, ctx.mcpReq.signal);
+    const call: ToolCall = { server, toolName, ctx, capabilities: () => clientCapabilities(server, ctx) };
+    // Mapped inside the body, so that a refusal ends a 2026-era round like any result (its last progress
+    // sent first), as when a tool returns the refusal itself.
+    const mapped: SamplingToolBody<Args> = async (bodyArgs, sampler) => {
+      try {
+        return await body(bodyArgs, sampler);
+      } catch (error) {
+        return toToolResult(error);
+      }
+    };
+    return isModern(ctx) ? runRounds(call, mapped, args, rounds) : runPushed(call, mapped, args, pushed);
+  };
+
+  const register: SamplingEngine['register'] = <Input extends StandardSchemaWithJSON>(
+    server: McpServer,
+    name: string,
+    config: SamplingToolConfig<Input>,
+    body: SamplingToolBody<StandardSchemaWithJSON.InferOutput<Input>>,
+  ) => {
+    const callback = (args: StandardSchemaWithJSON.InferOutput<Input>, ctx: ServerContext) =>
+      serve(server, name, body, args, ctx);
+    // The SDK's callback type is conditional on the schema type, which TypeScript cannot resolve for a
+    // generic `Input`; the callback above is exactly what it resolves to for any schema.
+    return server.registerTool(name, config, callback as ToolCallback<Input>);
+  };
+
+  return { verifyState: codec.verify, register };
+}

@@ -1,0 +1,221 @@
+/**
+ * The 2026-07-28 era (input_required rounds). Servers cannot send requests, so the tool body runs as a
+ * *replay*: each `sample()` gets a key (a digest of its params plus an occurrence number); a known answer
+ * resolves at once, an unknown one is recorded and never settles in this run. When the body is blocked (a
+ * full turn of the event loop adds no new request, and no `track()`ed work is running), the run ends with
+ * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`) and a signed
+ * `requestState` (state.ts) with the answers used so far. The client answers and retries; the body runs
+ * again from the top and gets further. Within a round, progress is coalesced to the last value.
+ */
+import {
+  inputRequired,
+  inputResponse,
+  ProtocolError,
+  ProtocolErrorCode,
+  type CallToolResult,
+  type InputRequest,
+  type InputRequiredResult,
+  type RequestStateCodec,
+  type Root,
+} from '@modelcontextprotocol/server';
+
+import { checkSamplingAnswer } from './check-answer.js';
+import {
+  rootsUnsupported,
+  samplingUnsupported,
+  type Sampler,
+  type SamplingResult,
+  type SamplingToolBody,
+} from './sampler.js';
+import { digest, openRoundState, ROOTS_KEY, SAMPLING_KEY, samplingKey, type RoundState } from './state.js';
+import { progressSender, type ToolCall } from './tool-call.js';
+
+export interface RoundsOptions {
+  /** Signs and verifies `requestState`. */
+  codec: RequestStateCodec<RoundState>;
+  /** Most requests one input_required round carries; the rest go in later rounds. */
+  maxRequestsPerRound: number;
+}
+
+/**
+ * Why a 2026-era retry's `inputResponses` cannot be used, in one line; undefined when they can. Entries
+ * under the engine's own keys must have the shape of what was asked (a sampling result, a roots list);
+ * other keys are not the engine's and are left to the SDK.
+ */
+export function checkInputResponses(responses: unknown): string | undefined {
+  if (responses === undefined) return undefined;
+  if (typeof responses !== 'object' || responses === null || Array.isArray(responses)) {
+    return 'inputResponses must be an object of answers by request key';
+  }
+  for (const [key, value] of Object.entries(responses)) {
+    if (SAMPLING_KEY.test(key)) {
+      // The 2026 era allows content arrays (and tool_use blocks) in an embedded sampling answer.
+      const check = checkSamplingAnswer(value, { tools: true });
+      if (!check.ok) return `inputResponses["${key}"] is not a valid sampling answer: ${check.reason}`;
+    } else if (key === ROOTS_KEY) {
+      const roots = (value as { roots?: unknown } | null)?.roots;
+      const valid =
+        Array.isArray(roots) && roots.every((root) => typeof (root as { uri?: unknown } | null)?.uri === 'string');
+      if (!valid) return `inputResponses["${key}"] is not a valid roots list: expected { roots: [{ uri, name? }] }`;
+    }
+  }
+  return undefined;
+}
+
+/** What one round's replay knows: earlier rounds' answers (from the state) plus this retry's. */
+interface Known {
+  answers: Map<string, SamplingResult>;
+  roots: Root[] | undefined;
+}
+
+function knownAnswers(call: ToolCall, state: RoundState | undefined): Known {
+  const responses = call.ctx.mcpReq.inputResponses;
+  const answers = new Map<string, SamplingResult>(Object.entries(state?.a ?? {}));
+  let roots: Root[] | undefined = state?.r;
+  for (const key of Object.keys(responses ?? {})) {
+    const view = inputResponse(responses, key);
+    if (view.kind === 'sampling') answers.set(key, view.result);
+    else if (view.kind === 'roots' && key === ROOTS_KEY) roots = view.roots;
+  }
+  return { answers, roots };
+}
+
+/** The sampler of one round, and what the round learns from the body's calls. */
+interface Round {
+  sampler: Sampler;
+  /** Resolves when the body is blocked on requests this round cannot answer. */
+  whenBlocked: Promise<'blocked'>;
+  /** Answers the body used since its last checkpoint, to carry to the next round. */
+  used: Map<string, SamplingResult>;
+  /** Requests to send in this round's input_required result. */
+  pending: Map<string, InputRequest>;
+  /** The last progress the body reported, sent once when the round ends. */
+  lastProgress(): [number, number | undefined, string | undefined] | undefined;
+  /** The body's latest checkpoint (or the state's, when it saved none). */
+  checkpoint(): unknown;
+}
+
+function createRound(
+  call: ToolCall,
+  state: RoundState | undefined,
+  known: Known,
+  signal: AbortSignal,
+  maxRequestsPerRound: number,
+): Round {
+  const used = new Map<string, SamplingResult>();
+  const pending = new Map<string, InputRequest>();
+  const occurrences = new Map<string, number>();
+  let waiting = 0; // requests issued without an answer (some beyond the round's cap)
+  let busy = 0;
+  let blocked!: () => void;
+  const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
+  let watching = false;
+  let lastProgress: [number, number | undefined, string | undefined] | undefined;
+  let checkpoint: unknown = state?.c;
+
+  // Declare the round blocked once a full turn of the event loop adds no new request while no tracked
+  // work runs: requests issued together (Promise.all) always land in the same round.
+  const watch = () => {
+    if (watching) return;
+    watching = true;
+    const seen = waiting;
+    setImmediate(() => {
+      watching = false;
+      if (busy === 0 && waiting === seen) blocked();
+      else if (busy === 0) watch();
+    });
+  };
+  const never = <T>() => new Promise<T>(() => {});
+
+  const sampler: Sampler = {
+    signal,
+    capabilities: call.capabilities(),
+    sample(params) {
+      const base = digest(params);
+      const n = occurrences.get(base) ?? 0;
+      occurrences.set(base, n + 1);
+      const key = samplingKey(base, n);
+      const answer = known.answers.get(key);
+      if (answer !== undefined) {
+        used.set(key, answer);
+        return Promise.resolve(answer);
+      }
+      if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
+      waiting++;
+      if (pending.size < maxRequestsPerRound) pending.set(key, inputRequired.createMessage(params));
+      watch();
+      return never();
+    },
+    roots() {
+      if (known.roots !== undefined) return Promise.resolve(known.roots);
+      if (call.capabilities()?.roots === undefined) return Promise.reject(rootsUnsupported(call.toolName));
+      waiting++;
+      pending.set(ROOTS_KEY, inputRequired.listRoots());
+      watch();
+      return never();
+    },
+    track(work) {
+      busy++;
+      const done = () => {
+        busy--;
+        if (busy === 0 && waiting > 0) watch();
+      };
+      work.then(done, done);
+      return work;
+    },
+    // Within a round the body replays every answered step at once: only the last value is worth sending.
+    progress(progress, total, message) {
+      lastProgress = [progress, total, message];
+    },
+    restore: <T>() => state?.c as T | undefined,
+    save(value) {
+      checkpoint = value;
+      used.clear();
+    },
+  };
+  return { sampler, whenBlocked, used, pending, lastProgress: () => lastProgress, checkpoint: () => checkpoint };
+}
+
+/** Runs one round of `body` (see the module comment). */
+export async function runRounds<Args>(
+  call: ToolCall,
+  body: SamplingToolBody<Args>,
+  args: Args,
+  options: RoundsOptions,
+): Promise<CallToolResult | InputRequiredResult> {
+  const { ctx, toolName } = call;
+  const { state, argsHash } = openRoundState(ctx, toolName, args);
+
+  // Normally refused with -32602 before the tool runs (guard-inbound.ts); checked here as well so that a
+  // server without that guard fails at once too, instead of asking again for ever.
+  const invalid = checkInputResponses(ctx.mcpReq.inputResponses);
+  if (invalid !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, invalid);
+
+  const known = knownAnswers(call, state);
+  const abort = new AbortController();
+  const onCancel = () => abort.abort(ctx.mcpReq.signal.reason);
+  ctx.mcpReq.signal.addEventListener('abort', onCancel, { once: true });
+  const round = createRound(call, state, known, abort.signal, options.maxRequestsPerRound);
+
+  const run = body(args, round.sampler).then((result) => ({ result }));
+  // If the round ends first, the abandoned body may still reject later: never leave that unhandled.
+  run.catch(() => {});
+  try {
+    const outcome = await Promise.race([run, round.whenBlocked]);
+    const lastProgress = round.lastProgress();
+    if (lastProgress !== undefined) progressSender(ctx)(...lastProgress);
+    if (outcome !== 'blocked') return outcome.result;
+    const checkpoint = round.checkpoint();
+    const requestState = await options.codec.mint({
+      t: toolName,
+      h: argsHash,
+      a: Object.fromEntries(round.used),
+      ...(known.roots !== undefined && { r: known.roots }),
+      ...(checkpoint !== undefined && { c: checkpoint }),
+    });
+    return inputRequired({ inputRequests: Object.fromEntries(round.pending), requestState });
+  } finally {
+    ctx.mcpReq.signal.removeEventListener('abort', onCancel);
+    abort.abort(new Error('sampling round ended'));
+  }
+}

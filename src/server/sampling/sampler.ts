@@ -1,0 +1,87 @@
+/**
+ * The sampling API for tool authors, the same on both protocol eras: what a tool body gets (`Sampler`),
+ * the errors its calls reject with, and the one way to read a result's text. Tool code is straight-line:
+ * `await sampler.sample(params)`, and parallel requests are
+ * `await Promise.all(items.map((i) => sampler.sample(…)))`, with no era branch; the engine (engine.ts)
+ * serves the body on whichever era the call came in.
+ */
+import type {
+  CallToolResult,
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  CreateMessageResultWithTools,
+  Root,
+} from '@modelcontextprotocol/server';
+
+export { resultText } from '../../shared/mcp-content.js';
+
+export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
+
+/** What a tool body gets: the way to ask the client, progress, and the call's cancellation signal. */
+export interface Sampler {
+  /** Asks the client for one completion. Resolves with the client's answer (possibly in a later round). */
+  sample(params: CreateMessageRequestParams): Promise<SamplingResult>;
+  /** The client's roots (`roots/list`); rejects with `RootsUnsupportedError` when it declares none. */
+  roots(): Promise<Root[]>;
+  /**
+   * Marks non-sampling async work (file reads between samples) so that a 2026-era round is not closed
+   * while it runs. Returns the same promise.
+   */
+  track<T>(work: Promise<T>): Promise<T>;
+  /** Reports progress to the caller, when it sent a progress token. */
+  progress(progress: number, total?: number, message?: string): void;
+  /**
+   * A checkpoint saved in an earlier 2026-era round of this call (undefined on the first round, and
+   * always on the 2025 era, where the body runs once).
+   */
+  restore<T>(): T | undefined;
+  /**
+   * Saves a checkpoint (JSON) for the next 2026-era round, so the body can skip work it already did. A
+   * checkpoint covers everything before it: answers used before it are not carried to the next round.
+   * No-op on the 2025 era.
+   */
+  save(checkpoint: unknown): void;
+  /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
+  readonly signal: AbortSignal;
+  /** What the client declared (`sampling.tools` among them); undefined when it declared nothing. */
+  readonly capabilities: ClientCapabilities | undefined;
+}
+
+export type SamplingToolBody<Args> = (args: Args, sampler: Sampler) => Promise<CallToolResult>;
+
+/** Thrown by `sample()` when the connected client cannot answer sampling requests. */
+export class SamplingUnsupportedError extends Error {
+  override readonly name = 'SamplingUnsupportedError';
+}
+
+/** Thrown by `roots()` when the connected client does not declare roots. */
+export class RootsUnsupportedError extends Error {
+  override readonly name = 'RootsUnsupportedError';
+}
+
+/** A pushed sampling request the client answered with an error (2025 era). */
+export class SamplingRequestError extends Error {
+  override readonly name = 'SamplingRequestError';
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The refusal of `sample()` when the client did not declare the sampling capability. */
+export function samplingUnsupported(toolName: string): SamplingUnsupportedError {
+  return new SamplingUnsupportedError(
+    `${toolName} needs a client that supports MCP sampling (the client did not declare the 'sampling' capability)`,
+  );
+}
+
+/** The refusal of `roots()` when the client declares no roots. */
+export function rootsUnsupported(toolName: string): RootsUnsupportedError {
+  return new RootsUnsupportedError(
+    `${toolName} reads files only inside the client's roots, and this client declares no roots: pass the text instead`,
+  );
+}
