@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { MockLanguageModelV3 } from 'ai/test';
 
 import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import { versionNegotiation, type Era } from './wire.js';
 
 /** One model turn: text, tool calls, or both. */
 export interface ScriptedTurn {
@@ -49,12 +50,12 @@ export function scriptedModel(
 }
 
 /** A client that declares sampling but not sampling.tools, answering with `handler`. */
-export function clientWithoutTools(era: 'legacy' | 'modern', handler: SamplingHandler): Client {
+export function clientWithoutTools(era: Era, handler: SamplingHandler): Client {
   const client = new Client(
     { name: 'no-tools', version: '1.0.0' },
     {
       capabilities: { sampling: {} },
-      versionNegotiation: { mode: era === 'modern' ? { pin: '2026-07-28' } : 'legacy' },
+      versionNegotiation: versionNegotiation(era),
     },
   );
   client.setRequestHandler('sampling/createMessage', handler);
