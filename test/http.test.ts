@@ -9,6 +9,7 @@ import type { SamplingHandler } from '../src/client/sampling-handler.js';
 import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '../src/server/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
+import { ERAS } from './helpers/wire.js';
 
 const DOCUMENT =
   'The harbour town woke before dawn. Fishing boats left the quay one by one. ' +
@@ -145,7 +146,7 @@ async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<v
 }
 
 describe('serve --http: both eras end to end', () => {
-  it.each(['legacy', 'modern'] as const)('summarizes over HTTP on the %s era', async (era) => {
+  it.each(ERAS)('summarizes over HTTP on the %s era', async (era) => {
     const server = await serve();
     const connection = await connect(server.url, era);
     expect(connection.era).toBe(era);
