@@ -3,7 +3,7 @@
  * 300 output tokens. Throughput on each size (median of 3 runs for 1 and 10 MB, one run for 50 MB) and
  * whether time grows linearly with size.
  */
-import { summarizeExtractive } from '../src/providers/extractive/summarize-extractive.js';
+import { summarizeExtractive } from '../src/providers/embedded/summarize-extractive.js';
 import {
   document,
   formatMs,
@@ -136,7 +136,7 @@ export const embeddedModel: Benchmark = {
 
     return {
       about:
-        `\`summarizeExtractive(text, { maxTokens: ${MAX_TOKENS} })\` (src/providers/extractive/summarize-extractive.ts) on ` +
+        `\`summarizeExtractive(text, { maxTokens: ${MAX_TOKENS} })\` (src/providers/embedded/summarize-extractive.ts) on ` +
         '1, 10 and 50 MB of generated English prose (the same deterministic generator as B2: paragraphs of 3–8 ' +
         'sentences from a dozen templates over a few hundred words, names, places and numbers). After a warm-up of ' +
         'eight 1 MB runs and one 10 MB run, 1 and 10 MB are timed 3 times each, alternating (median reported), then ' +

@@ -27,7 +27,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { connectHttp, connectStdio, MODERN_PROTOCOL_VERSION, type McpConnection } from '../src/client/connect.js';
 import { createSamplingRuntime } from '../src/client/create-runtime.js';
 import { createSamplingHandler } from '../src/client/sampling-handler.js';
-import { ConfigSchema } from '../src/policy/config-schema.js';
+import { ConfigSchema } from '../src/config/schema.js';
 import { withProviderModel } from '../test/helpers/runtime.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -592,7 +592,7 @@ export const startUp: Benchmark = {
     if (clientInServer.length > 0) cuts.push('the MCP client SDK that every `serve` process loads (above)');
     cuts.push(
       'imports on paths that do not use them (from the import graph of src/, not measured here): the four vendor ' +
-        'SDKs, which `src/providers/registry.ts` imports at the top even when no key is set, and `@clack/prompts`, ' +
+        'SDKs, which `src/providers/registry.ts` imports at the top (through `definitions.ts` and `vendors/`) even when no key is set, and `@clack/prompts`, ' +
         'which `src/cli/progress-view.ts` imports even when stderr is not a terminal',
       'spawning the server before the CLI loads its own client-side modules, so that the two loads overlap on a ' +
         'machine with more than one core',

@@ -13,7 +13,7 @@ import * as z from 'zod/v4';
 
 import { createSamplingHandler, type SamplingHandler } from '../src/client/sampling-handler.js';
 import type { CompletionDecision, Prompter } from '../src/policy/approval.js';
-import type { ServerPolicy } from '../src/policy/config-schema.js';
+import type { ServerPolicy } from '../src/config/schema.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
 import { documentBudget } from '../src/server/documents/map-reduce.js';
 import { createSamplingEngine } from '../src/server/sampling.js';

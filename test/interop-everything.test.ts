@@ -21,8 +21,8 @@ import { connectStdio, type EraMode, type StdioConnection } from '../src/client/
 import { USER_REJECTED_CODE } from '../src/client/errors.js';
 import { createSamplingHandler, USAGE_META_KEY, type SamplingHandler } from '../src/client/sampling-handler.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
-import { EXTRACTIVE_MODEL_ID } from '../src/providers/extractive/extractive-model.js';
-import type { Env } from '../src/providers/load-env.js';
+import { EXTRACTIVE_MODEL_ID } from '../src/providers/embedded/extractive-model.js';
+import type { Env } from '../src/config/env.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { textOf } from './helpers/in-memory.js';
 import { testRuntime } from './helpers/runtime.js';

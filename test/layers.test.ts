@@ -43,10 +43,10 @@ describe('the layer rule in the lint', () => {
   it('refuses the server importing policy, providers, config or an LLM SDK', async () => {
     const code = [
       "import type { Decision } from '../policy/approval.js';",
-      "import type { Env } from '../providers/load-env.js';",
+      "import type { CatalogModel } from '../providers/catalog.js';",
       "import type { Config } from '../config/schema.js';",
       "import { generateText } from 'ai';",
-      'export type All = [Decision, Env, Config, typeof generateText];',
+      'export type All = [Decision, CatalogModel, Config, typeof generateText];',
       '',
     ].join('\n');
     const errors = await layerErrors('src/server/sampling/layer-probe.ts', code.replaceAll("'../", "'../../"));
@@ -74,7 +74,7 @@ describe('the layer rule in the lint', () => {
     expect(server).toEqual([]);
     const policy = await layerErrors(
       'src/policy/layer-probe.ts',
-      "import type { Env } from '../providers/load-env.js';\nimport { estimateTokens } from '../shared/estimate-tokens.js';\nexport type { Env };\nexport { estimateTokens };\n",
+      "import type { CatalogModel } from '../providers/catalog.js';\nimport type { Env } from '../config/env.js';\nimport { estimateTokens } from '../shared/estimate-tokens.js';\nexport type { CatalogModel, Env };\nexport { estimateTokens };\n",
     );
     expect(policy).toEqual([]);
     // A folder inside a layer that happens to share a layer's name is not that layer.

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { SamplingEvent } from '../src/client/sampling-handler.js';
 import { testHandler } from './helpers/runtime.js';
-import { EXTRACTIVE_MODEL_ID } from '../src/providers/extractive/extractive-model.js';
+import { EXTRACTIVE_MODEL_ID } from '../src/providers/embedded/extractive-model.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 import { ERAS } from './helpers/wire.js';

@@ -4,8 +4,8 @@
  * reset); a corrupt file is kept beside it as `<file>.corrupt`.
  */
 import { resetBudgetState } from '../policy/budget.js';
-import { loadConfig } from '../policy/load-config.js';
-import { loadClientEnv } from '../providers/load-env.js';
+import { loadConfig } from '../config/load.js';
+import { loadClientEnv } from '../config/env.js';
 
 export async function resetBudget(options: { config?: string | undefined; json: boolean }): Promise<void> {
   const loaded = loadConfig({ explicit: options.config, env: loadClientEnv() });

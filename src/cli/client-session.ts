@@ -10,8 +10,8 @@ import { connectHttp, connectStdio, type EraMode, type McpConnection } from '../
 import { createSamplingRuntime } from '../client/create-runtime.js';
 import { canUseTools, createSamplingHandler, flushRuntime } from '../client/sampling-handler.js';
 import type { Prompter } from '../policy/approval.js';
-import { loadConfig } from '../policy/load-config.js';
-import { loadClientEnv } from '../providers/load-env.js';
+import { loadConfig } from '../config/load.js';
+import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';

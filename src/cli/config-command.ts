@@ -3,9 +3,9 @@
  * in), with every secret redacted: provider keys are shown only as the name of their variable and
  * whether it is set; literal header values are hidden.
  */
-import type { Config } from '../policy/config-schema.js';
-import { loadConfig } from '../policy/load-config.js';
-import { loadClientEnv } from '../providers/load-env.js';
+import type { Config } from '../config/schema.js';
+import { loadConfig } from '../config/load.js';
+import { loadClientEnv } from '../config/env.js';
 import { buildCatalog } from '../providers/catalog.js';
 import { createProviderRegistry } from '../providers/registry.js';
 

@@ -20,7 +20,7 @@ import type { EraMode } from '../shared/era-mode.js';
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../shared/stdio-framing.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import type { SamplingHandler } from './sampling-handler.js';
-import { isSecretName } from './secret-names.js';
+import { isSecretName } from '../config/secret-names.js';
 
 export { ERA_MODES, type EraMode } from '../shared/era-mode.js';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';

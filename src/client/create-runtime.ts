@@ -6,12 +6,12 @@ import { createAuditLog } from '../policy/audit-log.js';
 import { mergeAliases } from '../policy/aliases.js';
 import type { Prompter } from '../policy/approval.js';
 import { createBudgetTracker } from '../policy/budget.js';
-import { ConfigSchema, type Config } from '../policy/config-schema.js';
+import { ConfigSchema, type Config } from '../config/schema.js';
 import { buildCatalog } from '../providers/catalog.js';
-import type { Env } from '../providers/load-env.js';
+import type { Env } from '../config/env.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import type { SamplingRuntime } from './sampling-handler.js';
-import { isSecretName } from './secret-names.js';
+import { isSecretName } from '../config/secret-names.js';
 
 export interface RuntimeOptions {
   env: Env;

@@ -1,76 +1,14 @@
 /**
- * Client errors, and the one place that turns them into JSON-RPC errors for the server.
- * Each message is one line: what failed, where, and why.
+ * Client errors, and the one place that turns them (and the providers' ProviderCallError) into JSON-RPC
+ * errors for the server. Each message is one line: what failed, where, and why.
  */
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/client';
-import { APICallError, RetryError } from 'ai';
 
-import { findResponseTooLarge } from '../providers/response-size-limit.js';
+import { ProviderCallError } from '../providers/errors.js';
 
 /** A request the client cannot map (malformed or contradictory content); answered with -32602 (invalid params). */
 export class UnsupportedSamplingContentError extends Error {
   override readonly name = 'UnsupportedSamplingContentError';
-}
-
-/** A provider call that failed: which provider and model, the HTTP status when there was one. */
-export class ProviderCallError extends Error {
-  override readonly name = 'ProviderCallError';
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly model: string,
-    readonly status: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-function firstLine(text: string, max = 300): string {
-  const line = text.split('\n', 1)[0]?.trim() ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-/** Describes a failed provider call in one line, e.g. `openai gpt-4o: HTTP 401: Incorrect API key provided`. */
-export function toProviderCallError(
-  error: unknown,
-  where: { provider: string; model: string; timeoutMs?: number },
-): ProviderCallError {
-  const prefix = `${where.provider} ${where.model}`;
-  const last = RetryError.isInstance(error) ? (error.lastError ?? error) : error;
-  const tooLarge = findResponseTooLarge(last);
-  if (tooLarge !== undefined) {
-    const status = APICallError.isInstance(last) ? last.statusCode : undefined;
-    const why = `the response is larger than limits.maxResponseBytes (${tooLarge.limitBytes} bytes): cut off, not retried`;
-    return new ProviderCallError(`${prefix}: ${why}`, where.provider, where.model, status, { cause: error });
-  }
-  if (APICallError.isInstance(last)) {
-    const status = last.statusCode;
-    const what = status !== undefined ? `HTTP ${status}` : `cannot reach ${last.url}`;
-    const attempts = RetryError.isInstance(error) ? ` (after ${error.errors.length} attempts)` : '';
-    return new ProviderCallError(
-      `${prefix}: ${what}${attempts}: ${firstLine(last.message)}`,
-      where.provider,
-      where.model,
-      status,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (last instanceof Error && last.name === 'TimeoutError') {
-    const after = where.timeoutMs !== undefined ? ` after ${Math.round(where.timeoutMs / 1000)} s` : '';
-    return new ProviderCallError(`${prefix}: timed out${after}`, where.provider, where.model, undefined, {
-      cause: error,
-    });
-  }
-  if (last instanceof Error && last.name === 'AbortError') {
-    return new ProviderCallError(`${prefix}: cancelled`, where.provider, where.model, undefined, { cause: error });
-  }
-  const message = last instanceof Error ? last.message : String(last);
-  return new ProviderCallError(`${prefix}: ${firstLine(message)}`, where.provider, where.model, undefined, {
-    cause: error,
-  });
 }
 
 /** The spec's code for a sampling request the user (or the user's policy) rejected. */

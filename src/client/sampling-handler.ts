@@ -22,7 +22,7 @@ import {
 } from '../policy/approval.js';
 import type { AuditLog, AuditOutcome, AuditRecord } from '../policy/audit-log.js';
 import type { BudgetTracker, BudgetUsage, Reservation } from '../policy/budget.js';
-import type { Config, ServerPolicy } from '../policy/config-schema.js';
+import type { Config, ServerPolicy } from '../config/schema.js';
 import { costUsd } from '../policy/cost.js';
 import { applyLimits, resolveServerPolicy } from '../policy/limits.js';
 import { RateLimitError, createRateLimiter, type RateLimiter } from '../policy/rate-limiter.js';
@@ -30,7 +30,7 @@ import { modelAllowed, resolveModel, type Candidate } from '../policy/resolve-mo
 import { maxInputTokens, worstCase, type WorstCase } from '../policy/worst-case.js';
 import { callWithFallbacks, type FallbackAttempt } from '../providers/call-with-fallbacks.js';
 import type { CatalogModel } from '../providers/catalog.js';
-import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/extractive/extractive-model.js';
+import { createExtractiveModel, EXTRACTIVE_MODEL_ID } from '../providers/embedded/extractive-model.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { estimateTokens } from '../shared/estimate-tokens.js';
 import { createSemaphore, type Semaphore } from '../shared/semaphore.js';

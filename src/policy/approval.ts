@@ -7,7 +7,7 @@
  */
 import type { SamplingMessage } from '@modelcontextprotocol/client';
 
-import type { ApprovalMode } from './config-schema.js';
+import type { ApprovalMode } from '../config/schema.js';
 
 /** A tool the server offers the model (what a person needs to judge it; the schema is for "show everything"). */
 export interface ToolView {

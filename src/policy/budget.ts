@@ -28,7 +28,7 @@ import { dirname } from 'node:path';
 
 import * as z from 'zod/v4';
 
-import type { ServerPolicy } from './config-schema.js';
+import type { ServerPolicy } from '../config/schema.js';
 import { createWriteBehind } from './write-behind.js';
 
 export interface BudgetUsage {

@@ -1,7 +1,7 @@
 import type { CreateMessageRequestParams, SamplingMessage } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 
-import type { ServerPolicy } from './config-schema.js';
+import type { ServerPolicy } from '../config/schema.js';
 import { applyLimits, resolveServerPolicy } from './limits.js';
 
 function request(overrides: Partial<CreateMessageRequestParams> = {}): CreateMessageRequestParams {

@@ -6,7 +6,7 @@
  */
 import type { CreateMessageRequestParams, SamplingMessage } from '@modelcontextprotocol/client';
 
-import type { ServerPolicy } from './config-schema.js';
+import type { ServerPolicy } from '../config/schema.js';
 
 export type LimitsOutcome =
   { ok: true; params: CreateMessageRequestParams; notes: string[] } | { ok: false; reason: string };

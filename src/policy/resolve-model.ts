@@ -15,7 +15,7 @@
  */
 import type { CatalogModel } from '../providers/catalog.js';
 import { modelKey } from '../providers/catalog.js';
-import { EXTRACTIVE_MODEL_ID, EXTRACTIVE_PROVIDER } from '../providers/extractive/extractive-model.js';
+import { EXTRACTIVE_MODEL_ID, EXTRACTIVE_PROVIDER } from '../providers/embedded/extractive-model.js';
 
 /** MCP `costPriority`, `speedPriority`, `intelligencePriority`: 0..1, how much each matters. */
 export interface Priorities {

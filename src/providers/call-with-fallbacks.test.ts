@@ -7,14 +7,13 @@ import { generateText } from 'ai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { chatCompletion, startHttpStub, type HttpStub, type StubReply } from '../../test/helpers/http-stub.js';
-import { ProviderCallError } from '../client/errors.js';
 import {
-  AllModelsFailedError,
   callWithFallbacks,
   type FallbackAttemptEvent,
   type FallbackCandidate,
   type FallbackOptions,
 } from './call-with-fallbacks.js';
+import { AllModelsFailedError, ProviderCallError } from './errors.js';
 import { createProviderRegistry } from './registry.js';
 import type { Sleep } from './retry.js';
 

@@ -4,7 +4,7 @@
  * the next; a failure that another attempt cannot fix (bad request, bad key, unknown model) ends the
  * call at once, naming the provider, the model and the status; an abort ends everything.
  */
-import { toProviderCallError, type ProviderCallError } from '../client/errors.js';
+import { AllModelsFailedError, toProviderCallError, type ProviderCallError } from './errors.js';
 import { callWithRetry, isRetryableError, type RetrySettings, type Sleep } from './retry.js';
 
 export interface FallbackCandidate {
@@ -45,19 +45,6 @@ export interface FallbackResult<T, C extends FallbackCandidate> {
   value: T;
   candidate: C;
   attempts: FallbackAttempt[];
-}
-
-/** Every candidate failed; `cause` is the last failure, `errors` all of them (one per candidate). */
-export class AllModelsFailedError extends Error {
-  override readonly name = 'AllModelsFailedError';
-  constructor(
-    message: string,
-    readonly attempts: FallbackAttempt[],
-    readonly errors: ProviderCallError[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 function describe(error: unknown, candidate: FallbackCandidate, timeoutMs: number | undefined) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ModelConfigSchema } from '../policy/config-schema.js';
+import { ModelConfigSchema } from '../config/schema.js';
 import { BUILTIN_CATALOG, buildCatalog, costScore, modelKey, NEW_MODEL_DEFAULTS } from './catalog.js';
 
 const find = <T extends { provider: string; id: string }>(models: readonly T[], key: string): T | undefined =>

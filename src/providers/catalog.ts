@@ -8,7 +8,7 @@
  * any field of any entry can be overridden, entries removed and new ones added under `models` in the
  * configuration file (see `buildCatalog`).
  */
-import type { ModelConfig } from '../policy/config-schema.js';
+import type { ModelConfig } from '../config/schema.js';
 
 export interface CatalogModel {
   /** Provider name: a built-in vendor (`openai`, `anthropic`, `google`) or a key of the config's `providers`. */

@@ -1,23 +1,32 @@
 /**
  * The providers the client can call: the three built-in vendors (present with no configuration, keyed
- * from the environment) plus any OpenAI-compatible endpoint named in the config. Keys are read from the
- * client's environment by name and handed only to the AI SDK provider; no status, message or error
- * produced here ever contains one.
+ * from the environment) plus any OpenAI-compatible endpoint named in the config, and the embedded
+ * extractive model. What each kind needs and how its model is built comes from its definition
+ * (definitions.ts); this file resolves names, keys, endpoints and headers against the config and the
+ * environment. Keys are read from the client's environment by name and handed only to the AI SDK
+ * provider; no status, message or error produced here ever contains one.
  */
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 
-import { BUILTIN_PROVIDERS, type BuiltinProvider, type ProviderConfig } from '../policy/config-schema.js';
-import type { Env } from './load-env.js';
-import { DEFAULT_MAX_RESPONSE_BYTES, limitResponseSize } from './response-size-limit.js';
+import {
+  BUILTIN_PROVIDERS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type BuiltinProvider,
+  type ProviderConfig,
+} from '../config/schema.js';
+import type { Env } from '../config/env.js';
+import { EXTRACTIVE_PROVIDER } from './embedded/extractive-model.js';
+import { PROVIDER_DEFINITIONS } from './definitions.js';
+import type {
+  ConfiguredProviderKind,
+  LanguageModelFactory,
+  ProviderDefinition,
+  ProviderKind,
+  ProviderSettings,
+} from './provider.js';
+import { limitResponseSize } from './response-size-limit.js';
 
-export type ProviderType = BuiltinProvider | 'openai-compatible';
-
-/** OpenAI's endpoint when neither the config nor `OPENAI_BASE_URL` names another. */
-const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+export type ProviderType = ConfiguredProviderKind;
 
 export interface ProviderStatus {
   name: string;
@@ -46,28 +55,12 @@ export interface ProviderRegistry {
   /** Every provider known: the built-ins, then the config's other entries, in config order. */
   configured(): ProviderStatus[];
   available(provider: string): boolean;
-  /** A model instance (never a string id); throws one line when the provider is unknown or unusable. */
+  /**
+   * A model instance (never a string id); throws one line when the provider is unknown or unusable.
+   * `embedded` (unless the config names a provider so) is the extractive model, whatever `modelId`.
+   */
   languageModel(provider: string, modelId: string): LanguageModelV3;
 }
-
-interface VendorDefaults {
-  keyEnvs: readonly string[];
-  baseURLEnv?: string;
-  defaultBaseURL: string;
-}
-
-const VENDORS: Record<BuiltinProvider, VendorDefaults> = {
-  openai: { keyEnvs: ['OPENAI_API_KEY'], baseURLEnv: 'OPENAI_BASE_URL', defaultBaseURL: OPENAI_DEFAULT_BASE_URL },
-  anthropic: {
-    keyEnvs: ['ANTHROPIC_API_KEY'],
-    baseURLEnv: 'ANTHROPIC_BASE_URL',
-    defaultBaseURL: 'https://api.anthropic.com/v1',
-  },
-  google: {
-    keyEnvs: ['GOOGLE_GENERATIVE_AI_API_KEY', 'GEMINI_API_KEY'],
-    defaultBaseURL: 'https://generativelanguage.googleapis.com/v1beta',
-  },
-};
 
 /** Everything resolved about one provider; `apiKey` and `headers` stay inside this module. */
 interface Resolved {
@@ -75,10 +68,6 @@ interface Resolved {
   baseURL: string | undefined;
   apiKey: string | undefined;
   headers: Record<string, string>;
-}
-
-interface ProviderFactory {
-  languageModel(modelId: string): LanguageModelV3;
 }
 
 function isBuiltin(name: string): name is BuiltinProvider {
@@ -94,15 +83,6 @@ function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/**
- * Anthropic's own SDKs take the API origin (`https://api.anthropic.com`, or a proxy's prefix) and add
- * `/v1`; the AI SDK wants the prefix with `/v1`. Both spellings are accepted: `/v1` is added when missing.
- */
-function anthropicBaseURL(url: string): string {
-  const trimmed = withoutTrailingSlash(url);
-  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
-}
-
 /** For display: `https://user:secret@host/x` -> `https://***@host/x`. */
 function displayURL(url: string): string {
   try {
@@ -115,6 +95,18 @@ function displayURL(url: string): string {
     return url;
   }
 }
+
+/** The definitions seen through the contract (each one's own literal type is narrower). */
+const DEFINITIONS: Readonly<Record<ProviderKind, ProviderDefinition>> = PROVIDER_DEFINITIONS;
+
+/** The embedded model reads none of its settings: no endpoint, no key, no network. */
+const EMBEDDED_SETTINGS: ProviderSettings = {
+  name: EXTRACTIVE_PROVIDER,
+  baseURL: undefined,
+  apiKey: undefined,
+  headers: {},
+  fetch: () => Promise.reject(new Error('the embedded extractive model makes no HTTP request')),
+};
 
 const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -142,21 +134,21 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
   // kind of provider that is not a built-in vendor.
   const type: ProviderType = config?.type ?? (isBuiltin(name) ? name : 'openai-compatible');
   const enabled = config?.enabled ?? true;
-  const vendor = type === 'openai-compatible' ? undefined : VENDORS[type];
+  const vendor = DEFINITIONS[type];
 
-  const keyEnvs = config?.apiKeyEnv !== undefined ? [config.apiKeyEnv] : (vendor?.keyEnvs ?? []);
+  const keyEnvs = config?.apiKeyEnv !== undefined ? [config.apiKeyEnv] : vendor.keyEnvs;
   const foundEnv = keyEnvs.find((variable) => envValue(env, variable) !== undefined);
   const keyEnv = foundEnv ?? keyEnvs[0];
   const apiKey = foundEnv !== undefined ? envValue(env, foundEnv) : undefined;
 
   // The base URL environment variable only belongs to the built-in provider of that name.
-  const fromEnv = vendor?.baseURLEnv !== undefined && name === type ? envValue(env, vendor.baseURLEnv) : undefined;
+  const fromEnv = vendor.baseURLEnv !== undefined && name === type ? envValue(env, vendor.baseURLEnv) : undefined;
   const configuredURL = config?.baseURL ?? fromEnv;
   let baseURL: string | undefined;
   if (configuredURL !== undefined) {
-    baseURL = type === 'anthropic' ? anthropicBaseURL(configuredURL) : withoutTrailingSlash(configuredURL);
+    baseURL = vendor.baseURL !== undefined ? vendor.baseURL(configuredURL) : withoutTrailingSlash(configuredURL);
   } else {
-    baseURL = vendor?.defaultBaseURL;
+    baseURL = vendor.defaultBaseURL;
   }
 
   const { headers, missing } = resolveHeaders(config?.headers, env);
@@ -164,12 +156,12 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
   let why: string | undefined;
   if (!enabled) {
     why = `provider '${name}' is disabled in the config (enabled: false)`;
-  } else if (type === 'openai-compatible' && baseURL === undefined) {
+  } else if (vendor.baseURLRequired && baseURL === undefined) {
     why = `provider '${name}' has no baseURL: set "baseURL" for it under "providers" in the config`;
   } else if (fromEnv !== undefined && config?.baseURL === undefined && !/^https?:\/\/[^/]/i.test(fromEnv)) {
     // The config's baseURL is checked by its schema; the environment's here, so `config check` shows why.
-    why = `provider '${name}': ${vendor?.baseURLEnv} is set but is not an http:// or https:// URL`;
-  } else if (apiKey === undefined && (type !== 'openai-compatible' || config?.apiKeyEnv !== undefined)) {
+    why = `provider '${name}': ${vendor.baseURLEnv} is set but is not an http:// or https:// URL`;
+  } else if (apiKey === undefined && (vendor.keyRequired || config?.apiKeyEnv !== undefined)) {
     // An OpenAI-compatible endpoint needs no key (Ollama), unless the config names the variable holding one.
     why = `provider '${name}' has no key: set ${keyEnvs.join(' or ')} (in the environment or .env)`;
   } else if (missing !== undefined) {
@@ -189,39 +181,20 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
   return { status, baseURL, apiKey, headers };
 }
 
-function createFactory(name: string, resolved: Resolved, fetchImpl: typeof fetch, maxBytes: number): ProviderFactory {
+function createFactory(
+  name: string,
+  resolved: Resolved,
+  fetchImpl: typeof fetch,
+  maxBytes: number,
+): LanguageModelFactory {
   const { baseURL, apiKey, headers } = resolved;
-  // apiKey and baseURL are always passed explicitly: the AI SDK would otherwise read process.env itself.
-  const common = {
-    ...(baseURL !== undefined && { baseURL }),
+  return DEFINITIONS[resolved.status.type].languageModels({
+    name,
+    baseURL,
+    apiKey,
     headers,
     fetch: limitResponseSize(fetchImpl, name, maxBytes),
-  };
-  switch (resolved.status.type) {
-    case 'openai': {
-      const provider = createOpenAI({ ...common, apiKey: apiKey ?? '' });
-      // Chat Completions: what proxies, gateways and local servers implement.
-      return { languageModel: (modelId) => provider.chat(modelId) };
-    }
-    case 'anthropic': {
-      const provider = createAnthropic({ ...common, apiKey: apiKey ?? '' });
-      return { languageModel: (modelId) => provider.languageModel(modelId) };
-    }
-    case 'google': {
-      const provider = createGoogleGenerativeAI({ ...common, apiKey: apiKey ?? '' });
-      return { languageModel: (modelId) => provider.languageModel(modelId) };
-    }
-    case 'openai-compatible': {
-      const provider = createOpenAICompatible({
-        ...common,
-        name,
-        baseURL: baseURL ?? '',
-        ...(apiKey !== undefined && { apiKey }),
-        includeUsage: true,
-      });
-      return { languageModel: (modelId) => provider.chatModel(modelId) };
-    }
-  }
+  });
 }
 
 export function createProviderRegistry(options: ProviderRegistryOptions): ProviderRegistry {
@@ -233,13 +206,16 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
       resolveProvider(name, Object.hasOwn(providers, name) ? providers[name] : undefined, env),
     ]),
   );
-  const factories = new Map<string, ProviderFactory>();
+  const factories = new Map<string, LanguageModelFactory>();
 
   return {
     configured: () => names.map((name) => ({ ...resolved.get(name)!.status })),
     available: (provider) => resolved.get(provider)?.status.usable ?? false,
     languageModel(provider, modelId) {
       const entry = resolved.get(provider);
+      if (entry === undefined && provider === EXTRACTIVE_PROVIDER) {
+        return DEFINITIONS.embedded.languageModels(EMBEDDED_SETTINGS)(modelId);
+      }
       if (entry === undefined) {
         throw new Error(
           `unknown provider '${provider}': use ${names.join(', ')}, or add it under "providers" in the config`,
@@ -253,7 +229,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions): Provid
         factory = createFactory(provider, entry, fetchImpl, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
         factories.set(provider, factory);
       }
-      return factory.languageModel(modelId);
+      return factory(modelId);
     },
   };
 }

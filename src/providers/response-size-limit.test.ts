@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { generateText } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { ProviderCallError } from '../client/errors.js';
 import { callWithFallbacks } from './call-with-fallbacks.js';
 import { createProviderRegistry } from './registry.js';
-import { findResponseTooLarge, limitResponseSize, ProviderResponseTooLargeError } from './response-size-limit.js';
+import { findResponseTooLarge, ProviderCallError, ProviderResponseTooLargeError } from './errors.js';
+import { limitResponseSize } from './response-size-limit.js';
 
 const LIMIT = 64 * 1024;
 

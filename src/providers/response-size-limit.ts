@@ -6,32 +6,7 @@
  * (the same endpoint would send the same body again).
  */
 
-/** The default for `limits.maxResponseBytes`: far above any real completion, far below trouble. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-
-/** A provider answered with more bytes than `limits.maxResponseBytes`. Never retried. */
-export class ProviderResponseTooLargeError extends Error {
-  override readonly name = 'ProviderResponseTooLargeError';
-  constructor(
-    readonly provider: string,
-    readonly limitBytes: number,
-  ) {
-    super(
-      `provider '${provider}' answered with more than limits.maxResponseBytes (${limitBytes} bytes): ` +
-        'the response was cut off',
-    );
-  }
-}
-
-/** The ProviderResponseTooLargeError in `error` or its causes (the AI SDK wraps it), if any. */
-export function findResponseTooLarge(error: unknown): ProviderResponseTooLargeError | undefined {
-  const seen = new Set<unknown>();
-  for (let current = error; current instanceof Error && !seen.has(current); current = current.cause) {
-    if (current instanceof ProviderResponseTooLargeError) return current;
-    seen.add(current);
-  }
-  return undefined;
-}
+import { ProviderResponseTooLargeError } from './errors.js';
 
 /**
  * `fetchImpl`, with every response body limited to `maxBytes`: a declared `content-length` above the

@@ -10,7 +10,7 @@ import { APICallError, generateText, RetryError } from 'ai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { chatCompletion, startHttpStub, type HttpStub, type StubReply } from '../../test/helpers/http-stub.js';
-import { toProviderCallError } from '../client/errors.js';
+import { toProviderCallError } from './errors.js';
 import { createProviderRegistry } from './registry.js';
 import { callWithRetry, isRetryableError, serverRetryDelayMs, type RetryInfo, type Sleep } from './retry.js';
 

@@ -6,7 +6,7 @@
  */
 import { APICallError, RetryError } from 'ai';
 
-import { findResponseTooLarge } from './response-size-limit.js';
+import { findResponseTooLarge } from './errors.js';
 
 export interface RetrySettings {
   /** Retries after the first attempt (0 = one attempt). */

@@ -17,8 +17,8 @@ import {
   type SamplingRuntime,
 } from '../../src/client/sampling-handler.js';
 import type { Prompter } from '../../src/policy/approval.js';
-import { ConfigSchema } from '../../src/policy/config-schema.js';
-import type { Env } from '../../src/providers/load-env.js';
+import { ConfigSchema } from '../../src/config/schema.js';
+import type { Env } from '../../src/config/env.js';
 
 export interface TestRuntime {
   runtime: SamplingRuntime;

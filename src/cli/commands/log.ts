@@ -17,8 +17,8 @@ export function register(program: Command): void {
     .action(async (opts: { last?: number; config?: string; json: boolean }) => {
       try {
         const [{ loadConfig }, { loadClientEnv }, { printAuditLog }] = await Promise.all([
-          import('../../policy/load-config.js'),
-          import('../../providers/load-env.js'),
+          import('../../config/load.js'),
+          import('../../config/env.js'),
           import('../log-command.js'),
         ]);
         const loaded = loadConfig({ explicit: opts.config, env: loadClientEnv() });

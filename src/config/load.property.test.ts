@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { isOneLinePerProblem, propertyParameters } from '../../test/helpers/properties.js';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, loadConfig } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-config-property-'));
 const file = join(dir, 'mcp-sampling.config.json');

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { formatProblems, issueLine } from '../shared/issue-lines.js';
-import { ConfigSchema, type Config } from './config-schema.js';
+import { ConfigSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'mcp-sampling.config.json';
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ConfigSchema } from './config-schema.js';
-import { CONFIG_FILE_NAME, loadConfig } from './load-config.js';
+import { ConfigSchema } from './schema.js';
+import { CONFIG_FILE_NAME, loadConfig } from './load.js';
 
 function dirWith(content: string | undefined): string {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-config-'));

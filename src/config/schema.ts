@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/v4';
 
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../providers/response-size-limit.js';
+/** The default for `limits.maxResponseBytes`: far above any real completion, far below trouble. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 const Score = z.number().min(0).max(1);
 const PositiveInt = z.number().int().positive();
@@ -13,11 +14,13 @@ const NonNegative = z.number().nonnegative();
 
 export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
 export type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
+/** The kinds of provider a config entry may be (`type`): a built-in vendor, or an OpenAI-compatible endpoint. */
+export const PROVIDER_TYPES = [...BUILTIN_PROVIDERS, 'openai-compatible'] as const;
 
 /** One provider: a built-in vendor, or any OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, llama.cpp). */
 export const ProviderConfigSchema = z.strictObject({
   /** `openai` | `anthropic` | `google` | `openai-compatible`; default: the provider's own name when built in. */
-  type: z.enum([...BUILTIN_PROVIDERS, 'openai-compatible']).optional(),
+  type: z.enum(PROVIDER_TYPES).optional(),
   /** Name of the environment variable holding the API key (never the key itself). */
   apiKeyEnv: z.string().min(1).optional(),
   /** Endpoint; required for openai-compatible providers. An http:// or https:// URL. */

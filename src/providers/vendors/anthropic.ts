@@ -1,0 +1,31 @@
+/** Anthropic's Messages API. */
+import { createAnthropic } from '@ai-sdk/anthropic';
+
+import type { ProviderDefinition } from '../provider.js';
+
+export const anthropic = {
+  kind: 'anthropic',
+  keyEnvs: ['ANTHROPIC_API_KEY'],
+  keyRequired: true,
+  baseURLEnv: 'ANTHROPIC_BASE_URL',
+  defaultBaseURL: 'https://api.anthropic.com/v1',
+  baseURLRequired: false,
+  /**
+   * Anthropic's own SDKs take the API origin (`https://api.anthropic.com`, or a proxy's prefix) and add
+   * `/v1`; the AI SDK wants the prefix with `/v1`. Both spellings are accepted: `/v1` is added when missing.
+   */
+  baseURL(configured) {
+    const trimmed = configured.replace(/\/+$/, '');
+    return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+  },
+  canCallTools: true,
+  languageModels({ baseURL, apiKey, headers, fetch }) {
+    const provider = createAnthropic({
+      ...(baseURL !== undefined && { baseURL }),
+      headers,
+      fetch,
+      apiKey: apiKey ?? '',
+    });
+    return (modelId) => provider.languageModel(modelId);
+  },
+} as const satisfies ProviderDefinition;
