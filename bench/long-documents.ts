@@ -13,8 +13,8 @@ import { InMemoryTransport, type ClientContext, type CreateMessageRequest } from
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { performance } from 'node:perf_hooks';
 
-import { createSamplingClient } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingClient } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';

@@ -24,9 +24,12 @@ import {
 } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
-import { connectHttp, connectStdio, MODERN_PROTOCOL_VERSION, type McpConnection } from '../src/client/connect.js';
-import { createSamplingRuntime } from '../src/client/create-runtime.js';
-import { createSamplingHandler } from '../src/client/sampling-handler.js';
+import { MODERN_PROTOCOL_VERSION } from '../src/client/connect/era.js';
+import { connectHttp } from '../src/client/connect/http.js';
+import { type McpConnection } from '../src/client/connect/session.js';
+import { connectStdio } from '../src/client/connect/stdio.js';
+import { createSamplingRuntime } from '../src/client/sampling/runtime.js';
+import { createSamplingHandler } from '../src/client/sampling/handler.js';
 import { ConfigSchema } from '../src/config/schema.js';
 import { withProviderModel } from '../test/helpers/runtime.js';
 

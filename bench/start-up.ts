@@ -572,7 +572,7 @@ export const startUp: Benchmark = {
           'The server processes run code of the MCP *client* SDK (' +
             clientInServer.map((v) => `${v.toFixed(0)} ms`).join(', ') +
             ' of self time, plus its compile time in the loader): `dist/cli/main.js` imports ' +
-            '`src/client/connect.js` at the top (for `ERA_MODES`), so `mcp-sampling serve` loads the client SDK ' +
+            '`src/client/connect/era.js` at the top (for `ERA_MODES`), so `mcp-sampling serve` loads the client SDK ' +
             'with its JSON-schema validator on every start, the probe included.',
         );
       }

@@ -18,7 +18,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Transport } from '@modelcontextprotocol/server';
 
-import { createStdioTransport } from '../src/client/connect.js';
+import { createStdioTransport } from '../src/client/connect/stdio.js';
 import { createStdioServerTransport } from '../src/server/serve-stdio.js';
 import { collectGarbage, MB, median, progress, round, timed, type Benchmark, type TargetResult } from './lib.js';
 

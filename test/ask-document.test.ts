@@ -7,7 +7,7 @@ import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createPassageIndex } from '../src/server/documents/passage-index.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
 import { scriptedModel } from './helpers/scripted-model.js';

@@ -11,7 +11,7 @@ import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingHandler, type SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingHandler, type SamplingHandler } from '../src/client/sampling/handler.js';
 import type { CompletionDecision, Prompter } from '../src/policy/approval.js';
 import type { ServerPolicy } from '../src/config/schema.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';

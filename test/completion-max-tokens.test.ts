@@ -9,7 +9,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { USAGE_META_KEY } from '../src/client/sampling-handler.js';
+import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
 import { createSamplingEngine } from '../src/server/sampling.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';

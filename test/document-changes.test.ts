@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { ERAS, textOf, wire } from './helpers/wire.js';
 
 function longDocument(paragraphs: number): string {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { connectInMemory, textOf } from './helpers/in-memory.js';
 import { ERAS } from './helpers/wire.js';
 

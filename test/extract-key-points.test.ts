@@ -11,7 +11,7 @@ import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
 import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { connectHttp, type McpConnection } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { connectHttp } from '../src/client/connect/http.js';
+import { type McpConnection } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { NO_FILES_OVER_HTTP } from '../src/server/documents/file-access.js';
 import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '../src/server/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';

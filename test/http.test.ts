@@ -4,8 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { connectHttp, type McpConnection } from '../src/client/connect.js';
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import { connectHttp } from '../src/client/connect/http.js';
+import { type McpConnection } from '../src/client/connect/session.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '../src/server/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';

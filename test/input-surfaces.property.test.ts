@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
 import { ERAS, textOf, versionNegotiation, wire, type Era } from './helpers/wire.js';

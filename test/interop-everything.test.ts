@@ -17,9 +17,11 @@ import {
 } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { connectStdio, type EraMode, type StdioConnection } from '../src/client/connect.js';
+import { type EraMode } from '../src/client/connect/era.js';
+import { connectStdio, type StdioConnection } from '../src/client/connect/stdio.js';
 import { USER_REJECTED_CODE } from '../src/client/errors.js';
-import { createSamplingHandler, USAGE_META_KEY, type SamplingHandler } from '../src/client/sampling-handler.js';
+import { createSamplingHandler, type SamplingHandler } from '../src/client/sampling/handler.js';
+import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
 import { EXTRACTIVE_MODEL_ID } from '../src/providers/embedded/extractive-model.js';
 import type { Env } from '../src/config/env.js';

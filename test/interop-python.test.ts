@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { connectStdio, type StdioConnection } from '../src/client/connect.js';
+import { connectStdio, type StdioConnection } from '../src/client/connect/stdio.js';
 import { startHttpServer, type RunningHttpServer } from '../src/server/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client, type CreateMessageRequest } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import type { DocumentAssistantOptions } from '../src/server/create-server.js';
 import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';

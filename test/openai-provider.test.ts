@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SamplingEvent } from '../src/client/sampling-handler.js';
+import type { SamplingEvent } from '../src/client/sampling/events.js';
 import { testHandler } from './helpers/runtime.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';

@@ -10,7 +10,8 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { USAGE_META_KEY, type SamplingEvent } from '../src/client/sampling-handler.js';
+import { type SamplingEvent } from '../src/client/sampling/events.js';
+import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { CompletionDecision, Prompter, RequestDecision } from '../src/policy/approval.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
 import { createSamplingEngine } from '../src/server/sampling.js';

@@ -7,7 +7,7 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import type { SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sample-with-tools.js';
 import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling.js';
 import { scriptedModelHandler } from './helpers/runtime.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { CreateMessageRequest } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { SamplingEvent } from '../src/client/sampling-handler.js';
+import type { SamplingEvent } from '../src/client/sampling/events.js';
 import { testHandler } from './helpers/runtime.js';
 import { EXTRACTIVE_MODEL_ID } from '../src/providers/embedded/extractive-model.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';

@@ -28,7 +28,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import type { SamplingEvent, SamplingHandler } from '../src/client/sampling-handler.js';
+import type { SamplingEvent } from '../src/client/sampling/events.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import type {
   CompletionDecision,
   CompletionView,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, expect, it } from 'vitest';
 
-import { connectStdio, type StdioConnection } from '../src/client/connect.js';
+import { connectStdio, type StdioConnection } from '../src/client/connect/stdio.js';
 import { testHandler } from './helpers/runtime.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -7,7 +7,7 @@ import { PassThrough, Writable } from 'node:stream';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { createStdioTransport } from '../src/client/connect.js';
+import { createStdioTransport } from '../src/client/connect/stdio.js';
 import { createStdioServerTransport, runStdioServer } from '../src/server/serve-stdio.js';
 import type { MessageTooLargeError } from '../src/shared/stdio-framing.js';
 

@@ -7,7 +7,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
-import type { EraMode } from '../client/connect.js';
+import type { EraMode } from '../client/connect/era.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
 import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';

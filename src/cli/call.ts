@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 
 import type { CallToolResult } from '@modelcontextprotocol/client';
 
-import type { EraMode } from '../client/connect.js';
+import type { EraMode } from '../client/connect/era.js';
 import { EXIT_CANCELLED, openClientSession, type ServerTarget } from './client-session.js';
 import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
 import { createProgressView } from './progress-view.js';

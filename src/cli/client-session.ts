@@ -6,9 +6,14 @@
  */
 import { setMaxListeners } from 'node:events';
 
-import { connectHttp, connectStdio, type EraMode, type McpConnection } from '../client/connect.js';
-import { createSamplingRuntime } from '../client/create-runtime.js';
-import { canUseTools, createSamplingHandler, flushRuntime } from '../client/sampling-handler.js';
+import { type EraMode } from '../client/connect/era.js';
+import { connectHttp } from '../client/connect/http.js';
+import { type McpConnection } from '../client/connect/session.js';
+import { connectStdio } from '../client/connect/stdio.js';
+import { createSamplingRuntime } from '../client/sampling/runtime.js';
+import { createSamplingHandler } from '../client/sampling/handler.js';
+import { canUseTools } from '../client/sampling/models.js';
+import { flushRuntime } from '../client/sampling/runtime.js';
 import type { Prompter } from '../policy/approval.js';
 import { loadConfig } from '../config/load.js';
 import { loadClientEnv } from '../config/env.js';

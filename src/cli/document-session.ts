@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { EraMode } from '../client/connect.js';
+import type { EraMode } from '../client/connect/era.js';
 import { decodeText, TextDecodeError } from '../shared/decode-text.js';
 import { openClientSession, type ClientSession } from './client-session.js';
 import type { Output } from './output.js';

@@ -4,7 +4,7 @@
  * retries, approvals and failures, as steps of the CLI's flow; and the record of each request that the
  * JSON output reports. The first request is shown in full; for a long document the rest go to --verbose.
  */
-import type { SamplingEvent } from '../client/sampling-handler.js';
+import type { SamplingEvent } from '../client/sampling/events.js';
 import type { Output } from './output.js';
 
 /** One sampling request as the JSON output reports it. */

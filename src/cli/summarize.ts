@@ -3,7 +3,7 @@
  * one at `--server <url>`), calls `summarize_document`, answers the server's sampling requests with the
  * client's model under the client's policy, and shows the flow.
  */
-import type { EraMode } from '../client/connect.js';
+import type { EraMode } from '../client/connect/era.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
 import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';

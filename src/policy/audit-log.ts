@@ -7,10 +7,11 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import type { RefusalKind } from './gate.js';
 import { createWriteBehind } from './write-behind.js';
 
-export type AuditOutcome =
-  'ok' | 'denied' | 'rejected' | 'error' | 'no-model' | 'rate-limited' | 'budget' | 'limits' | 'cancelled';
+/** How a request ended: answered, failed, cancelled, or refused by a gate (the refusal's kind). */
+export type AuditOutcome = 'ok' | 'error' | 'cancelled' | RefusalKind;
 
 export interface AuditRecord {
   time: string;

@@ -4,7 +4,7 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 
-import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { textOf, wire, type Era, type InMemoryServerOptions } from './wire.js';
 
 export { textOf, type InMemoryServerOptions };

@@ -8,14 +8,10 @@ import { join } from 'node:path';
 
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 
-import { createSamplingRuntime } from '../../src/client/create-runtime.js';
-import {
-  createSamplingHandler,
-  flushRuntime,
-  type SamplingEvent,
-  type SamplingHandler,
-  type SamplingRuntime,
-} from '../../src/client/sampling-handler.js';
+import { createSamplingRuntime } from '../../src/client/sampling/runtime.js';
+import { type SamplingEvent } from '../../src/client/sampling/events.js';
+import { createSamplingHandler, type SamplingHandler } from '../../src/client/sampling/handler.js';
+import { flushRuntime, type SamplingRuntime } from '../../src/client/sampling/runtime.js';
 import type { Prompter } from '../../src/policy/approval.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import type { Env } from '../../src/config/env.js';

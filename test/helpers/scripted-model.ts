@@ -8,7 +8,7 @@ import type { LanguageModelV3CallOptions, LanguageModelV3Content } from '@ai-sdk
 import { Client } from '@modelcontextprotocol/client';
 import { MockLanguageModelV3 } from 'ai/test';
 
-import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { versionNegotiation, type Era } from './wire.js';
 
 /** One model turn: text, tool calls, or both. */

@@ -1,8 +1,8 @@
 /**
  * The one wiring helper of the end-to-end tests: a real server and a real client, connected in memory,
  * over stdio (the built CLI's `serve`, spawned) or over Streamable HTTP (`startHttpServer` on 127.0.0.1
- * port 0), on a chosen era. `ERAS` is the list of eras the tests iterate, and `versionNegotiation` the one
- * mapping from an era to the SDK client's setting.
+ * port 0), on a chosen era. `ERAS` is the list of eras the tests iterate; `versionNegotiation` (the client's
+ * own mapping from an era to the SDK's setting) is re-exported for tests that build a client themselves.
  *
  *   await using wired = await wire({ era, handler: testHandler() });
  *   const result = await wired.client.callTool({ name: 'summarize_document', arguments: { … } });
@@ -13,8 +13,11 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
-import { connectHttp, connectStdio, createSamplingClient, MODERN_PROTOCOL_VERSION } from '../../src/client/connect.js';
-import type { SamplingHandler } from '../../src/client/sampling-handler.js';
+import { versionNegotiation } from '../../src/client/connect/era.js';
+import { connectHttp } from '../../src/client/connect/http.js';
+import { createSamplingClient } from '../../src/client/connect/session.js';
+import { connectStdio } from '../../src/client/connect/stdio.js';
+import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
 import { clientRootsAccess } from '../../src/server/documents/file-access.js';
 import { guardTransport } from '../../src/server/guard-inbound.js';
@@ -24,10 +27,8 @@ import { startHttpServer, type HttpServeOptions, type RunningHttpServer } from '
 export const ERAS = ['legacy', 'modern'] as const;
 export type Era = (typeof ERAS)[number];
 
-/** The SDK client's `versionNegotiation` that lands on `era`. */
-export function versionNegotiation(era: Era): { mode: 'legacy' | { pin: string } } {
-  return { mode: era === 'modern' ? { pin: MODERN_PROTOCOL_VERSION } : 'legacy' };
-}
+/** The SDK client's `versionNegotiation` for an era: the client's own mapping (src/client/connect/era.ts). */
+export { versionNegotiation };
 
 /** The built CLI, which `transport: 'stdio'` spawns (`npm test` builds it first). */
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));

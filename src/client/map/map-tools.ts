@@ -6,8 +6,8 @@
 import type { ContentBlock, Tool as McpTool, ToolResultContent, ToolUseContent } from '@modelcontextprotocol/client';
 import { jsonSchema, tool, type JSONValue, type ToolResultPart, type ToolSet } from 'ai';
 
-import { ProviderCallError } from '../providers/errors.js';
-import { UnsupportedSamplingContentError } from './errors.js';
+import { ProviderCallError } from '../../providers/errors.js';
+import { UnsupportedSamplingContentError } from '../errors.js';
 
 export type ToolChoiceMode = 'auto' | 'required' | 'none';
 export type ToolResultOutput = ToolResultPart['output'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { estimateTokens } from '../shared/estimate-tokens.js';
+import { estimateTokens } from '../../shared/estimate-tokens.js';
 import { clipToMaxTokens } from './clip-completion.js';
 
 describe('clipToMaxTokens', () => {

@@ -11,7 +11,7 @@ import type {
 } from '@modelcontextprotocol/client';
 import type { FilePart, ImagePart, ModelMessage, TextPart, ToolCallPart, ToolResultPart, ToolSet } from 'ai';
 
-import { UnsupportedSamplingContentError } from './errors.js';
+import { UnsupportedSamplingContentError } from '../errors.js';
 import { mapStopReason } from './map-stop-reason.js';
 import {
   toToolChoice,

@@ -6,7 +6,7 @@
  * numbers in the result's usage `_meta` and in the audit line. Truncating (rather than refusing) keeps
  * the part that was asked for, and says so.
  */
-import { estimateTokenUnits, TOKEN_UNITS } from '../shared/estimate-tokens.js';
+import { estimateTokenUnits, TOKEN_UNITS } from '../../shared/estimate-tokens.js';
 
 /**
  * How far over maxTokens the estimate may go before the text is cut: the estimate is not the provider's

@@ -6,8 +6,8 @@ import type { ToolResultContent } from '@modelcontextprotocol/client';
 import { asSchema } from 'ai';
 import { describe, expect, it } from 'vitest';
 
-import { ProviderCallError } from '../providers/errors.js';
-import { toWireError, UnsupportedSamplingContentError } from './errors.js';
+import { ProviderCallError } from '../../providers/errors.js';
+import { toWireError, UnsupportedSamplingContentError } from '../errors.js';
 import { toToolChoice, toToolResultOutput, toToolSet, toToolUseBlocks, toToolUseCalls } from './map-tools.js';
 
 const WEATHER_SCHEMA = {

@@ -8,7 +8,7 @@ import { generateText } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 
-import { toWireError, UnsupportedSamplingContentError } from './errors.js';
+import { toWireError, UnsupportedSamplingContentError } from '../errors.js';
 import { hasToolContent, toCreateMessageResult, toGenerateOptions, toolsOffered } from './map-sampling.js';
 
 const WEATHER = {

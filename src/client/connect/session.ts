@@ -1,0 +1,84 @@
+/**
+ * What both transports share: the sampling client (its capabilities, the sampling and roots handlers,
+ * the era it negotiates) and connecting it under one deadline, ending in an `McpConnection`.
+ */
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { Client, SdkError, SdkErrorCode, type Transport } from '@modelcontextprotocol/client';
+
+import type { SamplingHandler } from '../sampling/handler.js';
+import { landedEra, versionNegotiation, type EraMode } from './era.js';
+
+export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
+
+/**
+ * A client that declares sampling with tools (answered by `handler`: the model's tool calls go back to the
+ * server as `tool_use` blocks) and, when `roots` are given, the directories a server may read (as file://
+ * roots). Rounds of input_required are capped generously: a long document's map-reduce takes one round per
+ * level.
+ */
+export function createSamplingClient(
+  era: EraMode,
+  handler: SamplingHandler,
+  roots: readonly string[] = [],
+  options: { tools?: boolean } = {},
+): Client {
+  // `sampling.tools` is declared only when a model that can call tools may answer (see `canUseTools`), so
+  // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
+  const sampling = options.tools === false ? {} : { tools: {} };
+  const client = new Client(CLIENT_INFO, {
+    capabilities: { sampling, ...(roots.length > 0 && { roots: { listChanged: false } }) },
+    versionNegotiation: versionNegotiation(era),
+    inputRequired: { maxRounds: 1000 },
+  });
+  client.setRequestHandler('sampling/createMessage', handler);
+  if (roots.length > 0) {
+    const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
+    client.setRequestHandler('roots/list', async () => ({ roots: list }));
+  }
+  return client;
+}
+
+export interface McpConnection {
+  client: Client;
+  transport: Transport;
+  /** The era the connection landed on. */
+  era: 'legacy' | 'modern';
+  protocolVersion: string | undefined;
+  server: { name: string; version: string } | undefined;
+  close(): Promise<void>;
+}
+
+/** Connects `client` over `transport` within `timeoutMs` (the era probe included); closes the transport on failure. */
+export async function connectWith<T extends Transport>(
+  client: Client,
+  transport: T,
+  timeoutMs: number | undefined,
+): Promise<McpConnection & { transport: T }> {
+  // One deadline for the whole connect: on stdio a probe that times out falls back to `initialize`, which
+  // would otherwise get a timeout of its own.
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  try {
+    await client.connect(transport, timeoutMs === undefined ? undefined : { timeout: timeoutMs, signal: deadline! });
+  } catch (error) {
+    await transport.close().catch(() => {});
+    const timedOut =
+      deadline?.aborted === true || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout);
+    if (timedOut && timeoutMs !== undefined) {
+      throw new Error(`no answer within ${timeoutMs / 1000} s while connecting (era probe included)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const info = client.getServerVersion();
+  return {
+    client,
+    transport,
+    era: landedEra(client),
+    protocolVersion: client.getNegotiatedProtocolVersion(),
+    server: info === undefined ? undefined : { name: info.name, version: info.version },
+    close: () => client.close(),
+  };
+}

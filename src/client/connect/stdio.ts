@@ -1,0 +1,122 @@
+/**
+ * Connects the sampling client to an MCP server it spawns over stdio. The child gets a minimal environment
+ * (the SDK's default list: PATH, HOME, …) plus the server's own settings; never a provider key. Its
+ * messages are read through our linear line framing.
+ */
+import { deserializeMessage } from '@modelcontextprotocol/client';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+
+import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../../shared/stdio-framing.js';
+import type { SamplingHandler } from '../sampling/handler.js';
+import { isSecretName } from '../../config/secret-names.js';
+import type { EraMode } from './era.js';
+import { connectWith, createSamplingClient, type McpConnection } from './session.js';
+
+/**
+ * The largest message accepted from a stdio server. Long documents on the 2026 era send large rounds
+ * (chunk requests, then answers and signed state).
+ */
+export const STDIO_CLIENT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** Server-side settings that may cross into the child's environment (none of them is a provider key). */
+const SERVER_ENV_PASSTHROUGH = ['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'NODE_OPTIONS'] as const;
+
+export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(getDefaultEnvironment())) {
+    // Names that look like credentials never reach the server, whatever list they come from.
+    if (!isSecretName(name)) env[name] = value;
+  }
+  for (const name of SERVER_ENV_PASSTHROUGH) {
+    const value = base[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+export interface StdioConnection extends McpConnection {
+  transport: StdioClientTransport;
+}
+
+export interface ConnectStdioOptions {
+  command: string;
+  args: string[];
+  era: EraMode;
+  handler: SamplingHandler;
+  /** Directories the server may read files from. */
+  roots?: readonly string[];
+  cwd?: string;
+  /** Lines the server writes to stderr (its log). Default: discarded. */
+  onServerLog?: (line: string) => void;
+  /**
+   * Ask the spawned process itself which protocol versions it speaks (`server/discover`), instead of
+   * letting the SDK spawn a short-lived sibling process for that probe (its default for stdio, because
+   * some servers exit on any request before `initialize`). Only for servers known to tolerate it, such as
+   * our own `serve`: it saves a whole process start (about 0.25 s).
+   */
+  probeInPlace?: boolean;
+  /** Declare `sampling.tools` (default true). */
+  tools?: boolean;
+  /** Default STDIO_CLIENT_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+  /**
+   * Called when the server sends a message larger than `maxMessageBytes`: the connection is then closed
+   * (the server is stopped) and calls in flight fail with "Connection closed"; this says why.
+   */
+  onTooLarge?: (error: MessageTooLargeError) => void;
+  /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * The SDK probes in place on any stdio transport that is not exactly its own `StdioClientTransport`
+ * (documented in its protocol-versions guide); this subclass is that opt-in, and nothing more.
+ */
+class InPlaceProbeStdioTransport extends StdioClientTransport {}
+
+/**
+ * The SDK's stdio client transport for `options` (not started), reading the server's messages through
+ * our linear framing (src/shared/stdio-framing.ts) instead of the SDK's quadratic buffer.
+ */
+export function createStdioTransport(
+  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge'>,
+): StdioClientTransport {
+  const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
+  const maxMessageBytes = options.maxMessageBytes ?? STDIO_CLIENT_MAX_MESSAGE_BYTES;
+  const transport = new Transport({
+    command: options.command,
+    args: options.args,
+    env: serverEnvironment(),
+    stderr: 'pipe',
+    // Used only by the short-lived sibling the SDK may spawn to probe the era (its answer is small); the
+    // session's own transport reads through our linear framing below.
+    maxBufferSize: maxMessageBytes,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
+  });
+  useLineFraming(
+    transport,
+    new LineReadBuffer({
+      maxMessageBytes,
+      from: 'the server',
+      parse: deserializeMessage,
+      ...(options.onTooLarge !== undefined && { onTooLarge: options.onTooLarge }),
+    }),
+  );
+  return transport;
+}
+
+export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
+  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const transport = createStdioTransport(options);
+  let buffered = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      options.onServerLog?.(line);
+    }
+  });
+  return connectWith(client, transport, options.timeoutMs);
+}

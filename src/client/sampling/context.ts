@@ -1,0 +1,100 @@
+/**
+ * One request's context: what the handler and the gates know about a `sampling/createMessage` as it
+ * goes, in one object owned by that request (instead of a shared record mutated along the way). The
+ * request is mapped to the AI SDK once; `generateOptions` applies what the gates changed to that mapping.
+ */
+import type { CreateMessageRequestParams } from '@modelcontextprotocol/client';
+
+import type { Config } from '../../config/schema.js';
+import type { GateContext, GateEvent, ModelTable, ResolvedCandidate } from '../../policy/gate.js';
+import { resolveServerPolicy } from '../../policy/limits.js';
+import type { FallbackAttempt } from '../../providers/call-with-fallbacks.js';
+import { hasToolContent, toGenerateOptions, toolsOffered, type GenerateOptions } from '../map/map-sampling.js';
+
+/** What identifies the server a request comes from: its initialize name, and how it was reached. */
+export interface ServerIdentity {
+  name: string | undefined;
+  /** The command line (stdio) or URL (HTTP). */
+  address: string | undefined;
+}
+
+export interface RequestContext extends GateContext {
+  readonly id: number;
+  /** `performance.now()` at the request's arrival. */
+  readonly started: number;
+  /** When the request arrived (ISO 8601), for the audit line. */
+  readonly time: string;
+  readonly era: string;
+  /** The request as the AI SDK takes it, mapped once (undefined until `mapRequest`). */
+  mapped: GenerateOptions | undefined;
+  /** The provider attempts, once the call is over. */
+  attempts: FallbackAttempt[] | undefined;
+  /** Set when the completion was cut to maxTokens. */
+  truncated: { estimatedTokens: number; maxTokens: number } | undefined;
+}
+
+export function createRequestContext(input: {
+  id: number;
+  request: CreateMessageRequestParams;
+  signal: AbortSignal;
+  identity: ServerIdentity;
+  era: string;
+  config: Config;
+  models: ModelTable;
+  emit: (event: GateEvent) => void;
+}): RequestContext {
+  const { request, identity, config } = input;
+  const offersTools = toolsOffered(request) > 0;
+  return {
+    id: input.id,
+    started: performance.now(),
+    time: new Date().toISOString(),
+    era: input.era,
+    server: identity.name ?? identity.address ?? 'unknown server',
+    policy: resolveServerPolicy(
+      config.servers,
+      [identity.name, identity.address].filter((x): x is string => x !== undefined),
+    ),
+    config,
+    models: input.models,
+    signal: input.signal,
+    request,
+    params: request,
+    offersTools,
+    needsTools: offersTools || hasToolContent(request),
+    candidates: [],
+    model: undefined,
+    applied: undefined,
+    notes: [],
+    approval: 'auto',
+    emit: input.emit,
+    mapped: undefined,
+    attempts: undefined,
+    truncated: undefined,
+  };
+}
+
+/** Maps the request once; refuses what cannot be mapped before anything else happens (-32602). */
+export function mapRequest(ctx: RequestContext): void {
+  ctx.mapped = toGenerateOptions(ctx.request);
+}
+
+/**
+ * What is sent to `candidate`: the mapped request with the applied maxTokens (capped by the model) and
+ * temperature. Only a person's edit of the prompt changes the messages, and only then are they mapped again.
+ */
+export function generateOptions(ctx: RequestContext): GenerateOptions {
+  const { params } = ctx;
+  const same = params.messages === ctx.request.messages && params.systemPrompt === ctx.request.systemPrompt;
+  const base = same && ctx.mapped !== undefined ? ctx.mapped : toGenerateOptions(params);
+  return {
+    ...base,
+    ...(params.temperature !== undefined && { temperature: params.temperature }),
+    maxOutputTokens: params.maxTokens,
+  };
+}
+
+/** `options.maxOutputTokens` capped by what `candidate` can write. */
+export function maxOutputTokensFor(options: GenerateOptions, candidate: ResolvedCandidate): number {
+  return Math.min(options.maxOutputTokens, candidate.entry.maxOutputTokens ?? options.maxOutputTokens);
+}

@@ -1,0 +1,69 @@
+/**
+ * The server-policy gate: which models may answer this server's request (its `models` allowlist, the
+ * providers that are usable, the embedded model when it is on and the request needs no tools), and which
+ * of them answers (resolve-model.ts): the chosen model and at most `fallbacks.maxModels` fallbacks, each
+ * with its catalog entry. Refuses with `no-model` when none may.
+ */
+import type { Gate, GateContext } from '../gate.js';
+import { PolicyRefusal } from '../gate.js';
+import { resolveModel } from '../resolve-model.js';
+import type { GateRuntime } from '../gate.js';
+
+/** Why no model can answer a request that needs tools when the embedded model is all there is. */
+function embeddedCannotAnswer(offersTools: boolean): string {
+  return offersTools
+    ? 'this request offers tools, and the only model available, the embedded extractive summarizer, cannot call tools: configure a provider (docs/configuration.md)'
+    : 'this request carries tool calls and results, and the only model available, the embedded extractive summarizer, cannot read them: configure a provider (docs/configuration.md)';
+}
+
+export function serverPolicyGate(runtime: Pick<GateRuntime, 'config' | 'aliases'>): Gate {
+  const { config } = runtime;
+  return {
+    name: 'server-policy',
+    before(ctx: GateContext) {
+      const { request, server } = ctx;
+      const preferences = request.modelPreferences;
+      const allowed = ctx.policy.models ?? ['*'];
+      const embeddedAllowed = ctx.models.embeddedAllowed(allowed);
+      const decision = resolveModel({
+        hints: (preferences?.hints ?? []).flatMap((h) => (h.name === undefined ? [] : [h.name])),
+        priorities: {
+          ...(preferences?.costPriority !== undefined && { cost: preferences.costPriority }),
+          ...(preferences?.speedPriority !== undefined && { speed: preferences.speedPriority }),
+          ...(preferences?.intelligencePriority !== undefined && { intelligence: preferences.intelligencePriority }),
+        },
+        models: ctx.models.enabled(allowed),
+        aliases: runtime.aliases,
+        ...(config.defaultModel !== undefined && { defaultModel: config.defaultModel }),
+        // The embedded extractive model can neither call tools nor read a tool loop's history.
+        embedded: embeddedAllowed && !ctx.needsTools,
+      });
+      const [first, ...rest] = decision.candidates;
+      if (first === undefined) {
+        const why = ctx.needsTools && embeddedAllowed ? embeddedCannotAnswer(ctx.offersTools) : decision.reason;
+        throw new PolicyRefusal(`no model for server '${server}': ${why}`, 'no-model');
+      }
+      const chosen = ctx.models.resolve(first);
+      ctx.model = { provider: chosen.provider, id: chosen.id, reason: chosen.reason };
+      // Fallbacks: the next candidates of the same decision, never the last resort behind a real model.
+      const lastResort = ctx.models.isLastResort(chosen);
+      ctx.candidates = [
+        chosen,
+        ...rest
+          .filter((c) => lastResort || !ctx.models.isLastResort(c))
+          .slice(0, config.fallbacks.maxModels)
+          .map((c) => ctx.models.resolve(c)),
+      ];
+      ctx.emit({
+        type: 'request',
+        server,
+        params: request,
+        provider: chosen.provider,
+        model: chosen.id,
+        reason: chosen.reason,
+        fallbacks: ctx.candidates.slice(1).map((c) => `${c.provider}/${c.id}`),
+        tools: (request.tools ?? []).map((t) => t.name),
+      });
+    },
+  };
+}
