@@ -1,6 +1,73 @@
-// Lint setup: typescript-eslint's recommended type-aware rules plus type-only imports.
+// Lint setup: typescript-eslint's recommended type-aware rules plus type-only imports, and the layer rule
+// (which folder of src/ may import which; see docs/contributing.md, "The layer rule").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The layers of src/ and the layers each may import (besides itself). The direction is
+ * shared <- config <- providers <- policy <- client <- cli, and shared <- server <- cli: the server never
+ * imports client, policy, providers or config. Type-only imports count too.
+ */
+export const LAYERS = {
+  shared: [],
+  config: ['shared'],
+  providers: ['config', 'shared'],
+  policy: ['providers', 'config', 'shared'],
+  client: ['policy', 'providers', 'config', 'shared'],
+  server: ['shared'],
+  cli: ['client', 'policy', 'providers', 'config', 'server', 'shared'],
+};
+
+/** Packages a layer may not import: the server holds no LLM SDK (a test also checks its import graph). */
+const FORBIDDEN_PACKAGES = {
+  server: [{ regex: '^(ai|@ai-sdk/.*)(/|$)', message: 'the server holds no LLM SDK: sampling asks the client.' }],
+};
+
+/** How deep below src/<layer>/ files may sit; one config block per depth keeps each relative path exact. */
+const MAX_DEPTH = 6;
+
+/**
+ * `no-restricted-imports` for one layer: from a file `depth` folders below src/<layer>/, src/ is exactly
+ * `depth + 1` steps up, so `../../client/x.js` from src/server/tools/ is refused and a server folder
+ * that happens to be named like a layer is not. (Flat config replaces a rule's options per block rather
+ * than merging them, so each file must match exactly one of these blocks: the globs do not overlap.)
+ */
+function layerRules(layer) {
+  const allowed = LAYERS[layer];
+  const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+  const may = allowed.length === 0 ? 'nothing of ours' : allowed.map((name) => `src/${name}`).join(', ');
+  const message = (other) => `layer rule: src/${layer} may import ${may}, not src/${other} (docs/contributing.md).`;
+  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
+    const up = `(\\.\\./){${depth + 1}}`;
+    return {
+      files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...forbidden.map((other) => ({ regex: `^${up}${other}(/|$)`, message: message(other) })),
+              ...(FORBIDDEN_PACKAGES[layer] ?? []),
+            ],
+          },
+        ],
+        // no-restricted-imports does not look at `import()`, which the CLI and the client use for lazy loading.
+        // (esquery's regex literals cannot hold a slash: \x2F stands for it.)
+        'no-restricted-syntax': [
+          'error',
+          ...forbidden.map((other) => ({
+            selector: `ImportExpression[source.value=/^${up.replaceAll('/', '\\x2F')}${other}(\\x2F|$)/]`,
+            message: message(other),
+          })),
+          ...(FORBIDDEN_PACKAGES[layer] ?? []).map(({ regex, message: text }) => ({
+            selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`,
+            message: text,
+          })),
+        ],
+      },
+    };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json'] },
@@ -19,4 +86,5 @@ export default tseslint.config(
     files: ['src/server/**/*.ts'],
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
   },
+  ...Object.keys(LAYERS).flatMap(layerRules),
 );

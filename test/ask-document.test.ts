@@ -4,20 +4,14 @@
  * retrieval fallback answered by the embedded extractive model; both eras.
  */
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
-import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
-import { createDocumentAssistant } from '../src/server/create-server.js';
-import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { createPassageIndex } from '../src/server/documents/passage-index.js';
-import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
 import { scriptedModel } from './helpers/scripted-model.js';
-
-type Era = 'legacy' | 'modern';
+import { ERAS, textOf, wire, type Era } from './helpers/wire.js';
 
 const TOPICS = [
   'The harbour of Kestrel handled grain, wool and timber for two centuries before the railway arrived.',
@@ -38,15 +32,10 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-async function connect(era: Era, client: Client): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), { transport: serverSide });
-  await client.connect(clientSide);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
-  });
-  return client;
+async function connect(era: Era, handler: SamplingHandler, options: { tools?: boolean } = {}): Promise<Client> {
+  const wired = await wire({ era, handler, ...options });
+  closers.push(() => wired.close());
+  return wired.client;
 }
 
 /** The text of the last tool message the model was sent. */
@@ -71,7 +60,7 @@ describe('the passage index', () => {
   });
 });
 
-describe.each(['legacy', 'modern'] as const)('ask_document on the %s era', (era) => {
+describe.each(ERAS)('ask_document on the %s era', (era) => {
   it('lets the model search and read, and returns its answer with the passages it cites', async () => {
     let found = '';
     const model = scriptedModel((call, n) => {
@@ -83,7 +72,7 @@ describe.each(['legacy', 'modern'] as const)('ask_document on the %s era', (era)
       }
       return { text: `Young trees die in their second August when nobody waters them [${found}].` };
     });
-    const client = await connect(era, createSamplingClient(era, scriptedModelHandler(model)));
+    const client = await connect(era, scriptedModelHandler(model));
     const result = await askCall(client, 'Why do young street trees die?');
     expect(result.isError).toBeFalsy();
     const text = textOf(result);
@@ -113,7 +102,7 @@ describe.each(['legacy', 'modern'] as const)('ask_document on the %s era', (era)
         text: `I could not read it: ${lastToolOutput(call).includes('there is no passage p999') ? 'no such passage' : '?'}`,
       };
     });
-    const client = await connect(era, createSamplingClient(era, scriptedModelHandler(model)));
+    const client = await connect(era, scriptedModelHandler(model));
     const result = await askCall(client, 'What is in p999?');
     expect(textOf(result)).toBe('I could not read it: no such passage');
   });
@@ -121,7 +110,7 @@ describe.each(['legacy', 'modern'] as const)('ask_document on the %s era', (era)
   it('without tool use, retrieves the best passages itself and labels the extractive answer', async () => {
     // Our client with only the embedded model: it declares no sampling.tools.
     const handler: SamplingHandler = testHandler();
-    const client = await connect(era, createSamplingClient(era, handler, [], { tools: false }));
+    const client = await connect(era, handler, { tools: false });
     const result = await askCall(client, 'Why do saplings die in August?');
     expect(result.isError).toBeFalsy();
     const text = textOf(result);
@@ -141,7 +130,7 @@ describe.each(['legacy', 'modern'] as const)('ask_document on the %s era', (era)
   });
 
   it('refuses an empty document and a path outside the roots with a clear message', async () => {
-    const client = await connect(era, createSamplingClient(era, testHandler(), [], { tools: false }));
+    const client = await connect(era, testHandler(), { tools: false });
     const empty = await client.callTool({
       name: 'ask_document',
       arguments: { question: 'Anything?', document_text: '   ' },

@@ -5,15 +5,12 @@
  * billed never exceeds the budget, and what the client counted is what was billed.
  */
 import type { LanguageModelV3CallOptions, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { InMemoryTransport } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import { createSamplingHandler, type SamplingHandler } from '../src/client/sampling/handler.js';
 import type { CompletionDecision, Prompter } from '../src/policy/approval.js';
 import type { ServerPolicy } from '../src/config/schema.js';
@@ -21,8 +18,9 @@ import { textChunks } from '../src/server/documents/chunk-source.js';
 import { documentBudget } from '../src/server/documents/map-reduce.js';
 import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
-import { connectInMemory, textOf } from './helpers/in-memory.js';
+import { connectInMemory } from './helpers/in-memory.js';
 import { scriptedModelHandler, testRuntime, withProviderModel } from './helpers/runtime.js';
+import { ERAS, textOf, wire, type Era } from './helpers/wire.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -98,11 +96,12 @@ function billingModel() {
 const PARALLEL = 32;
 
 /** A server whose tool sends PARALLEL requests at once and reports how many were answered. */
-async function connectFanOut(era: 'legacy' | 'modern', handler: SamplingHandler) {
+async function connectFanOut(era: Era, handler: SamplingHandler) {
   const engine = createSamplingEngine({ concurrency: PARALLEL });
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(
-    () => {
+  const wired = await wire({
+    era,
+    handler,
+    server: () => {
       const server = new McpServer(
         { name: 'fan-out', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
@@ -121,15 +120,9 @@ async function connectFanOut(era: 'legacy' | 'modern', handler: SamplingHandler)
       });
       return server;
     },
-    { transport: serverTransport },
-  );
-  const client = createSamplingClient(era, handler);
-  await client.connect(clientTransport);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
   });
-  return client;
+  closers.push(() => wired.close());
+  return wired.client;
 }
 
 const BUDGETS = [
@@ -147,7 +140,7 @@ function configFor(budget: ServerPolicy['budget']) {
   };
 }
 
-describe.each(['legacy', 'modern'] as const)('%s era: requests in flight at once', (era) => {
+describe.each(ERAS)('%s era: requests in flight at once', (era) => {
   it.each(BUDGETS)('are never billed beyond %s', async (_name, budget, kind, limit) => {
     const { model, billed, settled } = billingModel();
     const handler = scriptedModelHandler(model, { config: configFor(budget) });
@@ -258,7 +251,7 @@ describe('what counts against a budget', () => {
     expect(test.runtime.budget.usage('test-server').reserved.requests).toBe(0);
   });
 
-  describe.each(['legacy', 'modern'] as const)('a reservation is given back (%s era)', (era) => {
+  describe.each(ERAS)('a reservation is given back (%s era)', (era) => {
     const budget = { session: { tokens: 100_000 } };
     const cases: [string, Record<string, unknown>, () => MockLanguageModelV3, Prompter | undefined, RegExp][] = [
       [

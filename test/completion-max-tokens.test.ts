@@ -5,20 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { InMemoryTransport } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { AuditRecord } from '../src/policy/audit-log.js';
 import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { estimateTokens } from '../src/shared/estimate-tokens.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
-import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
+import { textOf, wire } from './helpers/wire.js';
 
 let stub: HttpStub | undefined;
 afterEach(async () => {
@@ -32,9 +29,14 @@ async function sampleThrough(completion: string, maxTokens: number) {
     json: chatCompletion(completion, 'stop', { prompt_tokens: 5, completion_tokens: 7 }),
   }));
   const engine = createSamplingEngine();
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(
-    () => {
+  const handler = testHandler({
+    env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${stub.url}/v1` },
+    config: { defaultModel: 'openai/gpt-4o' },
+  });
+  const wired = await wire({
+    era: 'legacy',
+    handler,
+    server: () => {
       const server = new McpServer(
         { name: 'max-tokens-probe', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
@@ -54,17 +56,9 @@ async function sampleThrough(completion: string, maxTokens: number) {
       });
       return server;
     },
-    { transport: serverTransport },
-  );
-  const handler = testHandler({
-    env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${stub.url}/v1` },
-    config: { defaultModel: 'openai/gpt-4o' },
   });
-  const client = createSamplingClient('legacy', handler);
-  await client.connect(clientTransport);
-  const result = await client.callTool({ name: 'probe', arguments: {} });
-  await client.close();
-  await served.close();
+  const result = await wired.client.callTool({ name: 'probe', arguments: {} });
+  await wired.close();
   await handler.test.flush();
   const audit = readFileSync(handler.test.auditPath, 'utf8')
     .trim()

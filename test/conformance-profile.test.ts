@@ -6,6 +6,7 @@ import type { CreateMessageRequest, CreateMessageResult } from '@modelcontextpro
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
+import { ERAS } from './helpers/wire.js';
 
 let pair: InMemoryPair | undefined;
 afterEach(async () => {
@@ -20,7 +21,7 @@ const answer = (text: string): CreateMessageResult => ({
   content: { type: 'text', text },
 });
 
-describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
+describe.each(ERAS)('on the %s era', (era) => {
   it('the default profile lists the real tools and no test_* tool', async () => {
     pair = await connectInMemory(era, async () => answer('unused'));
     const names = (await pair.client.listTools()).tools.map((tool) => tool.name);

@@ -7,15 +7,10 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { InMemoryTransport } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
-import { createDocumentAssistant } from '../src/server/create-server.js';
-import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { textOf } from './helpers/in-memory.js';
+import { ERAS, textOf, wire } from './helpers/wire.js';
 
 function longDocument(paragraphs: number): string {
   return Array.from(
@@ -25,7 +20,7 @@ function longDocument(paragraphs: number): string {
   ).join('\n\n');
 }
 
-describe.each(['legacy', 'modern'] as const)('summarize_document on the %s era', (era) => {
+describe.each(ERAS)('summarize_document on the %s era', (era) => {
   it('refuses a file truncated while it is read, with the document-changed kind in _meta', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-changes-'));
     const path = join(dir, 'notes.txt');
@@ -38,12 +33,7 @@ describe.each(['legacy', 'modern'] as const)('summarize_document on the %s era',
       if (++requests === 100) truncateSync(path, 2000);
       return { role: 'assistant', model: 'scripted', content: { type: 'text', text: `part ${requests}` } };
     };
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), {
-      transport: serverTransport,
-    });
-    const client = createSamplingClient(era, handler, [dir]);
-    await client.connect(clientTransport);
+    const { client, close } = await wire({ era, handler, roots: [dir] });
     try {
       const result = await client.callTool({
         name: 'summarize_document',
@@ -55,8 +45,7 @@ describe.each(['legacy', 'modern'] as const)('summarize_document on the %s era',
       expect(result.isError).toBe(true);
       expect(result._meta?.['mcp-sampling/error']).toEqual({ kind: 'document-changed' });
     } finally {
-      await client.close();
-      await served.close();
+      await close();
     }
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { connectInMemory, textOf } from './helpers/in-memory.js';
+import { ERAS } from './helpers/wire.js';
 
 const answer: SamplingHandler = async () => ({
   role: 'assistant',
@@ -14,7 +15,7 @@ const answer: SamplingHandler = async () => ({
   content: { type: 'text', text: 'fine' },
 });
 
-describe.each(['legacy', 'modern'] as const)('tool arguments on the %s era', (era) => {
+describe.each(ERAS)('tool arguments on the %s era', (era) => {
   it('are refused with one line per problem, each naming the argument and the valid range', async () => {
     const pair = await connectInMemory(era, answer);
     try {

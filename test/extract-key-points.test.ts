@@ -8,20 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
-import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import type { Client } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
-import { createDocumentAssistant } from '../src/server/create-server.js';
-import { clientRootsAccess } from '../src/server/documents/file-access.js';
+import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
-import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler, testHandler } from './helpers/runtime.js';
 import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
-
-type Era = 'legacy' | 'modern';
-const ERAS: Era[] = ['legacy', 'modern'];
+import { ERAS, textOf, wire, type Era } from './helpers/wire.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -60,19 +54,18 @@ function keyPointsModel(turn: (call: LanguageModelV3CallOptions, n: number) => T
   });
 }
 
-/** The real Document Assistant linked in memory to `client`, which must land on `era`. */
-async function serve(era: Era, client: Client, contextTokens?: number): Promise<Client> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant({ contextTokens, fileAccess: clientRootsAccess() }), {
-    transport: serverSide,
+/**
+ * The real Document Assistant linked in memory to our client answering with `handler` (or to `client`, a
+ * client the test built), which must land on `era`.
+ */
+async function serve(era: Era, handler: SamplingHandler | Client, options: { roots?: string[] } = {}): Promise<Client> {
+  const wired = await wire({
+    era,
+    ...(typeof handler === 'function' ? { handler } : { client: handler }),
+    roots: options.roots,
   });
-  await client.connect(clientSide);
-  if (client.getProtocolEra() !== era) throw new Error(`expected ${era}, got ${client.getProtocolEra()}`);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
-  });
-  return client;
+  closers.push(() => wired.close());
+  return wired.client;
 }
 
 const extract = (client: Client, args: Record<string, unknown> = { document_text: DOCUMENT }) =>
@@ -83,7 +76,7 @@ const promptOf = (call: LanguageModelV3CallOptions) => JSON.stringify(call.promp
 
 describe.each(ERAS)('extract_key_points on the %s era', (era) => {
   it('is listed with its output schema and as read-only', async () => {
-    const client = await serve(era, createSamplingClient(era, testHandler()));
+    const client = await serve(era, testHandler());
     const tool = (await client.listTools()).tools.find((t) => t.name === 'extract_key_points');
     expect(tool?.annotations?.readOnlyHint).toBe(true);
     expect(tool?.outputSchema).toMatchObject({
@@ -98,7 +91,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
 
   it('returns the final_response value as structuredContent, and the same data as readable text', async () => {
     const model = keyPointsModel(() => ({ final: KEY_POINTS }));
-    const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model)));
+    const client = await serve(era, scriptedModelHandler(model));
     const result = await extract(client);
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toEqual(KEY_POINTS);
@@ -154,7 +147,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
         ? { final: { ...KEY_POINTS, key_points: ['One.', 'Two.', 'Three.'] } }
         : { final: { ...KEY_POINTS, key_points: ['One.', 'Two.'] } },
     );
-    const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model)));
+    const client = await serve(era, scriptedModelHandler(model));
     const result = await extract(client, { document_text: DOCUMENT, max_points: 2 });
     expect((result.structuredContent as { key_points: string[] }).key_points).toEqual(['One.', 'Two.']);
     expect(model.doGenerateCalls).toHaveLength(2);
@@ -166,14 +159,14 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-key-points-'));
     writeFileSync(join(dir, 'ada.txt'), DOCUMENT);
     const model = keyPointsModel(() => ({ final: KEY_POINTS }));
-    const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model), [dir]));
+    const client = await serve(era, scriptedModelHandler(model), { roots: [dir] });
     const result = await extract(client, { path: 'ada.txt' });
     expect(result.structuredContent).toEqual(KEY_POINTS);
     expect(promptOf(model.doGenerateCalls[0]!)).toContain(DOCUMENT);
   });
 
   it('refuses both or neither of document_text and path, and an empty text, like summarize_document', async () => {
-    const client = await serve(era, createSamplingClient(era, testHandler()));
+    const client = await serve(era, testHandler());
     const neither = await extract(client, {});
     expect(neither.isError).toBe(true);
     expect(textOf(neither)).toMatch(/give exactly one of document_text or path/);
@@ -196,7 +189,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
     const model = keyPointsModel((call, n) =>
       call.tools !== undefined && call.tools.length > 0 ? { final: KEY_POINTS } : { text: `summary of part ${n + 1}.` },
     );
-    const client = await serve(era, createSamplingClient(era, scriptedModelHandler(model)));
+    const client = await serve(era, scriptedModelHandler(model));
     const progress: (string | undefined)[] = [];
     const result = await client.callTool(
       { name: 'extract_key_points', arguments: { document_text: text, context_tokens: 1024 } },
@@ -226,7 +219,7 @@ describe.each(ERAS)('extract_key_points on the %s era', (era) => {
 
 describe('with only the embedded extractive model, extract_key_points fails in one clear line', () => {
   it('legacy era: the request offers final_response, our client refuses it, the tool returns isError', async () => {
-    const client = await serve('legacy', createSamplingClient('legacy', testHandler()));
+    const client = await serve('legacy', testHandler());
     const result = await extract(client);
     expect(result.isError).toBe(true);
     const message = textOf(result);
@@ -236,7 +229,7 @@ describe('with only the embedded extractive model, extract_key_points fails in o
   });
 
   it('2026 era: our client cannot answer the embedded request, so callTool rejects with its reason', async () => {
-    const client = await serve('modern', createSamplingClient('modern', testHandler()));
+    const client = await serve('modern', testHandler());
     const outcome = await extract(client).then(
       (result) => ({ rejected: false, message: textOf(result) }),
       (error: Error) => ({ rejected: true, message: error.message }),

@@ -14,6 +14,7 @@ import {
 } from '../src/server/transports/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
+import { ERAS } from './helpers/wire.js';
 
 const DOCUMENT =
   'The harbour town woke before dawn. Fishing boats left the quay one by one. ' +
@@ -150,7 +151,7 @@ async function waitFor(check: () => boolean, what: string, ms = 5000): Promise<v
 }
 
 describe('serve --http: both eras end to end', () => {
-  it.each(['legacy', 'modern'] as const)('summarizes over HTTP on the %s era', async (era) => {
+  it.each(ERAS)('summarizes over HTTP on the %s era', async (era) => {
     const server = await serve();
     const connection = await connect(server.url, era);
     expect(connection.era).toBe(era);

@@ -5,23 +5,14 @@
  * one line); nothing throws past the boundary and nothing waits for a timeout. Real server, real client,
  * in memory.
  */
-import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { Client } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
-import { createDocumentAssistant } from '../src/server/create-server.js';
-import { clientRootsAccess } from '../src/server/documents/file-access.js';
-import { guardTransport } from '../src/server/sampling/guard-inbound.js';
-import { textOf } from './helpers/in-memory.js';
 import { isOneLinePerProblem, propertyParameters } from './helpers/properties.js';
 import { testHandler } from './helpers/runtime.js';
-import { versionNegotiation } from '../src/shared/era.js';
-
-const ERAS = ['legacy', 'modern'] as const;
-type Era = (typeof ERAS)[number];
+import { ERAS, textOf, versionNegotiation, wire, type Era } from './helpers/wire.js';
 
 /** Longest a single generated call may take: far below every timeout the code has, so a wait shows. */
 const HANG_MS = 5_000;
@@ -31,29 +22,23 @@ afterAll(async () => {
   while (closers.length > 0) await closers.pop()!().catch(() => {});
 });
 
-async function pair(client: Client): Promise<Client> {
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  // The server as `serve` runs it: the client's roots, and the inbound guard on its transport.
-  const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), {
-    transport: guardTransport(serverTransport),
-  });
-  await client.connect(clientTransport);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
-  });
-  return client;
+/** The server as `serve` runs it (the client's roots, the inbound guard) and `client`, or our client with `handler`. */
+async function pair(era: Era, client: Client | SamplingHandler): Promise<Client> {
+  const wired = await wire({ era, ...(typeof client === 'function' ? { handler: client, tools: false } : { client }) });
+  closers.push(() => wired.close());
+  return wired.client;
 }
 
 /** A client that answers every sampling request with whatever `answer()` returns at that moment. */
 function answeringClient(era: Era, answer: () => unknown): Promise<Client> {
   const handler = (async () => answer()) as unknown as SamplingHandler;
-  return pair(createSamplingClient(era, handler, [], { tools: false }));
+  return pair(era, handler);
 }
 
 /** A 2026-era client that does not fulfil rounds itself: the test sends each retry by hand. */
 function manualClient(): Promise<Client> {
   return pair(
+    'modern',
     new Client(
       { name: 'manual', version: '1' },
       {
@@ -117,7 +102,7 @@ const toolArguments = fc.dictionary(
 
 describe.each(ERAS)('input surfaces on the %s era (property)', (era) => {
   it('tool arguments: any arguments end in an answer or one clear refusal', async () => {
-    const client = await pair(createSamplingClient(era, testHandler(), [], { tools: false }));
+    const client = await pair(era, testHandler());
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...TOOLS), toolArguments, async (name, args) => {
         const outcome = await settle(client.callTool({ name, arguments: args }));

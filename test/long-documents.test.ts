@@ -7,18 +7,14 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Client, InMemoryTransport, type CreateMessageRequest } from '@modelcontextprotocol/client';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { Client, type CreateMessageRequest } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
-import { createDocumentAssistant, type DocumentAssistantOptions } from '../src/server/create-server.js';
-import { clientRootsAccess } from '../src/server/documents/file-access.js';
+import type { DocumentAssistantOptions } from '../src/server/create-server.js';
 import { COMBINE_SYSTEM_PROMPT, documentBudget, MAP_SYSTEM_PROMPT } from '../src/server/documents/map-reduce.js';
 import { textChunks } from '../src/server/documents/chunk-source.js';
-import { textOf } from './helpers/in-memory.js';
-import { versionNegotiation } from '../src/shared/era.js';
+import { ERAS, textOf, versionNegotiation, wire, type Era } from './helpers/wire.js';
 
 /** A document of `paragraphs` distinct paragraphs of about 60 tokens each. */
 function longDocument(paragraphs: number): string {
@@ -76,34 +72,31 @@ afterEach(async () => {
 });
 
 async function connect(
-  era: 'legacy' | 'modern',
+  era: Era,
   handler: SamplingHandler,
   options: { roots?: string[]; server?: Omit<DocumentAssistantOptions, 'fileAccess'>; manual?: boolean } = {},
 ) {
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(createDocumentAssistant({ ...options.server, fileAccess: clientRootsAccess() }), {
-    transport: serverTransport,
+  const wired = await wire({
+    era,
+    handler,
+    roots: options.roots,
+    ...(options.server !== undefined && { server: options.server }),
+    ...(options.manual === true && {
+      client: new Client(
+        { name: 'manual', version: '1' },
+        {
+          capabilities: { sampling: {} },
+          versionNegotiation: versionNegotiation('modern'),
+          inputRequired: { autoFulfill: false },
+        },
+      ),
+    }),
   });
-  const client =
-    options.manual === true
-      ? new Client(
-          { name: 'manual', version: '1' },
-          {
-            capabilities: { sampling: {} },
-            versionNegotiation: versionNegotiation('modern'),
-            inputRequired: { autoFulfill: false },
-          },
-        )
-      : createSamplingClient(era, handler, options.roots);
-  await client.connect(clientTransport);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
-  });
-  return client;
+  closers.push(() => wired.close());
+  return wired.client;
 }
 
-describe.each(['legacy', 'modern'] as const)('map-reduce on the %s era', (era) => {
+describe.each(ERAS)('map-reduce on the %s era', (era) => {
   it('summarizes every chunk, then combines the summaries into one', async () => {
     const text = longDocument(60);
     const contextTokens = 1024;
@@ -204,7 +197,7 @@ describe.each(['legacy', 'modern'] as const)('map-reduce on the %s era', (era) =
   });
 });
 
-describe.each(['legacy', 'modern'] as const)('a long file on the %s era', (era) => {
+describe.each(ERAS)('a long file on the %s era', (era) => {
   it('is read in segments: every paragraph reaches the model exactly once, and the counts add up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-long-'));
     const paragraphs = 900;
@@ -269,7 +262,7 @@ describe('files from the client roots', () => {
   writeFileSync(join(root, 'binary.bin'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x01]));
   writeFileSync(join(root, 'empty.txt'), '  \n\n ');
 
-  describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
+  describe.each(ERAS)('on the %s era', (era) => {
     async function summarizePath(path: string, extra: Record<string, unknown> = {}, roots = [root]) {
       const model = scripted(1, (p) => (p.messages[0]!.content as { text: string }).text);
       const client = await connect(era, model.handler, { roots });

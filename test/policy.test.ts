@@ -5,13 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import { type SamplingEvent } from '../src/client/sampling/events.js';
 import { USAGE_META_KEY } from '../src/client/sampling/result.js';
 import type { CompletionDecision, Prompter, RequestDecision } from '../src/policy/approval.js';
@@ -20,6 +18,7 @@ import { createSamplingEngine } from '../src/server/sampling/engine.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
 import { testHandler, type TestRuntime } from './helpers/runtime.js';
+import { ERAS, wire } from './helpers/wire.js';
 
 const DOC = 'Street trees cool cities. They hold rain water. They need care in their first summers.';
 
@@ -241,7 +240,7 @@ describe('budget reservations with fallbacks and cancellation', () => {
     expect(usage.reserved.requests).toBe(0);
   });
 
-  it.each(['legacy', 'modern'] as const)(
+  it.each(ERAS)(
     'a call cancelled at the provider counts at its worst case, since it may have been billed (%s era)',
     async (era) => {
       stub = await startHttpStub(() => ({ hang: true }));
@@ -288,7 +287,7 @@ describe('rate limits', () => {
   });
 });
 
-describe.each(['legacy', 'modern'] as const)('human in the loop (%s era)', (era) => {
+describe.each(ERAS)('human in the loop (%s era)', (era) => {
   it('shows the request, then the completion, and returns what the person approved', async () => {
     const { prompter, shown } = scriptedPrompter({ action: 'approve' }, { action: 'edit', text: 'Edited summary.' });
     pair = await connectInMemory(era, testHandler({ prompter, config: { servers: { '*': { approval: 'ask' } } } }));
@@ -334,9 +333,10 @@ describe.each(['legacy', 'modern'] as const)('human in the loop (%s era)', (era)
 describe('user rejection on the wire', () => {
   it('the server receives JSON-RPC error -1 when the user denies (2025-era push)', async () => {
     const { prompter } = scriptedPrompter({ action: 'deny' });
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    const served = serveStdio(
-      () => {
+    const wired = await wire({
+      era: 'legacy',
+      handler: testHandler({ prompter, config: { servers: { '*': { approval: 'ask' } } } }),
+      server: () => {
         const server = new McpServer({ name: 'rejection-probe', version: '1.0.0' }, { capabilities: { tools: {} } });
         server.registerTool('probe', { inputSchema: z.object({}) }, async (_args, ctx) => {
           const code = await ctx.mcpReq
@@ -349,17 +349,10 @@ describe('user rejection on the wire', () => {
         });
         return server;
       },
-      { transport: serverTransport },
-    );
-    const client = createSamplingClient(
-      'legacy',
-      testHandler({ prompter, config: { servers: { '*': { approval: 'ask' } } } }),
-    );
-    await client.connect(clientTransport);
-    const result = await client.callTool({ name: 'probe', arguments: {} });
+    });
+    const result = await wired.client.callTool({ name: 'probe', arguments: {} });
     expect(textOf(result)).toBe('-1');
-    await client.close();
-    await served.close();
+    await wired.close();
   });
 });
 
@@ -395,7 +388,7 @@ describe('fallbacks', () => {
   });
 });
 
-describe.each(['legacy', 'modern'] as const)('cancellation (%s era)', (era) => {
+describe.each(ERAS)('cancellation (%s era)', (era) => {
   it('cancelling the tool call aborts the provider call in flight', async () => {
     stub = await startHttpStub(() => ({ hang: true }));
     pair = await connectInMemory(era, testHandler({ env: openaiEnv(stub) }));
@@ -466,9 +459,10 @@ describe('usage reported to the server', () => {
   it(`the result's _meta carries tokens and cost under ${USAGE_META_KEY}`, async () => {
     stub = await startHttpStub(() => ({ json: chatCompletion('ok') }));
     const engine = createSamplingEngine();
-    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-    const served = serveStdio(
-      () => {
+    const wired = await wire({
+      era: 'legacy',
+      handler: testHandler({ env: openaiEnv(stub), config: { defaultModel: 'openai/gpt-4o' } }),
+      server: () => {
         const server = new McpServer(
           { name: 'usage-probe', version: '1.0.0' },
           { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
@@ -482,18 +476,11 @@ describe('usage reported to the server', () => {
         });
         return server;
       },
-      { transport: serverTransport },
-    );
-    const client = createSamplingClient(
-      'legacy',
-      testHandler({ env: openaiEnv(stub), config: { defaultModel: 'openai/gpt-4o' } }),
-    );
-    await client.connect(clientTransport);
-    const result = await client.callTool({ name: 'probe', arguments: {} });
+    });
+    const result = await wired.client.callTool({ name: 'probe', arguments: {} });
     const usage = JSON.parse(textOf(result));
     expect(usage).toMatchObject({ provider: 'openai', model: 'gpt-4o', inputTokens: 120, outputTokens: 42 });
     expect(usage.costUsd).toBeGreaterThan(0);
-    await client.close();
-    await served.close();
+    await wired.close();
   });
 });

@@ -2,22 +2,17 @@
  * The server's tool loop and structured output (`sampleWithTools`, `sampleObject`) against our real
  * client and policy path, with a scripted tool-using model (`MockLanguageModelV3`), on both eras.
  */
-import { type Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import { McpServer } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sampling/with-tools.js';
 import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling/engine.js';
-import { textOf } from './helpers/in-memory.js';
 import { scriptedModelHandler } from './helpers/runtime.js';
 import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
-
-type Era = 'legacy' | 'modern';
-const ERAS: Era[] = ['legacy', 'modern'];
+import { ERAS, textOf, wire, type Era } from './helpers/wire.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -30,8 +25,15 @@ const lookup: SamplingTool = {
   run: ({ city }: { city: string }) => (city === 'Oslo' ? '12' : city === 'Rome' ? '24' : `no data for ${city}`),
 };
 
-/** A server with one tool whose body is `body`, linked in memory to `client` on `era`. */
-async function serve(era: Era, client: Client, body: SamplingToolBody<{ question: string }>): Promise<Client> {
+/**
+ * A server with one tool whose body is `body`, linked in memory on `era` to our client answering with
+ * `handler`, or to `client`, a client the test built.
+ */
+async function serve(
+  era: Era,
+  handler: SamplingHandler | Client,
+  body: SamplingToolBody<{ question: string }>,
+): Promise<Client> {
   const sampling = createSamplingEngine();
   const factory = () => {
     const server = new McpServer(
@@ -41,18 +43,14 @@ async function serve(era: Era, client: Client, body: SamplingToolBody<{ question
     sampling.register(server, 'ask', { inputSchema: z.object({ question: z.string() }) }, body);
     return server;
   };
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(factory, { transport: serverSide });
-  await client.connect(clientSide);
-  if (client.getProtocolEra() !== era) throw new Error(`expected ${era}, got ${client.getProtocolEra()}`);
-  closers.push(async () => {
-    await client.close();
-    await served.close();
+  const wired = await wire({
+    era,
+    ...(typeof handler === 'function' ? { handler } : { client: handler }),
+    server: factory,
   });
-  return client;
+  closers.push(() => wired.close());
+  return wired.client;
 }
-
-const ourClient = (era: Era, handler: SamplingHandler) => createSamplingClient(era, handler);
 
 const ask = (client: Client, question = 'How warm is it in Oslo?') =>
   client.callTool({ name: 'ask', arguments: { question } });
@@ -78,7 +76,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
       { calls: [{ name: 'lookup', input: { city: 'Oslo' } }] },
       { text: 'It is 12 °C in Oslo.' },
     ]);
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), loopBody());
+    const client = await serve(era, scriptedModelHandler(model), loopBody());
     const result = await ask(client);
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toBe('It is 12 °C in Oslo.');
@@ -104,7 +102,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
       },
       { text: 'Rome is 12 degrees warmer.' },
     ]);
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), loopBody());
+    const client = await serve(era, scriptedModelHandler(model), loopBody());
     const result = await ask(client, 'Which is warmer, Oslo or Rome?');
     expect(textOf(result)).toBe('Rome is 12 degrees warmer.');
     expect((result.structuredContent as { calls: { output: string }[] }).calls.map((c) => c.output)).toEqual([
@@ -121,7 +119,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
       { calls: [{ name: 'lookup', input: { city: 'Oslo' } }] },
       { text: '12 °C.' },
     ]);
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), loopBody());
+    const client = await serve(era, scriptedModelHandler(model), loopBody());
     const result = await ask(client);
     expect(textOf(result)).toBe('12 °C.');
     const calls = (result.structuredContent as { calls: { isError: boolean; output: string }[] }).calls;
@@ -140,7 +138,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
         ? { text: 'Still no better answer: 12 °C.' }
         : { calls: [{ name: 'lookup', input: { city: 'Oslo' } }] },
     );
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), loopBody({ maxIterations: 3 }));
+    const client = await serve(era, scriptedModelHandler(model), loopBody({ maxIterations: 3 }));
     const result = await ask(client);
     expect(textOf(result)).toBe('Still no better answer: 12 °C.');
     expect(model.doGenerateCalls.map((c) => c.toolChoice?.type)).toEqual(['auto', 'auto', 'none']);
@@ -159,7 +157,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
         stopReason: 'toolUse',
       } as unknown as Awaited<ReturnType<SamplingHandler>>;
     };
-    const client = await serve(era, ourClient(era, careless), loopBody({ maxIterations: 2 }));
+    const client = await serve(era, careless, loopBody({ maxIterations: 2 }));
     const result = await ask(client);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(
@@ -170,7 +168,7 @@ describe.each(ERAS)('sampleWithTools on the %s era', (era) => {
 
   it('our client refuses a model that calls a tool when told not to', async () => {
     const model = scriptedModel([{ calls: [{ name: 'lookup', input: { city: 'Oslo' } }] }]);
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), loopBody({ maxIterations: 2 }));
+    const client = await serve(era, scriptedModelHandler(model), loopBody({ maxIterations: 2 }));
     const outcome = await ask(client).then(
       (result) => textOf(result),
       (error: Error) => error.message,
@@ -206,7 +204,7 @@ describe.each(ERAS)('sampleObject on the %s era', (era) => {
       { calls: [{ name: 'final_response', input: { city: 'Oslo', celsius: 'twelve' } }] },
       { calls: [{ name: 'final_response', input: { city: 'Oslo', celsius: 12 } }] },
     ]);
-    const client = await serve(era, ourClient(era, scriptedModelHandler(model)), objectBody);
+    const client = await serve(era, scriptedModelHandler(model), objectBody);
     const result = await ask(client);
     expect(result.structuredContent).toEqual({ value: { city: 'Oslo', celsius: 12 }, attempts: 2 });
     expect(model.doGenerateCalls[0]!.toolChoice).toEqual({ type: 'required' });

@@ -17,8 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
 import { guardTransport } from '../src/server/sampling/guard-inbound.js';
-import { textOf } from './helpers/in-memory.js';
-import { versionNegotiation } from '../src/shared/era.js';
+import { textOf, versionNegotiation, wire } from './helpers/wire.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -130,19 +129,14 @@ describe('wrong-shaped inputResponses, 2026-07-28', () => {
       /^inputResponses\["s[\w-]+\.0"\] is not a valid sampling answer: content: expected object, received string$/,
     ],
   ])('%j: refused with -32602 and the reason, not asked again', async (answer, message) => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const served = serveStdio(createDocumentAssistant({ fileAccess: clientRootsAccess() }), {
-      transport: guardTransport(serverSide),
+    const { client, close } = await wire({
+      era: 'modern',
+      client: new Client(
+        { name: 'manual-client', version: '1.0.0' },
+        { capabilities: { sampling: {} }, versionNegotiation: versionNegotiation('modern') },
+      ),
     });
-    const client = new Client(
-      { name: 'manual-client', version: '1.0.0' },
-      { capabilities: { sampling: {} }, versionNegotiation: versionNegotiation('modern') },
-    );
-    closers.push(async () => {
-      await client.close();
-      await served.close();
-    });
-    await client.connect(clientSide);
+    closers.push(close);
     const first = (await client.callTool(SUMMARIZE, { allowInputRequired: true })) as unknown as {
       inputRequests: Record<string, unknown>;
       requestState: string;

@@ -11,6 +11,7 @@ import { testHandler } from './helpers/runtime.js';
 import { EXTRACTIVE_MODEL_ID } from '../src/providers/embedded/extractive-model.js';
 import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { connectInMemory, textOf, type InMemoryPair } from './helpers/in-memory.js';
+import { ERAS } from './helpers/wire.js';
 
 const SAMPLE = readFileSync(new URL('../sample.txt', import.meta.url), 'utf8');
 const sentencesOf = (text: string) =>
@@ -28,7 +29,7 @@ afterEach(async () => {
   stub = undefined;
 });
 
-describe.each(['legacy', 'modern'] as const)('on the %s era', (era) => {
+describe.each(ERAS)('on the %s era', (era) => {
   it('summarizes with the embedded extractive model when no key is configured', async () => {
     const events: SamplingEvent[] = [];
     pair = await connectInMemory(era, testHandler({ env: {}, onEvent: (e) => events.push(e) }));

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import {
-  InMemoryTransport,
   type Client,
   type CreateMessageResult,
   type CreateMessageResultWithTools,
@@ -26,11 +25,9 @@ import {
   type CreateMessageRequestParams,
   type InputRequiredResult,
 } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingEvent } from '../src/client/sampling/events.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import type {
@@ -49,8 +46,8 @@ import {
   type RecordedRequest,
   type StubToolCall,
 } from './helpers/http-stub.js';
-import { textOf } from './helpers/in-memory.js';
 import { testHandler } from './helpers/runtime.js';
+import { ERAS, textOf, wire, type Era } from './helpers/wire.js';
 
 type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 
@@ -189,17 +186,11 @@ afterEach(async () => {
   stub = undefined;
 });
 
-async function connectProbe(era: 'legacy' | 'modern', handler: SamplingHandler): Promise<Client> {
-  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  const served = serveStdio(probeServer, { transport: serverTransport });
-  const client = createSamplingClient(era, handler);
-  await client.connect(clientTransport);
-  expect(client.getProtocolEra()).toBe(era);
-  close = async () => {
-    await client.close();
-    await served.close();
-  };
-  return client;
+async function connectProbe(era: Era, handler: SamplingHandler): Promise<Client> {
+  const wired = await wire({ era, handler, server: probeServer });
+  expect(wired.client.getProtocolEra()).toBe(era);
+  close = wired.close;
+  return wired.client;
 }
 
 interface LoopOutcome {
@@ -390,7 +381,7 @@ describe('OpenAI-compatible provider, 2025 era (pushed requests)', () => {
   });
 });
 
-describe.each(['legacy', 'modern'] as const)('OpenAI (Chat Completions), input_required rounds (%s era)', (era) => {
+describe.each(ERAS)('OpenAI (Chat Completions), input_required rounds (%s era)', (era) => {
   it('runs the two-step loop through the rounds; the tool_use ids survive the signed state', async () => {
     stub = await startWeatherStub('gpt-4o-2024-08-06');
     const handler = testHandler({
@@ -554,7 +545,7 @@ function scriptedPrompter(request: RequestDecision, completion: CompletionDecisi
   return { prompter, requests, completions };
 }
 
-describe.each(['legacy', 'modern'] as const)('ask mode with tools (%s era)', (era) => {
+describe.each(ERAS)('ask mode with tools (%s era)', (era) => {
   it('shows the tools offered and each tool call; an edited input is what the server gets', async () => {
     stub = await startWeatherStub('llama3.2');
     const script = scriptedPrompter(

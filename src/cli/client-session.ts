@@ -1,7 +1,8 @@
 /**
  * What every client command shares (`summarize`, `call`): the user's config and keys, the sampling runtime
  * (policy, providers, audit), the terminal prompter for approvals, a readable trace of each sampling
- * request, and the connection to the server (a spawned command over stdio, or a URL over HTTP).
+ * request (rendered by sampling-trace.ts), and the connection to the server (a spawned command over stdio,
+ * or a URL over HTTP).
  */
 import { setMaxListeners } from 'node:events';
 
@@ -10,7 +11,6 @@ import { connectHttp } from '../client/connect/http.js';
 import { type McpConnection } from '../client/connect/session.js';
 import { connectStdio } from '../client/connect/stdio.js';
 import { createSamplingRuntime } from '../client/sampling/runtime.js';
-import { type SamplingEvent } from '../client/sampling/events.js';
 import { createSamplingHandler } from '../client/sampling/handler.js';
 import { canUseTools } from '../client/sampling/models.js';
 import { flushRuntime } from '../client/sampling/runtime.js';
@@ -19,31 +19,13 @@ import { loadConfig } from '../config/load.js';
 import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { CliError, type Output } from './output.js';
+import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 
 /** Exit code after Ctrl-C, as shells report a SIGINT. */
 export const EXIT_CANCELLED = 130;
 
 export type ServerTarget =
   { kind: 'stdio'; command: string; args: string[]; probeInPlace?: boolean } | { kind: 'http'; url: string };
-
-/** One sampling request as the JSON output reports it. */
-export interface SamplingRecord {
-  provider: string;
-  model: string;
-  reason: string;
-  /** What the model was sent, after the policy's limits; absent when the request never reached a model. */
-  temperature?: number | undefined;
-  maxTokens?: number | undefined;
-  /** What the server asked for. */
-  requested: { temperature: number | undefined; maxTokens: number };
-  hints: string[];
-  stopReason?: string | undefined;
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-  latencyMs?: number;
-  costUsd?: number;
-  error?: string;
-}
 
 export interface ClientSessionOptions {
   target: ServerTarget;
@@ -64,12 +46,36 @@ export interface ClientSession {
   close(): Promise<void>;
 }
 
-function describeModel(provider: string, model: string): string {
-  return provider === 'embedded' ? `${model} (embedded; extractive, not an LLM)` : `${provider}/${model}`;
-}
-
 function describeTarget(target: ServerTarget): string {
   return target.kind === 'http' ? target.url : [target.command, ...target.args].join(' ');
+}
+
+/** Why connecting failed, in one line (or one line per problem when the answer was not MCP at all). */
+function connectError(
+  error: unknown,
+  target: ServerTarget,
+  bearerToken: string | undefined,
+  tokenEnv: string,
+): CliError {
+  const raw = (error as Error).message;
+  const verb = target.kind === 'http' ? 'connect to' : 'start';
+  const head = `cannot ${verb} the server ${describeTarget(target)}`;
+  // The SDK's schema refused what was answered (its message ends in zod's issue list): most likely the
+  // URL or command is not an MCP server. Say so, with one line per problem instead of the list.
+  const dump = parseIssueDump(raw);
+  if (dump !== undefined) {
+    const what = dump.head === '' ? '' : ` (${dump.head})`;
+    return new CliError(formatProblems(`${head}: it does not answer as an MCP server does${what}`, dump.problems), {
+      cause: error,
+    });
+  }
+  const hint =
+    target.kind === 'http' && /\b401\b|Unauthorized/i.test(raw)
+      ? bearerToken === undefined
+        ? ` (the server wants a bearer token: set ${tokenEnv})`
+        : ` (the server refused the token in ${tokenEnv})`
+      : '';
+  return new CliError(`${head}: ${raw}${hint}`, { cause: error });
 }
 
 /** Connects to the server and answers its sampling requests under the user's policy until closed. */
@@ -97,93 +103,15 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     auditPath: loaded.auditPath,
     prompter,
   });
-  const records = new Map<number, SamplingRecord>();
   // The era and the server's name are known once connected; the handler reads them when a request arrives.
   const session: { era?: 'legacy' | 'modern'; server?: string | undefined } = {};
-
-  // Per-request lines for the first request; for a long document the rest show as progress (all with --verbose).
-  const loud = (id: number) => id === 1 || out.verbose;
-  const line = (id: number, label: string, text: string) => (loud(id) ? out.step(label, text) : out.detail(text));
-
-  const onEvent = (event: SamplingEvent): void => {
-    if (event.type === 'request') {
-      const { params } = event;
-      const record: SamplingRecord = {
-        provider: event.provider,
-        model: event.model,
-        reason: event.reason,
-        requested: { temperature: params.temperature, maxTokens: params.maxTokens },
-        hints: (params.modelPreferences?.hints ?? []).flatMap((hint) => (hint.name === undefined ? [] : [hint.name])),
-      };
-      records.set(event.id, record);
-      const hints = record.hints.length > 0 ? `, hints ${record.hints.join(', ')}` : '';
-      line(
-        event.id,
-        'sampling',
-        `sampling/createMessage received (${session.era ?? 'unknown'} era): temperature ${params.temperature ?? 'default'}, ` +
-          `max tokens ${params.maxTokens}${hints}`,
-      );
-      if (event.tools.length > 0) line(event.id, 'tools', `offered to the model: ${event.tools.join(', ')}`);
-      line(event.id, 'model', describeModel(event.provider, event.model));
-      out.detail(`why: ${event.reason}`);
-      if (event.fallbacks.length > 0) out.detail(`fallbacks: ${event.fallbacks.join(', ')}`);
-      if (params.systemPrompt !== undefined && loud(event.id)) out.detail(`system prompt: ${params.systemPrompt}`);
-      line(
-        event.id,
-        'provider',
-        `calling ${event.provider === 'embedded' ? 'the embedded model (offline)' : event.provider}…`,
-      );
-    } else if (event.type === 'result') {
-      const record = records.get(event.id);
-      Object.assign(record ?? {}, {
-        // The model that actually answered (a provider may report a dated version of the alias asked for).
-        model: event.model,
-        temperature: event.sent.temperature,
-        maxTokens: event.sent.maxTokens,
-        stopReason: event.stopReason,
-        inputTokens: event.inputTokens,
-        outputTokens: event.outputTokens,
-        latencyMs: Math.round(event.latencyMs),
-        costUsd: event.costUsd,
-      });
-      const cost = event.costUsd > 0 ? `, $${event.costUsd.toFixed(4)}` : '';
-      // Say what the policy changed: the request line above shows what the server asked for.
-      const asked = record?.requested;
-      const changed = [
-        ...(asked !== undefined && asked.maxTokens !== event.sent.maxTokens
-          ? [`max tokens ${event.sent.maxTokens}`]
-          : []),
-        ...(asked !== undefined && asked.temperature !== event.sent.temperature
-          ? [`temperature ${event.sent.temperature ?? 'default'}`]
-          : []),
-      ];
-      if (changed.length > 0) line(event.id, 'limits', `sent with ${changed.join(', ')} (your policy's limits)`);
-      line(
-        event.id,
-        'provider',
-        `${event.model} answered in ${Math.round(event.providerMs)} ms: ${event.outputTokens ?? '?'} tokens out ` +
-          `(${event.inputTokens ?? '?'} in${cost}), stop reason ${event.stopReason ?? 'unknown'}` +
-          (event.toolCalls.length > 0 ? `, calls ${event.toolCalls.join(', ')}` : ''),
-      );
-    } else if (event.type === 'retry') {
-      out.step(
-        'provider',
-        `${event.provider}/${event.model} failed (${event.error})${event.next ? '; trying the next model' : ''}`,
-      );
-    } else if (event.type === 'approval') {
-      out.step('approval', `${event.stage}: ${event.decision}`);
-    } else {
-      const record = records.get(event.id);
-      if (record !== undefined) record.error = event.message;
-      out.step('provider', `failed: ${event.message}`);
-    }
-  };
+  const trace = createSamplingTrace(out, () => session.era ?? 'unknown');
 
   const handler = createSamplingHandler({
     runtime,
     server: () => ({ name: session.server, address: describeTarget(target) }),
     era: () => session.era ?? 'unknown',
-    onEvent,
+    onEvent: trace.onEvent,
   });
   const roots = [...(options.roots ?? []), ...loaded.config.roots];
   const tools = canUseTools(runtime);
@@ -215,25 +143,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),
           });
   } catch (error) {
-    const raw = (error as Error).message;
-    const verb = target.kind === 'http' ? 'connect to' : 'start';
-    const head = `cannot ${verb} the server ${describeTarget(target)}`;
-    // The SDK's schema refused what was answered (its message ends in zod's issue list): most likely the
-    // URL or command is not an MCP server. Say so, with one line per problem instead of the list.
-    const dump = parseIssueDump(raw);
-    if (dump !== undefined) {
-      const what = dump.head === '' ? '' : ` (${dump.head})`;
-      throw new CliError(formatProblems(`${head}: it does not answer as an MCP server does${what}`, dump.problems), {
-        cause: error,
-      });
-    }
-    const hint =
-      target.kind === 'http' && /\b401\b|Unauthorized/i.test(raw)
-        ? bearerToken === undefined
-          ? ` (the server wants a bearer token: set ${tokenEnv})`
-          : ` (the server refused the token in ${tokenEnv})`
-        : '';
-    throw new CliError(`${head}: ${raw}${hint}`, { cause: error });
+    throw connectError(error, target, bearerToken, tokenEnv);
   }
   session.era = connection.era;
   session.server = connection.server?.name;
@@ -260,7 +170,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   return {
     connection,
     get records() {
-      return [...records.values()];
+      return trace.records;
     },
     cancel: cancel.signal,
     close: async () => {

@@ -1,11 +1,13 @@
 /**
  * How the CLI talks to a person (a readable flow on stdout) or to a program (`--json`: exactly one JSON
- * object on stdout). Details appear only with `--verbose`; in JSON mode they go to stderr.
+ * object on stdout). Details appear only with `--verbose`; in JSON mode they go to stderr. Also the exit
+ * codes, and `fail`: how a command reports the error that ended it.
  */
 import type { Writable } from 'node:stream';
 
 import { rewriteIssueDump } from '../shared/issue-lines.js';
 import { toolErrorKind } from '../shared/contract.js';
+import { DocumentReadError } from './read-document.js';
 
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -19,7 +21,8 @@ export class CliError extends Error {
   }
 }
 
-/** Exit code 2: bad input (arguments, file, config). */
+/** Exit codes: 0 success, 1 the job failed, 2 bad input (arguments, file, config). */
+export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
 /**
@@ -35,6 +38,19 @@ export function toolErrorExitCode(result: { _meta?: Record<string, unknown> | un
 /** An error's message for a person: a JSON dump of schema issues (from the SDK) becomes one line per problem. */
 export function errorText(error: unknown): string {
   return rewriteIssueDump(error instanceof Error ? error.message : String(error));
+}
+
+/** Reports the error that ended a command (one line, or the JSON result) and sets the exit code. */
+export function fail(error: unknown, options: { json: boolean; verbose: boolean }): void {
+  const message = errorText(error);
+  const reported = error instanceof CliError && error.reported;
+  if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+  if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
+  if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  const badInput =
+    error instanceof DocumentReadError ||
+    (error instanceof Error && (error.name === 'ConfigError' || error.name === 'UsageError'));
+  process.exitCode = badInput ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }
 
 export interface Output {

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/client';
 import { MockLanguageModelV3 } from 'ai/test';
 
 import type { SamplingHandler } from '../../src/client/sampling/handler.js';
-import { versionNegotiation } from '../../src/shared/era.js';
+import { versionNegotiation, type Era } from './wire.js';
 
 /** One model turn: text, tool calls, or both. */
 export interface ScriptedTurn {
@@ -50,7 +50,7 @@ export function scriptedModel(
 }
 
 /** A client that declares sampling but not sampling.tools, answering with `handler`. */
-export function clientWithoutTools(era: 'legacy' | 'modern', handler: SamplingHandler): Client {
+export function clientWithoutTools(era: Era, handler: SamplingHandler): Client {
   const client = new Client(
     { name: 'no-tools', version: '1.0.0' },
     {
