@@ -7,6 +7,7 @@
  */
 import type { SamplingMessage } from '@modelcontextprotocol/client';
 
+import { blocksOf, type SamplingBlock } from '../shared/mcp-content.js';
 import type { ApprovalMode } from '../config/schema.js';
 
 /** A tool the server offers the model (what a person needs to judge it; the schema is for "show everything"). */
@@ -76,12 +77,6 @@ export function resolveApprovalGate(mode: ApprovalMode, server: string, prompter
     };
   }
   return { kind: 'ask', prompter };
-}
-
-type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
-
-function blocksOf(message: SamplingMessage): SamplingBlock[] {
-  return Array.isArray(message.content) ? message.content : [message.content];
 }
 
 /**

@@ -255,6 +255,12 @@ function refusal(
   return `${budget} cannot cover this request, which ${need}: ${format(left)} left (${spent}); ${resets}`;
 }
 
+/**
+ * The budget tracker. It is one closure of about 200 lines on purpose: its parts (reading the state file
+ * when it changed, the pending batches written behind, the session totals, the reservations in flight)
+ * share that state, and each inner function is short; splitting them apart would mean passing the whole
+ * state around or making it a class with the same members.
+ */
 export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracker {
   const { statePath } = options;
   const now = options.now ?? ((): Date => new Date());

@@ -6,6 +6,7 @@
  */
 import type { CreateMessageRequestParams, SamplingMessage } from '@modelcontextprotocol/client';
 
+import { blocksOf, type SamplingBlock } from '../shared/mcp-content.js';
 import type { ServerPolicy } from '../config/schema.js';
 
 export type LimitsOutcome =
@@ -21,12 +22,10 @@ type ContentType = 'text' | 'image' | 'audio';
 /** Canonical order, used when listing what a server may send. */
 const CONTENT_TYPES: readonly ContentType[] = ['text', 'image', 'audio'];
 
-type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
-
 /** Image and audio blocks in the request, in order: top-level blocks and those inside tool results. */
 function* mediaTypes(messages: readonly SamplingMessage[]): Generator<'image' | 'audio'> {
   for (const message of messages) {
-    const blocks: readonly SamplingBlock[] = Array.isArray(message.content) ? message.content : [message.content];
+    const blocks: readonly SamplingBlock[] = blocksOf(message);
     for (const block of blocks) {
       if (block.type === 'image' || block.type === 'audio') {
         yield block.type;

@@ -89,6 +89,10 @@ interface Delay {
   limit: 'requests' | 'tokens';
 }
 
+/**
+ * The rate limiter: one closure of about 140 lines because the window's entries, the queue of waiting
+ * requests and the timer that wakes them share state; each inner function is short.
+ */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { requestsPerMinute: rpm, tokensPerMinute: tpm, onLimit } = options;
   checkLimit('requestsPerMinute', rpm);

@@ -19,8 +19,9 @@
  * - every message and block adds a few tokens for the chat format (roles, separators), and the request
  *   REQUEST_OVERHEAD_TOKENS.
  */
-import type { CreateMessageRequestParams, SamplingMessage } from '@modelcontextprotocol/client';
+import type { CreateMessageRequestParams } from '@modelcontextprotocol/client';
 
+import { blocksOf, type SamplingBlock } from '../shared/mcp-content.js';
 import { costUsd, type TokenPrice } from './cost.js';
 
 /** What one request may use at most: tokens in and out, and their price. */
@@ -46,8 +47,6 @@ export const REQUEST_OVERHEAD_TOKENS = 32;
 export const MESSAGE_OVERHEAD_TOKENS = 16;
 /** The format around one content block, or one tool definition. */
 export const BLOCK_OVERHEAD_TOKENS = 8;
-
-type SamplingBlock = Exclude<SamplingMessage['content'], unknown[]>;
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -106,7 +105,7 @@ export function maxInputTokens(params: CreateMessageRequestParams): number {
   let total = REQUEST_OVERHEAD_TOKENS + bytes(params.systemPrompt ?? '');
   for (const message of params.messages) {
     total += MESSAGE_OVERHEAD_TOKENS;
-    const blocks: readonly SamplingBlock[] = Array.isArray(message.content) ? message.content : [message.content];
+    const blocks: readonly SamplingBlock[] = blocksOf(message);
     for (const block of blocks) total += BLOCK_OVERHEAD_TOKENS + blockTokens(block);
   }
   const tools = params.tools ?? [];

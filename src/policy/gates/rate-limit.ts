@@ -4,6 +4,7 @@
  */
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/client';
 
+import { blocksOf } from '../../shared/mcp-content.js';
 import { estimateTokens } from '../../shared/estimate-tokens.js';
 import type { ServerPolicy } from '../../config/schema.js';
 import { PolicyRefusal, type Gate } from '../gate.js';
@@ -13,7 +14,7 @@ import { RateLimitError, createRateLimiter, type RateLimiter } from '../rate-lim
 function promptTextOf(params: CreateMessageRequestParams): string {
   const parts: string[] = [params.systemPrompt ?? ''];
   for (const message of params.messages) {
-    for (const block of Array.isArray(message.content) ? message.content : [message.content]) {
+    for (const block of blocksOf(message)) {
       if (block.type === 'text') parts.push(block.text);
       else if (block.type === 'tool_use') parts.push(JSON.stringify(block.input));
       else if (block.type === 'tool_result') {
