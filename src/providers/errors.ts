@@ -42,8 +42,15 @@ export class ProviderCallError extends Error {
     readonly status: number | undefined,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // The message reaches the server and the audit log: a URL in it (the AI SDK's and fetch's own messages
+    // quote the request URL) loses its credentials and query first.
+    super(redactURLs(message), options);
   }
+}
+
+/** Every http(s) URL in `text`, as `redactURL` shows it. */
+export function redactURLs(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>`]+/g, (url) => redactURL(url));
 }
 
 function firstLine(text: string, max = 300): string {
@@ -52,6 +59,27 @@ function firstLine(text: string, max = 300): string {
 }
 
 /** Describes a failed provider call in one line, e.g. `openai gpt-4o: HTTP 401: Incorrect API key provided`. */
+/**
+ * A request URL as it may be shown to the server and written to the audit log: a password or user name in
+ * it (`https://user:key@host/v1`) and its query (`?api-key=…`) are credentials the config may hold
+ * literally, where the audit log's scrubbing (environment values with secret-looking names) cannot see them.
+ */
+export function redactURL(url: string): string {
+  try {
+    const parsed = new URL(url);
+    const query = parsed.search !== '';
+    if (parsed.username === '' && parsed.password === '' && !query) return url;
+    if (parsed.username !== '' || parsed.password !== '') {
+      parsed.username = '***';
+      parsed.password = '';
+    }
+    parsed.search = '';
+    return `${parsed.toString()}${query ? '?…' : ''}`;
+  } catch {
+    return url;
+  }
+}
+
 export function toProviderCallError(
   error: unknown,
   where: { provider: string; model: string; timeoutMs?: number },

@@ -245,6 +245,19 @@ describe('callWithRetry against a stub', () => {
     );
   });
 
+  it('never shows a password or query of the provider URL in the error (it reaches the server and the audit log)', async () => {
+    const dead = await startHttpStub(() => ({}));
+    const { port } = new URL(dead.url);
+    await dead.close();
+    const secretURL = `http://user:pa55word@127.0.0.1:${port}/v1?api-key=k3y-in-config`;
+    const { sleep } = recordingSleep();
+    const error: unknown = await callWithRetry(completion(secretURL), { ...SETTINGS, sleep }).catch((e: unknown) => e);
+    const message = toProviderCallError(error, { provider: 'local', model: 'llama3.2' }).message;
+    // fetch refuses a URL with credentials and quotes it: the quote is redacted too.
+    expect(message).toMatch(/^local llama3\.2: .*http:\/\/\*\*\*@127\.0\.0\.1:\d+\/v1/);
+    expect(message).not.toMatch(/pa55word|k3y-in-config/);
+  });
+
   it('retries an attempt that runs out of time', async () => {
     const s = await serve((i) => (i === 0 ? { hang: true } : { json: chatCompletion('in time') }));
     const retries: RetryInfo[] = [];
