@@ -24,7 +24,7 @@ const FORBIDDEN_PACKAGES = {
 };
 
 /** How deep below src/<layer>/ files may sit; one config block per depth keeps each relative path exact. */
-const MAX_DEPTH = 6;
+export const MAX_DEPTH = 6;
 
 /**
  * `no-restricted-imports` for one layer: from a file `depth` folders below src/<layer>/, src/ is exactly

@@ -24,7 +24,11 @@ it('exits 0 without a stack trace when stdout is closed before the summary is wr
   child.stdout.destroy();
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  expect(stderr).not.toMatch(/EPIPE|Unhandled|at \w+ \(/);
-  expect(code).toBe(0);
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at \w+ \(/);
+    expect(code).toBe(0);
+  } finally {
+    child.kill();
+  }
 });

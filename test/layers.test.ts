@@ -2,8 +2,9 @@
  * The layer rule is enforced by the lint (eslint.config.js): a snippet placed in one layer's folder and
  * importing a layer it may not import fails `npm run lint`; an import the rule allows passes.
  */
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -14,12 +15,44 @@ const eslint = new ESLint({ cwd: ROOT });
 /** The layer-rule messages ESLint reports for `code` as if it were the file at `path` (relative to the root). */
 async function layerErrors(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: resolve(ROOT, path) });
+  // A snippet that does not parse would pass every rule: fail on it instead.
+  const fatal = (result?.messages ?? []).find((m) => m.fatal === true);
+  if (fatal !== undefined) throw new Error(`${path}: the snippet does not parse: ${fatal.message}`);
   return (result?.messages ?? [])
     .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax')
     .map((m) => `${m.line}: ${m.message}`);
 }
 
+/** The folders of src/ (the layers), and the deepest folder nesting of any source file below each. */
+function sourceTree(): { layers: string[]; deepest: number } {
+  const src = resolve(ROOT, 'src');
+  const layers = readdirSync(src, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+  let deepest = 0;
+  const walk = (dir: string, depth: number): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name), depth + 1);
+      else deepest = Math.max(deepest, depth);
+    }
+  };
+  walk(src, 0);
+  return { layers, deepest };
+}
+
 describe('the layer rule in the lint', () => {
+  it('covers every folder of src/, and every file is within the depth the rule is written for', async () => {
+    // The lint config is plain JavaScript, loaded as the lint loads it.
+    const { LAYERS, MAX_DEPTH } = (await import(pathToFileURL(resolve(ROOT, 'eslint.config.js')).href)) as {
+      LAYERS: Record<string, readonly string[]>;
+      MAX_DEPTH: number;
+    };
+    const { layers, deepest } = sourceTree();
+    // A new folder under src/ must be given its place in LAYERS, or its imports go unchecked.
+    expect(layers.sort()).toEqual(Object.keys(LAYERS).sort());
+    expect(deepest).toBeLessThan(MAX_DEPTH);
+  });
+
   it('refuses a server -> client import, static, type-only, re-exported or lazy, at any depth', async () => {
     const code = [
       "import { connectHttp } from '../client/connect.js';",

@@ -11,7 +11,8 @@ import type { EraMode } from '../client/connect/era.js';
 import { ANSWER_META_KEY, AnswerMeta, ASK_DOCUMENT_TOOL, readMeta } from '../shared/contract.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
-import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
+import { CliError, errorText, type Output } from './output.js';
+import { toolErrorExitCode } from './tool-failure.js';
 
 export interface AskOptions {
   era: EraMode;

@@ -10,7 +10,8 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 
 import type { EraMode } from '../client/connect/era.js';
 import { EXIT_CANCELLED, openClientSession, type ServerTarget } from './client-session.js';
-import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
+import { CliError, errorText, type Output } from './output.js';
+import { toolErrorExitCode } from './tool-failure.js';
 import { createProgressView } from './progress-view.js';
 
 export interface CallOptions {

@@ -78,10 +78,12 @@ for (const register of [
 
 // A reader that goes away early (`mcp-sampling summarize notes.txt | head -1`) closes stdout under us: stop
 // quietly, as command-line tools do, instead of dying of an unhandled EPIPE with a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 
 oneLineUsageErrors(program);
 await program.parseAsync(process.argv);

@@ -6,8 +6,6 @@
 import type { Writable } from 'node:stream';
 
 import { rewriteIssueDump } from '../shared/issue-lines.js';
-import { toolErrorKind } from '../shared/contract.js';
-import { DocumentReadError } from './read-document.js';
 
 export class CliError extends Error {
   override readonly name = 'CliError';
@@ -25,16 +23,6 @@ export class CliError extends Error {
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/**
- * The exit code for an `isError` tool result: 2 when the input was at fault (our server says so in
- * `_meta`; the MCP SDK starts its refusal of arguments that fail the tool's schema with "Input validation
- * error"), 1 for a job that failed.
- */
-export function toolErrorExitCode(result: { _meta?: Record<string, unknown> | undefined }, text: string): number {
-  if (toolErrorKind(result._meta) === 'invalid-input') return EXIT_BAD_INPUT;
-  return /^Input validation error\b/.test(text) ? EXIT_BAD_INPUT : 1;
-}
-
 /** An error's message for a person: a JSON dump of schema issues (from the SDK) becomes one line per problem. */
 export function errorText(error: unknown): string {
   return rewriteIssueDump(error instanceof Error ? error.message : String(error));
@@ -47,9 +35,11 @@ export function fail(error: unknown, options: { json: boolean; verbose: boolean 
   if (options.json && !reported) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
   if (!options.json) process.stderr.write(`mcp-sampling: error: ${message}\n`);
   if (options.verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  // By name, not instanceof: this module is loaded by every command (--version included) and must not pull in
+  // the modules that define them.
   const badInput =
-    error instanceof DocumentReadError ||
-    (error instanceof Error && (error.name === 'ConfigError' || error.name === 'UsageError'));
+    error instanceof Error &&
+    (error.name === 'DocumentReadError' || error.name === 'ConfigError' || error.name === 'UsageError');
   process.exitCode = badInput ? EXIT_BAD_INPUT : error instanceof CliError ? error.exitCode : EXIT_FAILURE;
 }
 

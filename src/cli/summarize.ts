@@ -7,7 +7,8 @@ import type { EraMode } from '../client/connect/era.js';
 import { readMeta, SUMMARIZE_DOCUMENT_TOOL, SUMMARY_META_KEY, SummaryMeta } from '../shared/contract.js';
 import { EXIT_CANCELLED } from './client-session.js';
 import { openDocumentSession } from './document-session.js';
-import { CliError, errorText, toolErrorExitCode, type Output } from './output.js';
+import { CliError, errorText, type Output } from './output.js';
+import { toolErrorExitCode } from './tool-failure.js';
 import { createProgressView } from './progress-view.js';
 
 export interface SummarizeOptions {

@@ -100,8 +100,12 @@ function wired(client: Client, close: () => Promise<void>, http?: RunningHttpSer
 /** Connects a real server and a real client on `options.era`; fails if they land on another era. */
 export async function wire(options: WireOptions): Promise<Wired> {
   const { era } = options;
-  const check = (client: Client) => {
-    if (client.getProtocolEra() !== era) throw new Error(`expected the ${era} era, got ${client.getProtocolEra()}`);
+  /** Fails when the connection landed on another era, closing it first so no server is left running. */
+  const checkOrClose = async (client: Client, close: () => Promise<void>) => {
+    if (client.getProtocolEra() === era) return;
+    const landed = client.getProtocolEra();
+    await close().catch(() => {});
+    throw new Error(`expected the ${era} era, got ${landed}`);
   };
   if (options.transport === 'stdio' || options.transport === 'http') {
     if (options.handler === undefined) throw new Error(`wire: a ${options.transport} client needs a handler`);
@@ -114,7 +118,7 @@ export async function wire(options: WireOptions): Promise<Wired> {
     if (options.transport === 'stdio') {
       const { command, args } = options.server ?? { command: process.execPath, args: [CLI, 'serve'] };
       const connection = await connectStdio({ ...common, command, args, probeInPlace: true });
-      check(connection.client);
+      await checkOrClose(connection.client, () => connection.close());
       return wired(connection.client, () => connection.close());
     }
     const http = await startHttpServer({ port: 0, log: QUIET, ...options.server });
@@ -124,7 +128,7 @@ export async function wire(options: WireOptions): Promise<Wired> {
         url: http.url,
         ...(options.bearerToken !== undefined && { bearerToken: options.bearerToken }),
       });
-      check(connection.client);
+      await checkOrClose(connection.client, () => connection.close());
       return wired(
         connection.client,
         async () => {
@@ -152,11 +156,12 @@ export async function wire(options: WireOptions): Promise<Wired> {
       ? new Client({ name: 'no-sampling-client', version: '1.0.0' }, { versionNegotiation: versionNegotiation(era) })
       : createSamplingClient(era, options.handler, options.roots ?? [], { tools: options.tools !== false }));
   await client.connect(clientTransport);
-  check(client);
-  return wired(client, async () => {
+  const close = async () => {
     await client.close();
     await served.close();
-  });
+  };
+  await checkOrClose(client, close);
+  return wired(client, close);
 }
 
 /** The text blocks of a tool result, one per line. */

@@ -37,8 +37,6 @@ export interface GenerateOptions {
   toolChoice?: ToolChoiceMode;
 }
 
-export { blocksOf };
-
 /** How many tools the request offers (an empty `tools` array offers none). */
 export function toolsOffered(params: CreateMessageRequestParams): number {
   return params.tools?.length ?? 0;

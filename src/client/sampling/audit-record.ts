@@ -6,7 +6,7 @@
  */
 import type { AuditOutcome, AuditRecord } from '../../policy/audit-log.js';
 import type { FallbackAttempt } from '../../providers/call-with-fallbacks.js';
-import { blocksOf } from '../map/map-sampling.js';
+import { blocksOf } from '../../shared/mcp-content.js';
 import type { ToolUseCall } from '../map/map-tools.js';
 import type { RequestContext } from './context.js';
 

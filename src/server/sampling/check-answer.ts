@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 import { issuesInOneLine } from '../../shared/issue-lines.js';
-import type { SamplingResult } from './engine.js';
+import type { SamplingResult } from './sampler.js';
 
 /** `data.reason` of the error response that stands for a result that was not an object (guard-inbound.ts). */
 export const INVALID_RESULT_REASON = 'invalid_result';

@@ -10,10 +10,15 @@
  *   -32602 and the reason, before any tool runs.
  *
  * `screenInbound` is the decision (pure); `guardTransport` applies it to a transport (stdio, in memory), the
- * HTTP front to each parsed body, and `screenJsonLine` to each stdio line before it is parsed (where the
+ * HTTP front to each parsed body, and `parseStdioLine` to each stdio line as it is parsed (where the
  * SDK's schema would drop a `result: null` line before any transport callback could see it).
  */
-import type { JSONRPCErrorResponse, JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import {
+  parseJSONRPCMessage,
+  type JSONRPCErrorResponse,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
 
 import { INVALID_RESULT_REASON } from './check-answer.js';
 import { checkInputResponses } from './rounds.js';
@@ -38,22 +43,26 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }
 
+/** A response whose `result` is not an object, as the error response for its id; anything else as it is. */
+function screenResult(message: unknown): unknown {
+  if (!isRecord(message) || !isId(message['id'])) return message;
+  if ('method' in message || !('result' in message) || isRecord(message['result'])) return message;
+  return {
+    jsonrpc: '2.0',
+    id: message['id'],
+    error: {
+      code: -32603,
+      message: `expected an object as the result, got ${describe(message['result'])}`,
+      data: { reason: INVALID_RESULT_REASON },
+    },
+  };
+}
+
 export function screenInbound(message: unknown): Screened {
   if (!isRecord(message) || !isId(message['id'])) return { deliver: message as JSONRPCMessage };
   const id = message['id'];
-  if (!('method' in message) && 'result' in message && !isRecord(message['result'])) {
-    return {
-      deliver: {
-        jsonrpc: '2.0',
-        id,
-        error: {
-          code: -32603,
-          message: `expected an object as the result, got ${describe(message['result'])}`,
-          data: { reason: INVALID_RESULT_REASON },
-        },
-      },
-    };
-  }
+  const result = screenResult(message);
+  if (result !== message) return { deliver: result as JSONRPCMessage };
   if (message['method'] === 'tools/call' && isRecord(message['params']) && 'inputResponses' in message['params']) {
     const reason = checkInputResponses(message['params']['inputResponses']);
     if (reason !== undefined) return { reply: { jsonrpc: '2.0', id, error: { code: -32602, message: reason } } };
@@ -86,22 +95,11 @@ export function guardTransport<T extends Transport>(transport: T): T {
   return transport;
 }
 
-/** Lines up to this size are screened; longer ones (a long document's rounds) pass through untouched. */
-const MAX_SCREENED_LINE_CHARS = 1024 * 1024;
-
 /**
- * One stdio line, screened: a small response whose result is not an object becomes the error response for
- * its id (as JSON text); every other line is returned as it is, unparsed when it cannot be such a response.
+ * One stdio line, parsed once and screened: a response whose result is not an object becomes the error
+ * response for its id (the SDK's schema would drop it and leave the request waiting). A line that is not
+ * JSON throws a SyntaxError, as the SDK's own parser does (such a line is skipped).
  */
-export function screenJsonLine(line: string): string {
-  if (line.length > MAX_SCREENED_LINE_CHARS || !line.includes('"result"')) return line;
-  let message: unknown;
-  try {
-    message = JSON.parse(line);
-  } catch {
-    return line;
-  }
-  const screened = screenInbound(message);
-  if (!('deliver' in screened) || screened.deliver === message) return line;
-  return JSON.stringify(screened.deliver);
+export function parseStdioLine(line: string): JSONRPCMessage {
+  return parseJSONRPCMessage(screenResult(JSON.parse(line)));
 }

@@ -1,7 +1,6 @@
 /**
  * Runs the Document Assistant on stdio (both protocol eras). stdout is the protocol; logs go to stderr.
  */
-import { deserializeMessage } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Readable, Writable } from 'node:stream';
 
@@ -13,7 +12,7 @@ import {
   type DocumentAssistantOptions,
 } from '../create-server.js';
 import { clientRootsAccess } from '../documents/file-access.js';
-import { guardTransport, screenJsonLine } from '../sampling/guard-inbound.js';
+import { guardTransport, parseStdioLine } from '../sampling/guard-inbound.js';
 import { createStderrLog, type ServerLog } from '../log.js';
 
 /**
@@ -50,7 +49,7 @@ export function createStdioServerTransport(
     from: 'the client',
     // A small response whose result is not an object is rewritten as its error response before the SDK's
     // schema would drop it (and leave the request it answers waiting): see guard-inbound.ts.
-    parse: (line) => deserializeMessage(screenJsonLine(line)),
+    parse: parseStdioLine,
     ...(onTooLarge !== undefined && { onTooLarge }),
   });
   useLineFraming(transport, buffer);

@@ -234,15 +234,10 @@ export async function startHttpServer(options: HttpServeOptions = {}): Promise<R
   /** The web-standard face: era routing after the body is read once (by `readJsonBody`, for JSON posts). */
   async function route(request: Request, extra?: { parsedBody?: unknown }): Promise<Response> {
     let body: unknown = extra?.parsedBody;
+    // Every JSON POST arrives parsed (passToMcp reads it in bounded memory); one without a body here did not
+    // say it was JSON.
     if (request.method === 'POST' && body === undefined) {
-      if (!isJsonContentType(request.headers.get('content-type'))) {
-        return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
-      }
-      try {
-        body = await request.json();
-      } catch {
-        return jsonRpcError(400, -32700, 'Parse error: the request body is not valid JSON');
-      }
+      return jsonRpcError(415, -32000, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const screened = screenBody(body);
     if ('reply' in screened) return Response.json(screened.reply);
