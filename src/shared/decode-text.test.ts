@@ -337,3 +337,13 @@ describe('the decoder lifecycle', () => {
     expect(decodeSplit(input, splits)).toBe(text);
   });
 });
+
+describe('a decoder that starts in the middle of the input (startOffset)', () => {
+  it('counts offsets from the start of the input and reads EF BB BF as text, not as a byte order mark', () => {
+    const decoder = createTextDecoder({ name: 'doc.txt', lossy: false, startOffset: 1000 });
+    expect(decoder.push(Uint8Array.from([0xef, 0xbb, 0xbf, 0x41]))).toBe('\ufeffA');
+    expect(() => decoder.push(Uint8Array.from([0x42, 0xff]))).toThrow(
+      expect.objectContaining({ offset: 1005, message: expect.stringMatching(/invalid byte 0xFF at offset 1005\b/) }),
+    );
+  });
+});

@@ -24,6 +24,11 @@ export interface DecodeTextOptions {
   name: string;
   /** Replace invalid sequences with U+FFFD instead of refusing the input. */
   lossy: boolean;
+  /**
+   * Where the first byte pushed stands in the whole input (a segment read from the middle of a file):
+   * offsets in messages count from the input's start, and no byte order mark is looked for. Default 0.
+   */
+  startOffset?: number | undefined;
 }
 
 export interface IncrementalTextDecoder {
@@ -63,7 +68,7 @@ export function decodeText(bytes: Uint8Array, options: DecodeTextOptions): Decod
 }
 
 export function createTextDecoder(options: DecodeTextOptions): IncrementalTextDecoder {
-  return new BlockDecoder(options.name, options.lossy);
+  return new BlockDecoder(options.name, options.lossy, options.startOffset ?? 0);
 }
 
 const REPLACEMENT = '\ufffd';
@@ -103,7 +108,13 @@ class BlockDecoder implements IncrementalTextDecoder {
   constructor(
     private readonly name: string,
     private readonly lossy: boolean,
-  ) {}
+    startOffset: number,
+  ) {
+    this.received = startOffset;
+    this.pendingOffset = startOffset;
+    // A byte order mark is only a mark at the very start of the input.
+    this.detecting = startOffset === 0;
+  }
 
   push(bytes: Uint8Array): string {
     this.checkUsable();

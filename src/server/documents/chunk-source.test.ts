@@ -124,3 +124,40 @@ describe('the 2026-era checkpoint of a file', () => {
     expect(old.replaced).toBe(5);
   });
 });
+
+describe('a segment read from the middle of a file', () => {
+  /** Reads the segment at `start` to its end; returns the error it ended with, if any. */
+  async function readSegment(
+    path: string,
+    start: number,
+    opts: SegmentOptions,
+  ): Promise<{ text: string; error?: unknown }> {
+    const segment = fileSegmentChunks(path, start, opts);
+    let text = '';
+    try {
+      for (let step = await segment.next(); step.done !== true; step = await segment.next()) text += step.value;
+      return { text };
+    } catch (error) {
+      return { text, error };
+    }
+  }
+
+  const identityOf = (path: string): FileIdentity => {
+    const info = statSync(path);
+    return { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino };
+  };
+
+  it('names an invalid byte by its offset in the file, and leaves a file name with "offset" in it alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-segment-'));
+    // Named after the offset the segment's own decoder would report (from the segment's start).
+    const name = `offset ${PARAGRAPH.length}.txt`;
+    const path = join(dir, name);
+    const start = PARAGRAPH.length * 3;
+    writeFileSync(path, Buffer.concat([Buffer.from(PARAGRAPH.repeat(4)), Buffer.from([0xff]), Buffer.from('\n')]));
+    const outcome = await readSegment(path, start, { ...options(identityOf(path)), name });
+    const where = PARAGRAPH.length * 4;
+    expect((outcome.error as Error).message).toMatch(
+      new RegExp(`^offset ${PARAGRAPH.length}\\.txt is not valid UTF-8 \\(invalid byte 0xFF at offset ${where}\\b`),
+    );
+  });
+});

@@ -14,7 +14,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 
-import { createTextDecoder, TextDecodeError } from '../../shared/decode-text.js';
+import { createTextDecoder } from '../../shared/decode-text.js';
 import { chunkText, createChunker } from './chunk-text.js';
 
 export function textChunks(text: string, maxTokens: number): string[] {
@@ -90,7 +90,8 @@ export async function* fileSegmentChunks(
   start: number,
   options: SegmentOptions,
 ): AsyncGenerator<string, number | undefined> {
-  const decoder = createTextDecoder({ name: options.name, lossy: options.lossy });
+  // Offsets in its messages count from the file's start, and a segment's first bytes are no byte order mark.
+  const decoder = createTextDecoder({ name: options.name, lossy: options.lossy, startOffset: start });
   const chunker = createChunker({ maxTokens: options.maxTokens });
   const file = await open(path, 'r');
   // The version this segment reads: the one the call resolved, and still the one on disk at the end.
@@ -109,20 +110,6 @@ export async function* fileSegmentChunks(
   let read = 0;
   let segmented = true;
   let next: number | undefined;
-  const decode = (run: () => string): string => {
-    try {
-      return run();
-    } catch (error) {
-      // The decoder counts from the start of this segment; the user wants the offset in the file.
-      if (error instanceof TextDecodeError && start > 0) {
-        throw new TextDecodeError(
-          error.message.replace(`offset ${error.offset}`, `offset ${error.offset + start}`),
-          error.offset + start,
-        );
-      }
-      throw error;
-    }
-  };
   try {
     for (;;) {
       // Never past the size the file had: bytes beyond it are another version's (checked after the loop).
@@ -145,7 +132,7 @@ export async function* fileSegmentChunks(
         else cut = -1;
       }
       const bytes = block;
-      yield* chunker.push(decode(() => decoder.push(bytes)));
+      yield* chunker.push(decoder.push(bytes));
       position += block.length;
       read += block.length;
       if (cut >= 0) {
@@ -160,7 +147,7 @@ export async function* fileSegmentChunks(
         ? 'it was removed'
         : identityChange(expected, { size: after.size, mtimeMs: after.mtimeMs, ino: onDisk.ino });
     if (since !== undefined) throw documentChanged(options.name, since);
-    yield* chunker.push(decode(() => decoder.end()));
+    yield* chunker.push(decoder.end());
     yield* chunker.end();
     if (options.report !== undefined) options.report.replaced += decoder.replaced;
     return next;
