@@ -2,6 +2,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 
 import type { ProviderDefinition } from '../provider.js';
+import { toSdkSettings } from './sdk-settings.js';
 
 export const anthropic = {
   kind: 'anthropic',
@@ -19,13 +20,8 @@ export const anthropic = {
     return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
   },
   canCallTools: true,
-  languageModels({ baseURL, apiKey, headers, fetch }) {
-    const provider = createAnthropic({
-      ...(baseURL !== undefined && { baseURL }),
-      headers,
-      fetch,
-      apiKey: apiKey ?? '',
-    });
+  languageModels(settings) {
+    const provider = createAnthropic(toSdkSettings(settings));
     return (modelId) => provider.languageModel(modelId);
   },
 } as const satisfies ProviderDefinition;

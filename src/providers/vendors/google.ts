@@ -2,6 +2,7 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 
 import type { ProviderDefinition } from '../provider.js';
+import { toSdkSettings } from './sdk-settings.js';
 
 export const google = {
   kind: 'google',
@@ -10,13 +11,8 @@ export const google = {
   defaultBaseURL: 'https://generativelanguage.googleapis.com/v1beta',
   baseURLRequired: false,
   canCallTools: true,
-  languageModels({ baseURL, apiKey, headers, fetch }) {
-    const provider = createGoogleGenerativeAI({
-      ...(baseURL !== undefined && { baseURL }),
-      headers,
-      fetch,
-      apiKey: apiKey ?? '',
-    });
+  languageModels(settings) {
+    const provider = createGoogleGenerativeAI(toSdkSettings(settings));
     return (modelId) => provider.languageModel(modelId);
   },
 } as const satisfies ProviderDefinition;

@@ -2,6 +2,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 
 import type { ProviderDefinition } from '../provider.js';
+import { toSdkSettings } from './sdk-settings.js';
 
 export const openai = {
   kind: 'openai',
@@ -11,9 +12,8 @@ export const openai = {
   defaultBaseURL: 'https://api.openai.com/v1',
   baseURLRequired: false,
   canCallTools: true,
-  languageModels({ baseURL, apiKey, headers, fetch }) {
-    // apiKey and baseURL are always passed explicitly: the AI SDK would otherwise read process.env itself.
-    const provider = createOpenAI({ ...(baseURL !== undefined && { baseURL }), headers, fetch, apiKey: apiKey ?? '' });
+  languageModels(settings) {
+    const provider = createOpenAI(toSdkSettings(settings));
     return (modelId) => provider.chat(modelId);
   },
 } as const satisfies ProviderDefinition;
