@@ -13,7 +13,7 @@ import { InMemoryTransport, type ClientContext, type CreateMessageRequest } from
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { performance } from 'node:perf_hooks';
 
-import { createSamplingClient } from '../src/client/connect/session.js';
+import { buildSamplingClient } from '../src/client/connect/session.js';
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { createDocumentAssistant } from '../src/server/create-server.js';
 import { clientRootsAccess } from '../src/server/documents/file-access.js';
@@ -233,7 +233,7 @@ export async function summarizeOnce(era: Era, text: string, model: Simulated) {
     if ('method' in message && message.method === 'tools/call') toolCalls++;
     return send(message, options);
   };
-  const client = createSamplingClient(era, model.handler);
+  const client = buildSamplingClient(era, model.handler);
   try {
     await client.connect(clientTransport);
     if (client.getProtocolEra() !== era) throw new Error(`expected the ${era} era, got ${client.getProtocolEra()}`);

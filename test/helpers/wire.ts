@@ -15,7 +15,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 
 import { versionNegotiation } from '../../src/client/connect/era.js';
 import { connectHttp } from '../../src/client/connect/http.js';
-import { createSamplingClient } from '../../src/client/connect/session.js';
+import { buildSamplingClient } from '../../src/client/connect/session.js';
 import { connectStdio } from '../../src/client/connect/stdio.js';
 import type { SamplingHandler } from '../../src/client/sampling/handler.js';
 import { createDocumentAssistant, type DocumentAssistantOptions } from '../../src/server/create-server.js';
@@ -44,7 +44,7 @@ export type InMemoryServerOptions = Omit<DocumentAssistantOptions, 'fileAccess'>
 interface CommonOptions {
   era: Era;
   /**
-   * Our sampling client answers with it (`createSamplingClient`). Without a handler and a `client`, the
+   * Our sampling client answers with it (`buildSamplingClient`). Without a handler and a `client`, the
    * client declares no sampling capability at all (memory only).
    */
   handler?: SamplingHandler | undefined;
@@ -154,7 +154,7 @@ export async function wire(options: WireOptions): Promise<Wired> {
     options.client ??
     (options.handler === undefined
       ? new Client({ name: 'no-sampling-client', version: '1.0.0' }, { versionNegotiation: versionNegotiation(era) })
-      : createSamplingClient(era, options.handler, options.roots ?? [], { tools: options.tools !== false }));
+      : buildSamplingClient(era, options.handler, options.roots ?? [], { tools: options.tools !== false }));
   await client.connect(clientTransport);
   const close = async () => {
     await client.close();

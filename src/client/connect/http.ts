@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
-import { connectWith, createSamplingClient, type McpConnection } from './session.js';
+import { connectWith, buildSamplingClient, type McpConnection } from './session.js';
 
 export interface ConnectHttpOptions {
   /** The server's Streamable HTTP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
@@ -39,7 +39,7 @@ export function parseServerUrl(value: string): URL {
 }
 
 export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
-  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const client = buildSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
   const transport = new StreamableHTTPClientTransport(parseServerUrl(options.url), {
     ...(options.bearerToken !== undefined && {
       requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },

@@ -18,7 +18,7 @@ export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
  * roots). Rounds of input_required are capped generously: a long document's map-reduce takes one round per
  * level.
  */
-export function createSamplingClient(
+export function buildSamplingClient(
   era: EraMode,
   handler: SamplingHandler,
   roots: readonly string[] = [],

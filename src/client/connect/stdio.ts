@@ -10,7 +10,7 @@ import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../..
 import type { SamplingHandler } from '../sampling/handler.js';
 import { isSecretName } from '../../config/secret-names.js';
 import type { EraMode } from './era.js';
-import { connectWith, createSamplingClient, type McpConnection } from './session.js';
+import { connectWith, buildSamplingClient, type McpConnection } from './session.js';
 
 /**
  * The largest message accepted from a stdio server. Long documents on the 2026 era send large rounds
@@ -106,7 +106,7 @@ export function createStdioTransport(
 }
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
-  const client = createSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const client = buildSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
   const transport = createStdioTransport(options);
   let buffered = '';
   transport.stderr?.on('data', (chunk: Buffer) => {

@@ -21,10 +21,11 @@ import {
   type CallToolResult,
   type ClientCapabilities,
   type InputRequiredResult,
-  type McpServer,
+  McpServer,
   type RegisteredTool,
   type RequestStateCodec,
   type ServerContext,
+  type ServerOptions,
   type StandardSchemaWithJSON,
   type ToolAnnotations,
   type ToolCallback,
@@ -78,13 +79,24 @@ export interface SamplingToolConfig<Input extends StandardSchemaWithJSON> {
 export interface SamplingEngine {
   /** Pass as `ServerOptions.requestState.verify`: tampered or expired state is refused with -32602. */
   readonly verifyState: RequestStateCodec<RoundState>['verify'];
-  /** Registers tool `name` on `server`; its body is served on both eras. */
-  register<Input extends StandardSchemaWithJSON>(
+  /**
+   * An SDK `McpServer` whose requestState verification is this engine's, with the `tools` capability
+   * declared. Everything else in `serverOptions` is passed on as given.
+   */
+  createServer(info: { name: string; version: string }, serverOptions?: ServerOptions): McpServer;
+  /**
+   * Registers tool `name` on `server`; its body is served on both eras. `server` must verify requestState
+   * with this engine: build it with `createServer`, or pass `{ requestState: { verify: engine.verifyState } }`
+   * in its options.
+   */
+  registerTool<Input extends StandardSchemaWithJSON>(
     server: McpServer,
     name: string,
     config: SamplingToolConfig<Input>,
     body: SamplingToolBody<StandardSchemaWithJSON.InferOutput<Input>>,
   ): RegisteredTool;
+  /** The same as `registerTool` (the name the built-in tools use). */
+  register: SamplingEngine['registerTool'];
 }
 
 const STATE_KEY_MIN_CHARS = 32;
@@ -172,5 +184,12 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     return server.registerTool(name, config, callback as ToolCallback<Input>);
   };
 
-  return { verifyState: codec.verify, register };
+  const createServer: SamplingEngine['createServer'] = (info, serverOptions = {}) =>
+    new McpServer(info, {
+      ...serverOptions,
+      capabilities: { tools: {}, ...serverOptions.capabilities },
+      requestState: { ...serverOptions.requestState, verify: codec.verify },
+    });
+
+  return { verifyState: codec.verify, createServer, registerTool: register, register };
 }

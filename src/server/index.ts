@@ -1,0 +1,32 @@
+/**
+ * `mcp-sampling/server`: the public API for MCP server authors whose tools need text generated. A tool
+ * body gets an era-neutral `Sampler`; the engine serves it to 2025-era clients (pushed requests) and
+ * 2026-07-28 clients (input_required rounds) alike. Imports no LLM SDK and reads no key.
+ */
+export {
+  createSamplingEngine,
+  type SamplingEngine,
+  type SamplingEngineOptions,
+  type SamplingToolConfig,
+} from './sampling/engine.js';
+export {
+  resultText,
+  RootsUnsupportedError,
+  SamplingRequestError,
+  SamplingUnsupportedError,
+  type Sampler,
+  type SamplingResult,
+  type SamplingToolBody,
+} from './sampling/sampler.js';
+export {
+  sampleObject,
+  sampleWithTools,
+  StructuredOutputError,
+  ToolLoopError,
+  ToolsUnsupportedError,
+  type SampleObjectOptions,
+  type SampleWithToolsOptions,
+  type SampleWithToolsResult,
+  type SamplingTool,
+  type ToolCallRecord,
+} from './sampling/with-tools.js';
