@@ -31,7 +31,11 @@ function importGraph(...entries: string[]): { files: Set<string>; packages: Set<
 }
 
 describe('the server', () => {
-  const graph = importGraph('src/server/transports/stdio.ts', 'src/server/transports/http/serve-http.ts');
+  const graph = importGraph(
+    'src/server/index.ts',
+    'src/server/transports/stdio.ts',
+    'src/server/transports/http/serve-http.ts',
+  );
 
   it('loads no LLM SDK', () => {
     expect(graph.packages.size).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
  * The Document Assistant MCP server: a factory that builds one `McpServer` with its tools. It imports no
  * LLM SDK and reads no provider key; every completion comes from the client through MCP sampling.
  */
-import { McpServer } from '@modelcontextprotocol/server';
+import type { McpServer } from '@modelcontextprotocol/server';
 
 import type { FileAccess } from './documents/file-access.js';
 import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling/engine.js';
@@ -38,11 +38,9 @@ export function createDocumentAssistant(options: DocumentAssistantOptions): () =
   const { fileAccess } = options;
   const sampling: SamplingEngine = createSamplingEngine(options);
   return () => {
-    const server = new McpServer(
+    const server = sampling.createServer(
       { name: SERVER_NAME, version: SERVER_VERSION },
       {
-        capabilities: { tools: {} },
-        requestState: { verify: sampling.verifyState },
         instructions:
           'Document Assistant: summarize_document summarizes text and ask_document answers questions about a ' +
           'document, with the model of your client (MCP sampling).',

@@ -2,6 +2,9 @@
  * `mcp-sampling/server`: the public API for MCP server authors whose tools need text generated. A tool
  * body gets an era-neutral `Sampler`; the engine serves it to 2025-era clients (pushed requests) and
  * 2026-07-28 clients (input_required rounds) alike. Imports no LLM SDK and reads no key.
+ *
+ * Everything here is deliberate public API (docs/library.md); what is not exported (the state codec, the
+ * era runners, the Document Assistant's tools and file access) may change without notice.
  */
 export {
   createSamplingEngine,
@@ -30,3 +33,19 @@ export {
   type SamplingTool,
   type ToolCallRecord,
 } from './sampling/with-tools.js';
+export { ToolError } from './tools/tool-error.js';
+export {
+  EmptyDocumentError,
+  mapReduceText,
+  type MapReduceRequests,
+  type MapReduceTextOptions,
+  type MapReduceTextResult,
+} from './documents/map-reduce.js';
+export { serveStdio, type ServeStdioOptions, type StdioServerHandle } from './transports/serve-stdio.js';
+export {
+  serveHttp,
+  type HttpServerHandle,
+  type HttpServerStats,
+  type ServeHttpOptions,
+} from './transports/http/http-server.js';
+export type { ServerLog } from './log.js';

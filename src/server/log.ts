@@ -2,6 +2,15 @@
  * Server-side logging. On stdio, stdout carries the protocol, so every line goes to stderr.
  * `MCP_SAMPLING_QUIET=1` silences informational lines (errors are always written).
  */
+/**
+ * Where a server entry point (`serveStdio`, `serveHttp`) writes its lines: never stdout, which is the stdio
+ * protocol.
+ *
+ * @example
+ * ```ts
+ * const log: ServerLog = { info: () => {}, error: (message) => process.stderr.write(`${message}\n`) };
+ * ```
+ */
 export interface ServerLog {
   info(message: string): void;
   error(message: string): void;

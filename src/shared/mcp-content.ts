@@ -17,7 +17,14 @@ export function blocksOf<Block>(holder: { readonly content: Block | Block[] }): 
   return Array.isArray(content) ? content : [content];
 }
 
-/** The text of a sampling result (or message): its text blocks joined by newlines (tool-use blocks are not text). */
+/**
+ * The text of a sampling result (or message): its text blocks joined by newlines (tool-use blocks are not text).
+ *
+ * @example
+ * ```ts
+ * const text = resultText(await sampler.sample(params)).trim();
+ * ```
+ */
 export function resultText(holder: { readonly content: SamplingBlock | SamplingBlock[] }): string {
   return blocksOf(holder)
     .flatMap((block) => (block.type === 'text' ? [block.text] : []))

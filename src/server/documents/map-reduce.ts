@@ -1,24 +1,24 @@
 /**
- * Summarizing documents longer than a model's context, through sampling: split into chunks sized from a
- * token budget, summarize the chunks in parallel (map), then combine the summaries level by level until
- * one request can produce the final summary (reduce). A document that fits takes exactly one request,
- * with the original demo's parameters.
+ * Map-reduce over a text too long for one request, through sampling: split it into chunks sized from a
+ * token budget, send one *map* request per chunk (in parallel), then combine the answers level by level
+ * with *reduce* requests until one final request can take them all. The requests are the caller's to
+ * build (`MapReduceRequests`): a summary, a translation, an extraction, a classification are all the same
+ * walk. `mapReduceText` is the public face (a text in memory, budgets from the caller's requests);
+ * `mapReduceSource` is the walk itself, over a source read a segment at a time; `mapReduceSummarize` is
+ * the summary the Document Assistant's tools ask for, built on it.
  *
  * Chunks come a segment at a time (a file is read in segments of about 64 chunks), so a 100 MB file is
- * never held in memory whole; on the 2026 era each round carries the summaries done so far as a checkpoint
- * and resumes at the next segment instead of re-reading the file.
- *
- * How the requests sample (temperature, model preferences, the one request for a document that fits) is
- * the calling tool's to say (`SummaryRequests`): this module knows no tool.
+ * never held in memory whole; on the 2026 era each round carries the answers done so far as a checkpoint
+ * and resumes at the next segment instead of re-reading the file. A summary of a document that fits is
+ * exactly one request, with the original demo's parameters.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
-import { chunkBudget } from './chunk-text.js';
+import { chunkBudget, chunkText } from './chunk-text.js';
 import { resultText, type Sampler } from '../sampling/sampler.js';
-
 export const MAP_SYSTEM_PROMPT =
   'You are an expert summarizer. The user sends one part of a longer document. Summarize this part: keep ' +
   'its main points, key facts, names and numbers, in the language of the document. Reply with the summary only.';
@@ -50,7 +50,13 @@ export interface MapReduceOptions {
   /** Length of the final summary. Default 300 (the demo's maxTokens). */
   summaryTokens: number;
   /** The source's own counters (JSON) to carry across 2026-era rounds with the map checkpoint. */
-  carry?: { save(): unknown; restore(value: unknown): void } | undefined;
+  carry?: MapReduceCarry | undefined;
+}
+
+/** State of the caller's own (JSON) carried across 2026-era rounds in the map checkpoint. */
+export interface MapReduceCarry {
+  save(): unknown;
+  restore(value: unknown): void;
 }
 
 export interface MapReduceOutcome {
@@ -61,6 +67,71 @@ export interface MapReduceOutcome {
   requests: number;
   /** 0 when the document fit in one request; else 1 (map) + the reduce levels. */
   levels: number;
+}
+
+/**
+ * The requests of a map-reduce, built by the caller. Each must be a pure function of its arguments: on the
+ * 2026-07-28 era the tool body replays, and a request is matched with its answer by its parameters.
+ *
+ * @example
+ * ```ts
+ * const requests: MapReduceRequests = {
+ *   map: (chunk) => ({
+ *     systemPrompt: 'List every date in this part of a contract, one per line, with what happens then.',
+ *     messages: [{ role: 'user', content: { type: 'text', text: chunk } }],
+ *     maxTokens: 400,
+ *   }),
+ *   reduce: (parts, { final }) => ({
+ *     systemPrompt: final ? 'Merge these lists into one timeline, oldest first.' : 'Merge these lists, keep every date.',
+ *     messages: [{ role: 'user', content: { type: 'text', text: parts.join('\n\n') } }],
+ *     maxTokens: final ? 800 : 400,
+ *   }),
+ * };
+ * ```
+ */
+export interface MapReduceRequests {
+  /** The request for one chunk; `index` counts the chunks from 0, in text order. */
+  map(chunk: string, info: { index: number }): CreateMessageRequestParams;
+  /**
+   * The request that combines consecutive answers (in text order). `final` is true for the last one, whose
+   * answer is the result; `level` counts the reduce levels from 1.
+   */
+  reduce(parts: readonly string[], info: { final: boolean; level: number }): CreateMessageRequestParams;
+  /**
+   * The one request for a text that fits one chunk. Without it, such a text is one map request and one
+   * final reduce over its one answer.
+   */
+  single?(text: string): CreateMessageRequestParams;
+}
+
+/** What a map-reduce produced. */
+export interface MapReduceTextResult {
+  /** The final answer's text (trimmed). */
+  text: string;
+  /** The model(s) that answered, as the client reported them. */
+  models: string[];
+  /** Chunks the text was split into. */
+  chunks: number;
+  /** Sampling requests sent in all. */
+  requests: number;
+  /** 0 when `single` answered; else 1 (the map) + the reduce levels. */
+  levels: number;
+}
+
+/** Words of the progress messages: what a map answer is called ("summaries"), the map's verb. */
+interface ProgressWords {
+  mapped: string;
+  results: string;
+}
+
+interface MapReduceSourceOptions {
+  requests: MapReduceRequests;
+  /** Most tokens the parts of one reduce request may take (joined by blank lines). */
+  reduceTokens: number;
+  carry?: MapReduceCarry | undefined;
+  /** The message of the error for a source with no chunk. */
+  empty: string;
+  words: ProgressWords;
 }
 
 /** Tokens a request's instructions take besides the document part (system prompt + framing). */
@@ -90,7 +161,7 @@ function request(
   };
 }
 
-/** Greedy groups of consecutive summaries whose joined text fits the budget (at least one each). */
+/** Greedy groups of consecutive answers whose joined text fits the budget (at least one each). */
 function groupsWithin(summaries: readonly string[], budget: number): string[][] {
   const groups: string[][] = [];
   let current: string[] = [];
@@ -132,11 +203,11 @@ export function inMemorySource(chunks: readonly string[]): SegmentedSource {
   };
 }
 
-/** What a 2026-era round carries forward: the summaries of the segments already done. */
+/** What a 2026-era round carries forward: the answers of the segments already done. */
 interface MapCheckpoint {
   /** where the next segment starts; -1 when the map is complete */
   b: number;
-  /** the part summaries so far, in order: JSON, deflated, base64 (it crosses the wire every round) */
+  /** the part answers so far, in order: JSON, deflated, base64 (it crosses the wire every round) */
   p: string;
   /** requests made so far, and the models that answered them */
   r: number;
@@ -145,14 +216,17 @@ interface MapCheckpoint {
   x?: unknown;
 }
 
-export async function mapReduceSummarize(
+/**
+ * The map-reduce walk over a segmented source (see the module comment): the map a segment at a time, a
+ * checkpoint after each, then the reduce level by level.
+ */
+export async function mapReduceSource(
   sampler: Sampler,
   source: SegmentedSource,
-  options: MapReduceOptions,
-): Promise<MapReduceOutcome> {
-  const budget = documentBudget(options.contextTokens, options.summaryTokens);
-  // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
-  const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
+  options: MapReduceSourceOptions,
+): Promise<MapReduceTextResult> {
+  const { requests: build, words } = options;
+  const budget = options.reduceTokens;
   const models = new Set<string>();
   let requests = 0;
   const ask = async (params: CreateMessageRequestParams): Promise<string> => {
@@ -190,26 +264,27 @@ export async function mapReduceSummarize(
     sampler.signal.removeEventListener('abort', close);
     const following = item.value;
     if (start === 0 && following === undefined && parts.length === 0) {
-      if (chunks.length === 0) throw new EmptyDocumentError('the document is empty: there is nothing to summarize');
-      // A document that fits is one request, as in the original demo.
-      if (chunks.length === 1) {
-        const summary = await ask(options.requests.single(chunks[0]!));
-        return { summary, models: [...models], chunks: 1, requests, levels: 0 };
+      if (chunks.length === 0) throw new EmptyDocumentError(options.empty);
+      // A text that fits is one request when the caller says how (a summary: the original demo's).
+      if (chunks.length === 1 && build.single !== undefined) {
+        const text = await ask(build.single(chunks[0]!));
+        return { text, models: [...models], chunks: 1, requests, levels: 0 };
       }
     }
+    const first = seen;
     seen += chunks.length;
     const estimate = following === undefined ? seen : Math.max(seen, source.expectedChunks ?? seen);
-    const summaries = await Promise.all(
-      chunks.map((chunk) =>
-        ask(request(options.requests, MAP_SYSTEM_PROMPT, chunk, partTokens)).then((text) => {
+    const answers = await Promise.all(
+      chunks.map((chunk, i) =>
+        ask(build.map(chunk, { index: first + i })).then((text) => {
           done++;
           const approximate = following !== undefined && source.expectedChunks !== undefined ? '~' : '';
-          sampler.progress(done, estimate, `summarized ${done} of ${approximate}${estimate} parts`);
+          sampler.progress(done, estimate, `${words.mapped} ${done} of ${approximate}${estimate} parts`);
           return text;
         }),
       ),
     );
-    parts.push(...summaries);
+    parts.push(...answers);
     start = following;
     const packed = deflateRawSync(JSON.stringify(parts)).toString('base64');
     const extra = options.carry?.save();
@@ -221,32 +296,176 @@ export async function mapReduceSummarize(
       ...(extra !== undefined && { x: extra }),
     } satisfies MapCheckpoint);
   }
-  let summaries = parts;
-  const chunks = summaries.length;
+  let answers = parts;
+  const chunks = answers.length;
 
-  // Reduce, level by level, until the summaries fit one final request.
+  // Reduce, level by level, until the answers fit one final request (or only one is left).
   let levels = 1;
   for (;;) {
-    const joined = summaries.join('\n\n');
-    if (estimateTokens(joined) <= budget) {
-      sampler.progress(chunks, chunks, `combining ${summaries.length} summaries into the final one`);
-      const summary = await ask(request(options.requests, COMBINE_SYSTEM_PROMPT, joined, options.summaryTokens));
-      return { summary, models: [...models], chunks, requests, levels: levels + 1 };
+    if (answers.length === 1 || estimateTokens(answers.join('\n\n')) <= budget) {
+      sampler.progress(chunks, chunks, `combining ${answers.length} ${words.results} into the final one`);
+      const text = await ask(build.reduce(answers, { final: true, level: levels }));
+      return { text, models: [...models], chunks, requests, levels: levels + 1 };
     }
-    let groups = groupsWithin(summaries, budget);
+    let groups = groupsWithin(answers, budget);
     // Estimates can disagree with a provider's tokenizer: if nothing would merge, merge pairs anyway, so
     // every level at least halves the count and the reduce always ends.
-    if (groups.length === summaries.length) {
-      groups = summaries.flatMap((summary, i) => (i % 2 === 0 ? [summaries.slice(i, i + 2)] : []));
+    if (groups.length === answers.length) {
+      groups = answers.flatMap((answer, i) => (i % 2 === 0 ? [answers.slice(i, i + 2)] : []));
     }
-    sampler.progress(chunks, chunks, `combining ${summaries.length} summaries in ${groups.length} groups`);
-    summaries = await Promise.all(
-      groups.map((group) => ask(request(options.requests, COMBINE_SYSTEM_PROMPT, group.join('\n\n'), partTokens))),
-    );
+    sampler.progress(chunks, chunks, `combining ${answers.length} ${words.results} in ${groups.length} groups`);
+    const level = levels;
+    answers = await Promise.all(groups.map((group) => ask(build.reduce(group, { final: false, level }))));
     levels++;
   }
 }
 
+/** A document's summary by map-reduce, with the calling tool's sampling parameters. */
+export async function mapReduceSummarize(
+  sampler: Sampler,
+  source: SegmentedSource,
+  options: MapReduceOptions,
+): Promise<MapReduceOutcome> {
+  const budget = documentBudget(options.contextTokens, options.summaryTokens);
+  // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
+  const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
+  const { requests } = options;
+  const outcome = await mapReduceSource(sampler, source, {
+    requests: {
+      map: (chunk) => request(requests, MAP_SYSTEM_PROMPT, chunk, partTokens),
+      reduce: (parts, { final }) =>
+        request(requests, COMBINE_SYSTEM_PROMPT, parts.join('\n\n'), final ? options.summaryTokens : partTokens),
+      single: requests.single,
+    },
+    reduceTokens: budget,
+    carry: options.carry,
+    empty: 'the document is empty: there is nothing to summarize',
+    words: { mapped: 'summarized', results: 'summaries' },
+  });
+  const { text, ...counts } = outcome;
+  return { summary: text, ...counts };
+}
+
+/** Options of `mapReduceText`: the requests, and the budgets they are sized for. */
+export interface MapReduceTextOptions extends MapReduceRequests {
+  /** The model's context window the requests must fit, in tokens. Default 8192. */
+  contextTokens?: number | undefined;
+  /**
+   * Most tokens of text in one chunk. Default: the context less the map request's own prompt (its system
+   * prompt and messages, measured by calling `map('', { index: 0 })`), its `maxTokens` and a 10 % margin.
+   */
+  chunkTokens?: number | undefined;
+  /**
+   * Most tokens of answers in one reduce request (joined by blank lines). Default: the context less the
+   * final reduce request's own prompt and `maxTokens`, and the margin.
+   */
+  reduceTokens?: number | undefined;
+}
+
+/** Tokens of a request besides the part it carries: its system prompt and its messages' text. */
+function ownTokens(params: CreateMessageRequestParams): number {
+  let tokens = estimateTokens(params.systemPrompt ?? '');
+  for (const message of params.messages) {
+    for (const block of Array.isArray(message.content) ? message.content : [message.content]) {
+      if (block.type === 'text') tokens += estimateTokens(block.text);
+    }
+  }
+  return tokens + PROMPT_OVERHEAD_TOKENS;
+}
+
+function positiveInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+    throw new RangeError(`mapReduceText: ${name} must be a positive integer (got ${String(value)})`);
+  }
+}
+
+/** The budget a request leaves for its part, or a one-line RangeError naming `what`. */
+function budgetFor(what: string, contextTokens: number, params: CreateMessageRequestParams): number {
+  try {
+    return chunkBudget({ contextTokens, promptTokens: ownTokens(params), outputTokens: params.maxTokens });
+  } catch {
+    throw new RangeError(
+      `mapReduceText: a ${contextTokens}-token context leaves no room for the text of a ${what} request ` +
+        `(its prompt takes about ${ownTokens(params)} tokens and its answer ${params.maxTokens}): raise contextTokens or lower maxTokens`,
+    );
+  }
+}
+
+/**
+ * Runs a caller-defined map-reduce over `text` through `sampler` (any era): the text is split into chunks
+ * that fit the context (at paragraph, sentence, line or word boundaries), one `map` request per chunk goes
+ * out (all together: on the 2026 era one round), then `reduce` combines the answers in groups that fit, level
+ * by level, until one final reduce answers. Progress goes to the caller (`mapped 3 of 12 parts`,
+ * `combining 12 results …`); the call's cancellation stops it.
+ *
+ * On the 2026-07-28 era it keeps the map's answers in the call's checkpoint (`sampler.save`), so each round
+ * resumes where the last one stopped instead of carrying every answer again: a body should run one
+ * `mapReduceText` per call and not call `save()` itself. An empty text rejects with `EmptyDocumentError`, and
+ * bad options throw a TypeError or RangeError at once.
+ *
+ * @example
+ * ```ts
+ * engine.registerTool(server, 'answer_from_text', { inputSchema: z.object({ text: z.string(), question: z.string() }) },
+ *   async ({ text, question }, sampler) => {
+ *     const ask = (systemPrompt: string, body: string, maxTokens: number) => ({
+ *       systemPrompt,
+ *       messages: [{ role: 'user' as const, content: { type: 'text' as const, text: body } }],
+ *       maxTokens,
+ *     });
+ *     const result = await mapReduceText(sampler, text, {
+ *       map: (chunk) => ask(`Note everything in this part of a document that helps answer: ${question}`, chunk, 300),
+ *       reduce: (notes, { final }) =>
+ *         final
+ *           ? ask(`From these notes, answer: ${question}`, notes.join('\n\n'), 500)
+ *           : ask('Merge these notes; keep every fact.', notes.join('\n\n'), 300),
+ *     });
+ *     return { content: [{ type: 'text', text: result.text }] };
+ *   });
+ * ```
+ */
+export async function mapReduceText(
+  sampler: Sampler,
+  text: string,
+  options: MapReduceTextOptions,
+): Promise<MapReduceTextResult> {
+  if (typeof sampler?.sample !== 'function')
+    throw new TypeError('mapReduceText: sampler must be the Sampler a tool body gets');
+  if (typeof text !== 'string') throw new TypeError(`mapReduceText: text must be a string (got ${typeof text})`);
+  if (typeof options?.map !== 'function' || typeof options.reduce !== 'function') {
+    throw new TypeError('mapReduceText: options.map and options.reduce must be functions that build sampling requests');
+  }
+  if (options.single !== undefined && typeof options.single !== 'function') {
+    throw new TypeError('mapReduceText: options.single must be a function when given');
+  }
+  positiveInteger('contextTokens', options.contextTokens);
+  positiveInteger('chunkTokens', options.chunkTokens);
+  positiveInteger('reduceTokens', options.reduceTokens);
+  const contextTokens = options.contextTokens ?? 8192;
+  const chunkTokens = options.chunkTokens ?? budgetFor('map', contextTokens, options.map('', { index: 0 }));
+  const reduceTokens =
+    options.reduceTokens ?? budgetFor('reduce', contextTokens, options.reduce([], { final: true, level: 1 }));
+  const requests: MapReduceRequests = {
+    map: (chunk, info) => options.map(chunk, info),
+    reduce: (parts, info) => options.reduce(parts, info),
+    ...(options.single !== undefined && { single: (whole: string) => options.single!(whole) }),
+  };
+  return mapReduceSource(sampler, inMemorySource(chunkText(text, { maxTokens: chunkTokens })), {
+    requests,
+    reduceTokens,
+    empty: 'mapReduceText: the text is empty: there is nothing to map',
+    words: { mapped: 'mapped', results: 'results' },
+  });
+}
+
+/**
+ * The text or document a tool was given is empty (or white space only): nothing to summarize or map. The
+ * engine turns it into an `isError` result (with `_meta["mcp-sampling/error"].kind` `invalid-input`).
+ *
+ * @example
+ * ```ts
+ * if (text.trim() === '') throw new EmptyDocumentError('translate: the text is empty');
+ * ```
+ */
 export class EmptyDocumentError extends Error {
   override readonly name = 'EmptyDocumentError';
 }

@@ -23,7 +23,6 @@ import {
   type InputRequiredResult,
   McpServer,
   type RegisteredTool,
-  type RequestStateCodec,
   type ServerContext,
   type ServerOptions,
   type StandardSchemaWithJSON,
@@ -32,11 +31,13 @@ import {
 } from '@modelcontextprotocol/server';
 
 import { toolErrorResult } from '../tools/tool-result.js';
+import { checkEngineOptions, checkRegistration } from './engine-options.js';
 import { runPushed } from './pushed.js';
 import { runRounds } from './rounds.js';
 import type { SamplingToolBody } from './sampler.js';
 import type { RoundState } from './state.js';
 import type { ToolCall } from './tool-call.js';
+import { createStateVerifier, ownerOf, recordOwner, type VerifyState } from './verify-state.js';
 
 export {
   resultText,
@@ -49,6 +50,19 @@ export {
 } from './sampler.js';
 export { checkInputResponses } from './rounds.js';
 
+/**
+ * Options of `createSamplingEngine`. Every field is optional; a bad value fails `createSamplingEngine` at once
+ * with a RangeError or TypeError naming the field.
+ *
+ * @example
+ * ```ts
+ * const engine = createSamplingEngine({
+ *   stateKey: sharedSecret, // 32+ characters, shared by every instance behind a load balancer
+ *   concurrency: 8,
+ *   maxRequestsPerRound: 32,
+ * });
+ * ```
+ */
 export interface SamplingEngineOptions {
   /**
    * HMAC key for `requestState`: 32 random bytes, or a passphrase of at least 32 characters (hashed to
@@ -56,17 +70,30 @@ export interface SamplingEngineOptions {
    * Instances that serve rounds of the same call (behind a load balancer) must share it.
    */
   stateKey?: Uint8Array | string | undefined;
-  /** How long a round's state stays valid. Default 900 s: long enough for a human to approve. */
+  /** How long a round's state stays valid, in seconds (2026 era). Default 900: long enough for a human to approve. */
   stateTtlSeconds?: number | undefined;
   /** Pushed sampling requests in flight at once per tool call (2025 era). Default 4. */
   concurrency?: number | undefined;
-  /** Timeout of one pushed sampling request, reset by progress (2025 era). Default 10 minutes. */
+  /** Timeout of one pushed sampling request in ms, reset by progress (2025 era). Default 600000 (10 minutes). */
   samplingTimeoutMs?: number | undefined;
   /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
   maxRequestsPerRound?: number | undefined;
 }
 
-/** A tool's registration, as `McpServer.registerTool` takes it, with an input schema. */
+/**
+ * A tool's registration, as `McpServer.registerTool` takes it, with an input schema (required: a zod
+ * object schema, `z.object({})` for a tool without arguments).
+ *
+ * @example
+ * ```ts
+ * const config: SamplingToolConfig<typeof input> = {
+ *   title: 'Translate',
+ *   description: "Translates a text with the client's model",
+ *   inputSchema: input, // z.object({ text: z.string(), to: z.string() })
+ *   annotations: { readOnlyHint: true },
+ * };
+ * ```
+ */
 export interface SamplingToolConfig<Input extends StandardSchemaWithJSON> {
   title?: string;
   description?: string;
@@ -76,18 +103,77 @@ export interface SamplingToolConfig<Input extends StandardSchemaWithJSON> {
   _meta?: Record<string, unknown>;
 }
 
+/**
+ * The sampling engine: builds servers whose requestState verification is its own, and registers tools whose
+ * bodies get an era-neutral `Sampler`. One engine serves any number of servers (a factory that builds one
+ * per connection or per request shares it, and with it the state key).
+ *
+ * @example
+ * ```ts
+ * const engine = createSamplingEngine();
+ * const server = engine.createServer({ name: 'my-server', version: '1.0.0' });
+ * engine.registerTool(server, 'haiku', { inputSchema: z.object({ topic: z.string() }) }, async ({ topic }, sampler) => {
+ *   const answer = await sampler.sample({
+ *     messages: [{ role: 'user', content: { type: 'text', text: `A haiku about ${topic}` } }],
+ *     maxTokens: 100,
+ *   });
+ *   return { content: [{ type: 'text', text: resultText(answer) }] };
+ * });
+ * ```
+ */
 export interface SamplingEngine {
-  /** Pass as `ServerOptions.requestState.verify`: tampered or expired state is refused with -32602. */
-  readonly verifyState: RequestStateCodec<RoundState>['verify'];
+  /**
+   * This engine's requestState check, for `ServerOptions.requestState.verify` of a server built by hand:
+   * tampered or expired state is refused with -32602 before the tool runs.
+   *
+   * @example
+   * ```ts
+   * const server = new McpServer(info, { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } });
+   * ```
+   */
+  readonly verifyState: VerifyState;
   /**
    * An SDK `McpServer` whose requestState verification is this engine's, with the `tools` capability
-   * declared. Everything else in `serverOptions` is passed on as given.
+   * declared. Everything else in `serverOptions` is passed on as given (a `requestState.verify` there is
+   * replaced: the engine's must be the one).
+   *
+   * @example
+   * ```ts
+   * const server = engine.createServer({ name: 'translator', version: '1.0.0' }, { instructions: 'Translates text.' });
+   * ```
    */
   createServer(info: { name: string; version: string }, serverOptions?: ServerOptions): McpServer;
   /**
-   * Registers tool `name` on `server`; its body is served on both eras. `server` must verify requestState
-   * with this engine: build it with `createServer`, or pass `{ requestState: { verify: engine.verifyState } }`
-   * in its options.
+   * Registers tool `name` on `server`; its body is served on both eras: `body(args, sampler)` gets the
+   * validated arguments and a `Sampler`, and returns a `CallToolResult`. What it throws that is one of
+   * ours (`ToolError`, the sampler's and the tool loop's errors, `EmptyDocumentError`) becomes an `isError`
+   * result with its message; anything else goes on to the SDK, which reports its message as `isError` too.
+   *
+   * The server must not let forged `requestState` through, and the engine makes sure of it:
+   * - built by `engine.createServer` (the simple way), or with
+   *   `{ requestState: { verify: engine.verifyState } }`: the SDK verifies the state with this engine's key;
+   * - built with no `requestState.verify`: the engine verifies the state itself before the body runs;
+   * - built with another verify hook: state it hands over is refused (an `isError` result saying how to wire
+   *   the server), since the engine cannot know what that hook checked; a server built by another engine's
+   *   `createServer` is refused here, at registration, with a TypeError.
+   *
+   * Bad arguments (no server, an empty name, no `inputSchema`, a body that is not a function) throw a
+   * TypeError at once.
+   *
+   * @example
+   * ```ts
+   * engine.registerTool(server, 'summarize', {
+   *   description: "Summarizes a text with the client's model",
+   *   inputSchema: z.object({ text: z.string() }),
+   * }, async ({ text }, sampler) => {
+   *   const answer = await sampler.sample({
+   *     systemPrompt: 'Summarize the text in three sentences.',
+   *     messages: [{ role: 'user', content: { type: 'text', text } }],
+   *     maxTokens: 200,
+   *   });
+   *   return { content: [{ type: 'text', text: resultText(answer) }] };
+   * });
+   * ```
    */
   registerTool<Input extends StandardSchemaWithJSON>(
     server: McpServer,
@@ -141,13 +227,27 @@ function toToolResult(error: unknown): CallToolResult {
   throw error;
 }
 
+/**
+ * Creates a sampling engine (see `SamplingEngine`). It reads no key but its own state key, loads no model,
+ * and keeps nothing between rounds of a 2026-era call.
+ *
+ * @example
+ * ```ts
+ * import { createSamplingEngine, resultText } from 'mcp-sampling/server';
+ *
+ * const engine = createSamplingEngine({ concurrency: 8 });
+ * const server = engine.createServer({ name: 'my-server', version: '1.0.0' });
+ * ```
+ */
 export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
+  checkEngineOptions(options);
   const codec = createRequestStateCodec<RoundState>({
     key: resolveStateKey(options.stateKey ?? process.env['MCP_SAMPLING_STATE_KEY']),
     ttlSeconds: options.stateTtlSeconds ?? 900,
   });
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
   const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? 64 };
+  const verifier = createStateVerifier(codec.verify);
 
   const serve = <Args>(
     server: McpServer,
@@ -177,19 +277,31 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     config: SamplingToolConfig<Input>,
     body: SamplingToolBody<StandardSchemaWithJSON.InferOutput<Input>>,
   ) => {
-    const callback = (args: StandardSchemaWithJSON.InferOutput<Input>, ctx: ServerContext) =>
-      serve(server, name, body, args, ctx);
+    checkRegistration(server, name, config, body);
+    const owner = ownerOf(server);
+    if (owner !== undefined && owner !== verifier) {
+      throw new TypeError(
+        `registerTool ${name}: this server was built by another sampling engine's createServer, whose requestState ` +
+          "check refuses this engine's state: register the tool with the engine that built the server",
+      );
+    }
+    // Only state this engine verified reaches the body (verify-state.ts), whatever the server's own hook.
+    const callback = async (args: StandardSchemaWithJSON.InferOutput<Input>, ctx: ServerContext) =>
+      serve(server, name, body, args, await verifier.checkedContext(ctx));
     // The SDK's callback type is conditional on the schema type, which TypeScript cannot resolve for a
     // generic `Input`; the callback above is exactly what it resolves to for any schema.
     return server.registerTool(name, config, callback as ToolCallback<Input>);
   };
 
-  const createServer: SamplingEngine['createServer'] = (info, serverOptions = {}) =>
-    new McpServer(info, {
+  const createServer: SamplingEngine['createServer'] = (info, serverOptions = {}) => {
+    const server = new McpServer(info, {
       ...serverOptions,
       capabilities: { tools: {}, ...serverOptions.capabilities },
-      requestState: { ...serverOptions.requestState, verify: codec.verify },
+      requestState: { ...serverOptions.requestState, verify: verifier.verifyState },
     });
+    recordOwner(server, verifier);
+    return server;
+  };
 
-  return { verifyState: codec.verify, createServer, registerTool: register, register };
+  return { verifyState: verifier.verifyState, createServer, registerTool: register, register };
 }

@@ -16,9 +16,35 @@ import type {
 
 export { resultText } from '../../shared/mcp-content.js';
 
+/**
+ * The client's answer to one sampling request: `role`, `content` (a block, or with tools an array of
+ * blocks), `model` (the model that actually answered) and `stopReason`.
+ *
+ * @example
+ * ```ts
+ * const answer: SamplingResult = await sampler.sample(params);
+ * console.error(`answered by ${answer.model} (${answer.stopReason ?? 'no stop reason'})`);
+ * ```
+ */
 export type SamplingResult = CreateMessageResult | CreateMessageResultWithTools;
 
-/** What a tool body gets: the way to ask the client, progress, and the call's cancellation signal. */
+/**
+ * What a tool body gets: the way to ask the client, progress, and the call's cancellation signal. The same
+ * on both eras. On 2026-07-28 the body *replays* from the top each round with the answers so far, so it
+ * must be a pure function of its arguments and its `sample()` answers: wrap other async work in `track()`,
+ * and use `save()`/`restore()` to skip work done in earlier rounds.
+ *
+ * @example
+ * ```ts
+ * async ({ items }, sampler) => {
+ *   let done = 0;
+ *   const answers = await Promise.all(items.map((item) =>
+ *     sampler.sample({ messages: [{ role: 'user', content: { type: 'text', text: item } }], maxTokens: 100 })
+ *       .then((answer) => { sampler.progress(++done, items.length); return resultText(answer); })));
+ *   return { content: [{ type: 'text', text: answers.join('\n') }] };
+ * }
+ * ```
+ */
 export interface Sampler {
   /** Asks the client for one completion. Resolves with the client's answer (possibly in a later round). */
   sample(params: CreateMessageRequestParams): Promise<SamplingResult>;
@@ -48,19 +74,58 @@ export interface Sampler {
   readonly capabilities: ClientCapabilities | undefined;
 }
 
+/**
+ * A tool's body as `engine.registerTool` takes it: the validated arguments and a `Sampler`, to a
+ * `CallToolResult`.
+ *
+ * @example
+ * ```ts
+ * const body: SamplingToolBody<{ text: string }> = async ({ text }, sampler) => {
+ *   const answer = await sampler.sample({ messages: [{ role: 'user', content: { type: 'text', text } }], maxTokens: 200 });
+ *   return { content: [{ type: 'text', text: resultText(answer) }] };
+ * };
+ * ```
+ */
 export type SamplingToolBody<Args> = (args: Args, sampler: Sampler) => Promise<CallToolResult>;
 
-/** Thrown by `sample()` when the connected client cannot answer sampling requests. */
+/**
+ * Thrown by `sample()` when the connected client cannot answer sampling requests (it declared no `sampling`
+ * capability, or no `sampling.tools` for a request with tools). Left uncaught, it becomes the call's
+ * `isError` result.
+ *
+ * @example
+ * ```ts
+ * try { answer = await sampler.sample(params); }
+ * catch (error) { if (error instanceof SamplingUnsupportedError) return fallbackAnswer(); throw error; }
+ * ```
+ */
 export class SamplingUnsupportedError extends Error {
   override readonly name = 'SamplingUnsupportedError';
 }
 
-/** Thrown by `roots()` when the connected client does not declare roots. */
+/**
+ * Thrown by `roots()` when the connected client does not declare roots. Left uncaught, it becomes the
+ * call's `isError` result.
+ *
+ * @example
+ * ```ts
+ * const roots = await sampler.roots().catch((error) => (error instanceof RootsUnsupportedError ? [] : Promise.reject(error)));
+ * ```
+ */
 export class RootsUnsupportedError extends Error {
   override readonly name = 'RootsUnsupportedError';
 }
 
-/** A pushed sampling request the client answered with an error (2025 era). */
+/**
+ * A sampling request the client answered with an error, or with an answer of the wrong shape (2025 era;
+ * `code` is the JSON-RPC code, -1 when the user rejected it). On 2026-07-28 a client's refusal fails its
+ * `callTool` instead. Left uncaught, it becomes the call's `isError` result.
+ *
+ * @example
+ * ```ts
+ * catch (error) { if (error instanceof SamplingRequestError && error.code === -1) throw new ToolError('the user declined'); }
+ * ```
+ */
 export class SamplingRequestError extends Error {
   override readonly name = 'SamplingRequestError';
   constructor(

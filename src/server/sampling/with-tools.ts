@@ -30,6 +30,19 @@ import type { Sampler, SamplingResult } from './sampler.js';
 /** What a tool returns to the model: text, or MCP content blocks. */
 export type ToolOutput = string | ContentBlock[];
 
+/**
+ * A tool the client's model may call in `sampleWithTools`. On the 2026 era the body replays, so `run` runs
+ * again each round: it must be pure (a read, a search), never an action.
+ *
+ * @example
+ * ```ts
+ * const lookup: SamplingTool = {
+ *   description: 'Looks a word up in the glossary',
+ *   input: z.object({ word: z.string() }),
+ *   run: ({ word }) => GLOSSARY[word] ?? 'not in the glossary',
+ * };
+ * ```
+ */
 export interface SamplingTool<Input extends z.ZodType = z.ZodType> {
   description: string;
   /** The input schema: validated before `run`, and sent to the client as JSON Schema. */
@@ -43,6 +56,7 @@ export type SamplingParams = Omit<CreateMessageRequestParams, 'tools' | 'toolCho
   messages: SamplingMessage[];
 };
 
+/** Options of `sampleWithTools`: the request (messages required), the tools, and the loop's cap. */
 export interface SampleWithToolsOptions extends SamplingParams {
   tools: Record<string, SamplingTool>;
   /** Most model turns, the last one without tools. Default 8. */
@@ -51,6 +65,7 @@ export interface SampleWithToolsOptions extends SamplingParams {
   toolChoice?: 'auto' | 'required';
 }
 
+/** One tool call of the loop, as `SampleWithToolsResult.calls` lists it. */
 export interface ToolCallRecord {
   name: string;
   input: unknown;
@@ -59,6 +74,7 @@ export interface ToolCallRecord {
   output: string;
 }
 
+/** What `sampleWithTools` returns: the final text and result, and how it got there. */
 export interface SampleWithToolsResult {
   /** The final answer's text. */
   text: string;
@@ -74,17 +90,44 @@ export interface SampleWithToolsResult {
 
 export const DEFAULT_MAX_ITERATIONS = 8;
 
-/** The client did not declare `sampling.tools`: nothing was sent. */
+/**
+ * The client did not declare `sampling.tools`: nothing was sent. Left uncaught, it becomes the call's
+ * `isError` result; catch it to answer without tools.
+ *
+ * @example
+ * ```ts
+ * const result = await sampleWithTools(sampler, options).catch((error) => {
+ *   if (error instanceof ToolsUnsupportedError) return answerWithoutTools();
+ *   throw error;
+ * });
+ * ```
+ */
 export class ToolsUnsupportedError extends Error {
   override readonly name = 'ToolsUnsupportedError';
 }
 
-/** The model kept calling tools when it was told not to (on the last iteration). */
+/**
+ * The model kept calling tools when it was told not to (on the last iteration). Left uncaught, it becomes
+ * the call's `isError` result.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof ToolLoopError) throw new ToolError('the model did not settle on an answer; try a more capable one');
+ * ```
+ */
 export class ToolLoopError extends Error {
   override readonly name = 'ToolLoopError';
 }
 
-/** The model never returned a value matching the schema. */
+/**
+ * The model never returned a value matching the schema (after the retries). Left uncaught, it becomes the
+ * call's `isError` result.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof StructuredOutputError) return { content: [{ type: 'text', text: error.message }], isError: true };
+ * ```
+ */
 export class StructuredOutputError extends Error {
   override readonly name = 'StructuredOutputError';
 }
@@ -154,6 +197,16 @@ async function runToolCall(
 /**
  * Runs the tool loop (see the module comment). Throws `ToolsUnsupportedError` before sending anything when
  * the client did not declare `sampling.tools`.
+ *
+ * @example
+ * ```ts
+ * const { text, calls } = await sampleWithTools(sampler, {
+ *   messages: [{ role: 'user', content: { type: 'text', text: 'What does "idempotent" mean in our glossary?' } }],
+ *   tools: { lookup },
+ *   maxTokens: 400,
+ *   maxIterations: 4,
+ * });
+ * ```
  */
 export async function sampleWithTools(
   sampler: Sampler,
@@ -197,6 +250,7 @@ export async function sampleWithTools(
   }
 }
 
+/** Options of `sampleObject`: the request (messages required), the schema, its name and the retries. */
 export interface SampleObjectOptions<Schema extends z.ZodType> extends SamplingParams {
   schema: Schema;
   /** Named in prompts and errors, e.g. "key points". Default "result". */
@@ -220,6 +274,16 @@ export function parseJsonText(text: string): unknown {
 /**
  * Asks for a value matching `schema` (see the module comment) and returns it validated. Throws
  * `StructuredOutputError` when the model never complies.
+ *
+ * @example
+ * ```ts
+ * const { value } = await sampleObject(sampler, {
+ *   schema: z.object({ language: z.string(), confidence: z.number().min(0).max(1) }),
+ *   name: 'language guess',
+ *   messages: [{ role: 'user', content: { type: 'text', text } }],
+ *   maxTokens: 100,
+ * });
+ * ```
  */
 export async function sampleObject<Schema extends z.ZodType>(
   sampler: Sampler,

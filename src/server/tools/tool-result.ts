@@ -1,6 +1,6 @@
 /**
  * The one mapping from an error to the `isError` result a tool caller sees. The sampling engine applies it
- * to whatever a tool body throws; a tool that words a refusal its own way (a prefix naming the tool, say)
+ * to whatever a tool body throws (a tool author's `ToolError` among ours); a tool that words a refusal its own way (a prefix naming the tool, say)
  * calls it itself. Errors that are not ours are left to the SDK, which reports their message as an
  * `isError` result too.
  *
@@ -16,6 +16,7 @@ import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { PathRefusedError } from '../documents/resolve-in-roots.js';
 import { RootsUnsupportedError, SamplingRequestError, SamplingUnsupportedError } from '../sampling/sampler.js';
 import { StructuredOutputError, ToolLoopError, ToolsUnsupportedError } from '../sampling/with-tools.js';
+import { ToolError } from './tool-error.js';
 
 /** An `isError` result with one text; `kind`, when given, goes in `_meta` (see the module comment). */
 export function toolFailure(text: string, kind?: ToolErrorKind): CallToolResult {
@@ -36,6 +37,7 @@ export function documentErrorKind(error: unknown): ToolErrorKind | undefined {
 
 function isOurs(error: unknown): error is Error {
   return (
+    error instanceof ToolError ||
     error instanceof SamplingUnsupportedError ||
     error instanceof RootsUnsupportedError ||
     error instanceof SamplingRequestError ||
