@@ -430,12 +430,14 @@ function checkHttpOptions(options: unknown): void {
   }
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host === ''))
     throw bad('host', 'a non-empty string', o.host);
-  for (const name of ['maxBodyBytes', 'sessionIdleMs', 'disconnectGraceMs', 'maxSessions'] as const) {
+  for (const name of ['maxBodyBytes', 'maxSessions'] as const) {
     const value = o[name];
     if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw bad(name, 'a positive integer', value);
   }
-  if (o.drainMs !== undefined && !(Number.isInteger(o.drainMs) && o.drainMs >= 0)) {
-    throw bad('drainMs', 'a non-negative integer', o.drainMs);
+  for (const name of ['sessionIdleMs', 'disconnectGraceMs', 'drainMs'] as const) {
+    const value = o[name];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+      throw bad(name, 'a non-negative integer', value);
   }
   for (const name of ['allowedHosts', 'allowedOrigins'] as const) {
     const value = o[name];
