@@ -85,12 +85,23 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     file = existsSync(local) ? local : undefined;
     config = file === undefined ? ConfigSchema.parse({}) : readConfigFile(file);
   }
+  return { config, file, ...dataPaths(config, { cwd, home }) };
+}
+
+/**
+ * Where daily budgets and the audit log live for `config`: its `statePath` and `audit.path` (relative to
+ * the working directory; `~/` means the home directory), else `~/.mcp-sampling/state.json` and
+ * `~/.mcp-sampling/audit.jsonl`, which `mcp-sampling log` and `budget` read.
+ */
+export function dataPaths(
+  config: Pick<Config, 'statePath' | 'audit'>,
+  options: { cwd?: string; home?: string } = {},
+): { statePath: string; auditPath: string } {
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.home ?? homedir();
   const dataDir = join(home, '.mcp-sampling');
-  // Paths in the file are relative to the working directory; `~/` means the home directory.
   const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
-    config,
-    file,
     statePath: config.statePath !== undefined ? place(config.statePath) : join(dataDir, 'state.json'),
     auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dataDir, 'audit.jsonl'),
   };
