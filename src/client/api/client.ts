@@ -58,15 +58,16 @@ export function createSamplingClient(options: SamplingClientOptions = {}): Clien
   if (options.runtime !== undefined) runtimeInternals(options.runtime, 'createSamplingClient');
   const own = options.runtime === undefined;
   const runtime = options.runtime ?? createSamplingRuntime();
-  let client: Client | undefined;
+  // The handler reads the server's name and the era from the client it is registered on.
+  const built: { client?: Client } = {};
   const handler = createSamplingHandler(runtime, {
-    client: () => client,
+    client: () => built.client,
     ...(options.onEvent !== undefined && { onEvent: options.onEvent }),
   });
-  client = buildSamplingClient(era, handler, roots, {
+  built.client = buildSamplingClient(era, handler, roots, {
     tools: runtime.canCallTools,
     ...(info !== undefined && { clientInfo: info }),
     afterClose: () => (own ? runtime.close() : runtime.flush()),
   });
-  return client;
+  return built.client;
 }
