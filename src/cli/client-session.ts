@@ -177,7 +177,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
       await runtime.flush();
       // An audit write that never returned (a mount that does not answer) stays pending inside Node and would
       // keep the process alive after the output: end it once nothing else is left (the timer is unref'd).
-      if (runtimeInternals(runtime, 'openClientSession').runtime.audit.stalled) setTimeout(() => process.exit(), 1000).unref();
+      if (runtimeInternals(runtime, 'openClientSession').runtime.audit.stalled)
+        setTimeout(() => process.exit(), 1000).unref();
     },
   };
 }

@@ -12,6 +12,14 @@ import { ConfigSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'mcp-sampling.config.json';
 
+/**
+ * An invalid configuration: the message names the file (or the option) and each bad field on a line of its own.
+ *
+ * @example
+ * ```ts
+ * try { loadConfig('./bad.json'); } catch (error) { if (error instanceof ConfigError) console.error(error.message); }
+ * ```
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

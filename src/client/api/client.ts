@@ -11,6 +11,14 @@ import type { SamplingEvent } from '../sampling/events.js';
 import { createSamplingHandler } from './handler.js';
 import { createSamplingRuntime, runtimeInternals, type SamplingRuntime } from './runtime.js';
 
+/**
+ * Options of `createSamplingClient`.
+ *
+ * @example
+ * ```ts
+ * const options: SamplingClientOptions = { era: 'modern', roots: ['./docs'], clientInfo: { name: 'my-host', version: '1.0.0' } };
+ * ```
+ */
 export interface SamplingClientOptions {
   /** `auto` (default) negotiates; `legacy` speaks 2025-11-25 (pushed requests); `modern` 2026-07-28 (rounds). */
   era?: EraMode;

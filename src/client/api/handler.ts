@@ -11,6 +11,14 @@ import type { SamplingEvent } from '../sampling/events.js';
 import { createSamplingHandler as buildHandler, type SamplingHandler } from '../sampling/handler.js';
 import { runtimeInternals, type SamplingRuntime } from './runtime.js';
 
+/**
+ * Options of `createSamplingHandler`: how it learns which server asks, and where its events go.
+ *
+ * @example
+ * ```ts
+ * const options: SamplingHandlerOptions = { client, onEvent: (event) => console.error(event.type) };
+ * ```
+ */
 export interface SamplingHandlerOptions {
   /**
    * The client the handler is registered on (or a function returning it once it exists): the server's

@@ -19,9 +19,24 @@ import {
   type SamplingRuntime as InternalRuntime,
 } from '../sampling/runtime.js';
 
-/** A configuration as a host writes it (the JSON of a config file, as an object); `Config` is the validated form. */
+/**
+ * A configuration as a host writes it (the JSON of a config file, as an object); `Config` is the validated form.
+ *
+ * @example
+ * ```ts
+ * const config: ConfigInput = { servers: { '*': { approval: 'ask' } } };
+ * ```
+ */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
+/**
+ * Options of `createSamplingRuntime`; every one optional.
+ *
+ * @example
+ * ```ts
+ * const options: SamplingRuntimeOptions = { env: {}, models: { mine: model }, onlyModels: true, auditPath: '/tmp/audit.jsonl' };
+ * ```
+ */
 export interface SamplingRuntimeOptions {
   /**
    * The configuration, as a config file would hold it (validated here: a bad one throws `ConfigError`, one
@@ -46,7 +61,14 @@ export interface SamplingRuntimeOptions {
   auditPath?: string;
 }
 
-/** What the handlers of one host share: the policy's state, written behind the answers. */
+/**
+ * What the handlers of one host share: the policy's state, written behind the answers.
+ *
+ * @example
+ * ```ts
+ * if (runtime.canCallTools) console.log('sampling.tools: yes'); await runtime.close();
+ * ```
+ */
 export interface SamplingRuntime {
   /** The validated configuration in force. */
   readonly config: Config;

@@ -15,7 +15,14 @@ import { issueLine } from '../../shared/issue-lines.js';
 /** The provider name of the host's own models: `host/<id>` in allowlists, `defaultModel` and audit lines. */
 export const HOST_PROVIDER = 'host';
 
-/** A host model with what the policy knows about it (every field but `model` optional). */
+/**
+ * A host model with what the policy knows about it (every field but `model` optional).
+ *
+ * @example
+ * ```ts
+ * const entry: HostModelEntry = { model: ollama.chatModel('llama3.2'), contextWindow: 131072, price: { input: 0, output: 0 } };
+ * ```
+ */
 export interface HostModelEntry {
   /** The AI SDK model instance (`LanguageModelV3`): never a string id. */
   model: LanguageModelV3;
@@ -31,7 +38,14 @@ export interface HostModelEntry {
   tools?: boolean;
 }
 
-/** A host model: the instance alone, or the instance with its catalog facts. */
+/**
+ * A host model: the instance alone, or the instance with its catalog facts.
+ *
+ * @example
+ * ```ts
+ * const models: Record<string, HostModel> = { fast: openai.chat('gpt-4o-mini'), local: { model: llama, tools: false } };
+ * ```
+ */
 export type HostModel = LanguageModelV3 | HostModelEntry;
 
 const Score = z.number().min(0).max(1);
