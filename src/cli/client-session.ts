@@ -10,11 +10,9 @@ import { type EraMode } from '../client/connect/era.js';
 import { connectHttp } from '../client/connect/http.js';
 import { type McpConnection } from '../client/connect/session.js';
 import { connectStdio } from '../client/connect/stdio.js';
-import { createSamplingRuntime } from '../client/sampling/runtime.js';
-import { createSamplingHandler } from '../client/sampling/handler.js';
-import { canUseTools } from '../client/sampling/models.js';
-import { flushRuntime } from '../client/sampling/runtime.js';
-import type { Prompter } from '../policy/approval.js';
+// The runtime and the handler are the public ones (mcp-sampling/client), as a host would build them.
+import { createSamplingHandler, createSamplingRuntime, type Prompter } from '../client/index.js';
+import { runtimeInternals } from '../client/api/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
@@ -101,20 +99,19 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     config: loaded.config,
     statePath: loaded.statePath,
     auditPath: loaded.auditPath,
-    prompter,
+    ...(prompter !== undefined && { prompter }),
   });
   // The era and the server's name are known once connected; the handler reads them when a request arrives.
-  const session: { era?: 'legacy' | 'modern'; server?: string | undefined } = {};
+  const session: { era?: 'legacy' | 'modern'; connection?: McpConnection } = {};
   const trace = createSamplingTrace(out, () => session.era ?? 'unknown');
 
-  const handler = createSamplingHandler({
-    runtime,
-    server: () => ({ name: session.server, address: describeTarget(target) }),
-    era: () => session.era ?? 'unknown',
+  const handler = createSamplingHandler(runtime, {
+    client: () => session.connection?.client,
+    address: describeTarget(target),
     onEvent: trace.onEvent,
   });
   const roots = [...(options.roots ?? []), ...loaded.config.roots];
-  const tools = canUseTools(runtime);
+  const tools = runtime.canCallTools;
   if (!tools) out.detail('no model that can call tools is configured: sampling.tools is not declared');
   let connection: McpConnection;
   try {
@@ -146,7 +143,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     throw connectError(error, target, bearerToken, tokenEnv);
   }
   session.era = connection.era;
-  session.server = connection.server?.name;
+  session.connection = connection;
   const { server } = connection;
   const pid = 'pid' in connection.transport ? (connection.transport.pid as number | null) : null;
   const how = target.kind === 'http' ? `connected at ${target.url}` : `started over stdio (pid ${pid ?? '?'})`;
@@ -177,10 +174,11 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
       process.off('SIGINT', onInterrupt);
       await connection.close();
       // The audit lines and budget usage are written behind the answers: make sure they are on disk.
-      await flushRuntime(runtime);
+      await runtime.flush();
       // An audit write that never returned (a mount that does not answer) stays pending inside Node and would
       // keep the process alive after the output: end it once nothing else is left (the timer is unref'd).
-      if (runtime.audit.stalled) setTimeout(() => process.exit(), 1000).unref();
+      if (runtimeInternals(runtime, 'openClientSession').runtime.audit.stalled)
+        setTimeout(() => process.exit(), 1000).unref();
     },
   };
 }

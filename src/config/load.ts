@@ -12,6 +12,14 @@ import { ConfigSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'mcp-sampling.config.json';
 
+/**
+ * An invalid configuration: the message names the file (or the option) and each bad field on a line of its own.
+ *
+ * @example
+ * ```ts
+ * try { loadConfig('./bad.json'); } catch (error) { if (error instanceof ConfigError) console.error(error.message); }
+ * ```
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -85,12 +93,23 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     file = existsSync(local) ? local : undefined;
     config = file === undefined ? ConfigSchema.parse({}) : readConfigFile(file);
   }
+  return { config, file, ...dataPaths(config, { cwd, home }) };
+}
+
+/**
+ * Where daily budgets and the audit log live for `config`: its `statePath` and `audit.path` (relative to
+ * the working directory; `~/` means the home directory), else `~/.mcp-sampling/state.json` and
+ * `~/.mcp-sampling/audit.jsonl`, which `mcp-sampling log` and `budget` read.
+ */
+export function dataPaths(
+  config: Pick<Config, 'statePath' | 'audit'>,
+  options: { cwd?: string; home?: string } = {},
+): { statePath: string; auditPath: string } {
+  const cwd = options.cwd ?? process.cwd();
+  const home = options.home ?? homedir();
   const dataDir = join(home, '.mcp-sampling');
-  // Paths in the file are relative to the working directory; `~/` means the home directory.
   const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
-    config,
-    file,
     statePath: config.statePath !== undefined ? place(config.statePath) : join(dataDir, 'state.json'),
     auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dataDir, 'audit.jsonl'),
   };

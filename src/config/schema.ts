@@ -93,6 +93,16 @@ export const ServerPolicySchema = z.strictObject({
 });
 export type ServerPolicy = z.infer<typeof ServerPolicySchema>;
 
+/**
+ * The whole configuration file (`mcp-sampling.config.json`; docs/configuration.md). `z.input` of it is what
+ * a host writes, `Config` what it parses to (defaults filled in).
+ *
+ * @example
+ * ```ts
+ * const result = ConfigSchema.safeParse({ servers: { '*': { approval: 'ask' } } });
+ * if (result.success) console.log(result.data.retry.maxRetries); // 2
+ * ```
+ */
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   providers: z.record(z.string().min(1), ProviderConfigSchema).default({}),
@@ -159,4 +169,5 @@ export const ConfigSchema = z.strictObject({
   /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */
   statePath: z.string().min(1).optional(),
 });
+/** The validated configuration (the output of `ConfigSchema`, defaults filled in). */
 export type Config = z.infer<typeof ConfigSchema>;

@@ -10,13 +10,28 @@ import type { SamplingMessage } from '@modelcontextprotocol/client';
 import { blocksOf, type SamplingBlock } from '../shared/mcp-content.js';
 import type { ApprovalMode } from '../config/schema.js';
 
-/** A tool the server offers the model (what a person needs to judge it; the schema is for "show everything"). */
+/**
+ * A tool the server offers the model (what a person needs to judge it; the schema is for "show everything").
+ *
+ * @example
+ * ```ts
+ * const names = (tools: readonly ToolView[]) => tools.map((t) => t.name).join(', ');
+ * ```
+ */
 export interface ToolView {
   name: string;
   description?: string | undefined;
   inputSchema?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/**
+ * What a person is shown about a request: the server, the chosen model and why, the prompt and its limits.
+ *
+ * @example
+ * ```ts
+ * const line = (view: RequestView) => `${view.server} -> ${view.model.provider}/${view.model.id}, ${view.maxTokens} tokens`;
+ * ```
+ */
 export interface RequestView {
   server: string;
   model: { provider: string; id: string; reason: string };
@@ -30,19 +45,42 @@ export interface RequestView {
   toolChoice?: 'auto' | 'required' | 'none' | undefined;
 }
 
-/** A call the model wants the server to run. Nothing runs on the client: the server executes it. */
+/**
+ * A call the model wants the server to run. Nothing runs on the client: the server executes it.
+ *
+ * @example
+ * ```ts
+ * const line = (call: ToolCallView) => `${call.name}(${JSON.stringify(call.input)})`;
+ * ```
+ */
 export interface ToolCallView {
   id: string;
   name: string;
   input: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * What a person is shown about a completion: the request's view, the text and the model's tool calls.
+ *
+ * @example
+ * ```ts
+ * const reviewCompletion = async (view: CompletionView) => (view.completion.includes('password') ? { action: 'reject' as const } : { action: 'approve' as const });
+ * ```
+ */
 export interface CompletionView extends RequestView {
   completion: string;
   /** The model's tool calls, in order, when it made any. */
   toolCalls?: readonly ToolCallView[] | undefined;
 }
 
+/**
+ * A person's decision on a request.
+ *
+ * @example
+ * ```ts
+ * const edit: RequestDecision = { action: 'edit', lastUserText: 'Summarize in one sentence.' };
+ * ```
+ */
 export type RequestDecision =
   | { action: 'approve' }
   /**
@@ -52,6 +90,14 @@ export type RequestDecision =
   | { action: 'edit'; systemPrompt?: string | undefined; lastUserText?: string | undefined }
   | { action: 'deny'; reason?: string };
 
+/**
+ * A person's decision on a completion.
+ *
+ * @example
+ * ```ts
+ * const edit: CompletionDecision = { action: 'edit', text: 'A shorter answer.' };
+ * ```
+ */
 export type CompletionDecision =
   | { action: 'approve' }
   /** The completion's text, and replacement inputs for tool calls by call id (calls not named stay as they are). */
@@ -59,6 +105,17 @@ export type CompletionDecision =
   /** Rejects the whole completion, tool calls included: the server gets the user-rejected error. */
   | { action: 'reject'; reason?: string };
 
+/**
+ * Asks a person about a request (before the model runs) and its completion (before the server sees it).
+ *
+ * @example
+ * ```ts
+ * const prompter: Prompter = {
+ *   reviewRequest: async (view) => (view.maxTokens <= 500 ? { action: 'approve' } : { action: 'deny', reason: 'too long' }),
+ *   reviewCompletion: async () => ({ action: 'approve' }),
+ * };
+ * ```
+ */
 export interface Prompter {
   reviewRequest(view: RequestView, signal: AbortSignal): Promise<RequestDecision>;
   reviewCompletion(view: CompletionView, signal: AbortSignal): Promise<CompletionDecision>;

@@ -10,9 +10,24 @@ import { dirname } from 'node:path';
 import type { RefusalKind } from './gate.js';
 import { createWriteBehind } from './write-behind.js';
 
-/** How a request ended: answered, failed, cancelled, or refused by a gate (the refusal's kind). */
+/**
+ * How a request ended: answered, failed, cancelled, or refused by a gate (the refusal's kind).
+ *
+ * @example
+ * ```ts
+ * const refused = (outcome: AuditOutcome) => outcome !== 'ok' && outcome !== 'error' && outcome !== 'cancelled';
+ * ```
+ */
 export type AuditOutcome = 'ok' | 'error' | 'cancelled' | RefusalKind;
 
+/**
+ * One line of the audit log (JSON), one per sampling request, answered or refused.
+ *
+ * @example
+ * ```ts
+ * const records = readFileSync(auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+ * ```
+ */
 export interface AuditRecord {
   time: string;
   server: string;

@@ -63,6 +63,8 @@ export interface ModelTable {
   resolve(candidate: Candidate): ResolvedCandidate;
   /** The last resort (the embedded model): never a fallback behind a real model. */
   isLastResort(candidate: { provider: string }): boolean;
+  /** Whether the model can call tools (and read a tool loop's history). */
+  callsTools(model: { provider: string; id: string }): boolean;
 }
 
 /** What the gates report as they go; the client adds the request's id and renders them. */

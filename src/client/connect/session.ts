@@ -12,6 +12,28 @@ import { landedEra, versionNegotiation, type EraMode } from './era.js';
 
 export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
 
+/** What `buildSamplingClient` may add to the defaults. */
+export interface SamplingClientBuild {
+  /** Declare `sampling.tools` (default true). */
+  tools?: boolean;
+  /** The client's name and version in `initialize`. Default `CLIENT_INFO`. */
+  clientInfo?: { name: string; version: string };
+  /** Runs after `close()` (the runtime's flush), even when closing failed. */
+  afterClose?: () => Promise<void>;
+}
+
+/** A client whose `close()` also runs `afterClose` (the sampling runtime's flush). */
+class SamplingClient extends Client {
+  afterClose: (() => Promise<void>) | undefined;
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      await this.afterClose?.();
+    }
+  }
+}
+
 /**
  * A client that declares sampling with tools (answered by `handler`: the model's tool calls go back to the
  * server as `tool_use` blocks) and, when `roots` are given, the directories a server may read (as file://
@@ -22,16 +44,17 @@ export function buildSamplingClient(
   era: EraMode,
   handler: SamplingHandler,
   roots: readonly string[] = [],
-  options: { tools?: boolean } = {},
+  options: SamplingClientBuild = {},
 ): Client {
   // `sampling.tools` is declared only when a model that can call tools may answer (see `canUseTools`), so
   // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
   const sampling = options.tools === false ? {} : { tools: {} };
-  const client = new Client(CLIENT_INFO, {
+  const client = new SamplingClient(options.clientInfo ?? CLIENT_INFO, {
     capabilities: { sampling, ...(roots.length > 0 && { roots: { listChanged: false } }) },
     versionNegotiation: versionNegotiation(era),
     inputRequired: { maxRounds: 1000 },
   });
+  client.afterClose = options.afterClose;
   client.setRequestHandler('sampling/createMessage', handler);
   if (roots.length > 0) {
     const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));

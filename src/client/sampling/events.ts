@@ -8,6 +8,16 @@ import type { GateEvent } from '../../policy/gate.js';
 /** A gate's event with the id of its request. */
 type WithId<E> = E extends unknown ? E & { id: number } : never;
 
+/**
+ * One step of one sampling request, for progress and audit displays (`onEvent`).
+ *
+ * @example
+ * ```ts
+ * const onEvent = (event: SamplingEvent) => {
+ *   if (event.type === 'request') console.error(`#${event.id} ${event.server} -> ${event.provider}/${event.model}`);
+ * };
+ * ```
+ */
 export type SamplingEvent =
   | WithId<GateEvent>
   | { type: 'retry'; id: number; provider: string; model: string; error: string; next: boolean }

@@ -41,6 +41,14 @@ export interface SamplingHandlerOptions {
   onEvent?: (event: SamplingEvent) => void;
 }
 
+/**
+ * The `sampling/createMessage` request handler (`createSamplingHandler` makes one).
+ *
+ * @example
+ * ```ts
+ * client.setRequestHandler('sampling/createMessage', handler);
+ * ```
+ */
 export type SamplingHandler = (request: CreateMessageRequest, ctx: ClientContext) => Promise<SamplingResult>;
 
 /** A gate's event with its request's id, laid out as the events always were (`type`, then `id`). */

@@ -35,7 +35,9 @@ export interface RuntimeModels extends ModelTable {
   languageModel(candidate: ResolvedCandidate): LanguageModelV3;
 }
 
-export function createModelTable(runtime: Pick<SamplingRuntime, 'catalog' | 'registry' | 'config'>): RuntimeModels {
+export function createModelTable(
+  runtime: Pick<SamplingRuntime, 'catalog' | 'registry' | 'config' | 'callsTools'>,
+): RuntimeModels {
   // Looked up once per candidate; the first entry of a key wins, as a search of the catalog would find it.
   const byKey = new Map<string, CatalogModel>([[modelKey(EMBEDDED_MODEL), EMBEDDED_MODEL]]);
   for (const model of runtime.catalog) if (!byKey.has(modelKey(model))) byKey.set(modelKey(model), model);
@@ -49,6 +51,7 @@ export function createModelTable(runtime: Pick<SamplingRuntime, 'catalog' | 'reg
       return { ...candidate, entry };
     },
     isLastResort: isEmbedded,
+    callsTools: (model) => !isEmbedded(model) && runtime.callsTools(model),
     languageModel: (candidate) =>
       isEmbedded(candidate)
         ? createExtractiveModel()
@@ -58,10 +61,12 @@ export function createModelTable(runtime: Pick<SamplingRuntime, 'catalog' | 'reg
 
 /**
  * Whether a model that can call tools may answer this client's requests: any usable provider model (the
- * embedded extractive model cannot). Decides whether the client declares `sampling.tools`. Per-server
- * allowlists are not known before connecting; a server whose allowlist leaves only the embedded model
- * gets a clear refusal for a tool request instead.
+ * embedded extractive model cannot), a host's own model unless it says `tools: false`. Decides whether the
+ * client declares `sampling.tools`. Per-server allowlists are not known before connecting; a server whose
+ * allowlist leaves no such model gets a clear refusal for a tool request instead.
  */
-export function canUseTools(runtime: Pick<SamplingRuntime, 'catalog' | 'registry'>): boolean {
-  return runtime.catalog.some((model) => !isEmbedded(model) && runtime.registry.available(model.provider));
+export function canUseTools(runtime: Pick<SamplingRuntime, 'catalog' | 'registry' | 'callsTools'>): boolean {
+  return runtime.catalog.some(
+    (model) => !isEmbedded(model) && runtime.registry.available(model.provider) && runtime.callsTools(model),
+  );
 }

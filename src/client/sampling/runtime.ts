@@ -1,7 +1,7 @@
 /**
  * What the sampling handler needs that outlives one request, built from the configuration and the
- * client's environment: the provider registry, the model catalog and aliases, the budget tracker and the
- * audit log. `flushRuntime` waits for what they write behind the answers.
+ * client's environment: the provider registry (with the host's own models, if any), the model catalog and
+ * aliases, the budget tracker and the audit log. `flushRuntime` waits for what they write behind the answers.
  */
 import { createAuditLog, type AuditLog } from '../../policy/audit-log.js';
 import { mergeAliases } from '../../policy/aliases.js';
@@ -12,6 +12,8 @@ import { buildCatalog, type CatalogModel } from '../../providers/catalog.js';
 import type { Env } from '../../config/env.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../providers/registry.js';
 import { isSecretName } from '../../config/secret-names.js';
+import { EXTRACTIVE_PROVIDER } from '../../providers/embedded/extractive-model.js';
+import { checkHostModels, HOST_PROVIDER, withHostModels, type HostModel } from './host-models.js';
 
 /** Everything the handler needs that outlives one request. */
 export interface SamplingRuntime {
@@ -23,6 +25,8 @@ export interface SamplingRuntime {
   audit: AuditLog;
   /** Present when a person can be asked (a terminal); `ask` mode denies without it. */
   prompter?: Prompter | undefined;
+  /** Whether a model can call tools (the embedded one cannot; a host model unless it says `tools: false`). */
+  callsTools(model: { provider: string; id: string }): boolean;
 }
 
 export interface RuntimeOptions {
@@ -32,6 +36,10 @@ export interface RuntimeOptions {
   statePath: string;
   auditPath: string;
   prompter?: Prompter | undefined;
+  /** The host's own model instances by id (provider `host`). */
+  models?: Readonly<Record<string, HostModel>> | undefined;
+  /** Answer only with `models`: no configured or built-in provider, no embedded model. */
+  onlyModels?: boolean | undefined;
   /** Injected in tests. */
   fetch?: typeof globalThis.fetch;
 }
@@ -44,16 +52,31 @@ export function secretValues(env: Env): string[] {
 }
 
 export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime {
-  const config = options.config ?? ConfigSchema.parse({});
+  const host = checkHostModels(options.models);
+  const only = options.onlyModels === true;
+  if (only && host.entries.size === 0) {
+    throw new TypeError('createSamplingRuntime: onlyModels needs at least one model in models');
+  }
+  const given = options.config ?? ConfigSchema.parse({});
+  if (host.entries.size > 0 && Object.hasOwn(given.providers, HOST_PROVIDER)) {
+    throw new TypeError(
+      `createSamplingRuntime: the config names a provider '${HOST_PROVIDER}', the name of the host's own models: rename it`,
+    );
+  }
+  // Only the host's models: the embedded last resort is off too (the config in force says so).
+  const config = only ? { ...given, embedded: { enabled: false } } : given;
+  const registry = createProviderRegistry({
+    providers: config.providers,
+    env: options.env,
+    maxResponseBytes: config.limits.maxResponseBytes,
+    ...(options.fetch !== undefined && { fetch: options.fetch }),
+  });
+  // The host's facts first, so that the config's `models` entries for `host/<id>` override them.
+  const hostFacts = [...host.entries.values()].map((entry) => entry.facts);
   return {
     config,
-    registry: createProviderRegistry({
-      providers: config.providers,
-      env: options.env,
-      maxResponseBytes: config.limits.maxResponseBytes,
-      ...(options.fetch !== undefined && { fetch: options.fetch }),
-    }),
-    catalog: buildCatalog(config.models),
+    registry: withHostModels(registry, host, only),
+    catalog: buildCatalog([...hostFacts, ...config.models]),
     aliases: mergeAliases(config.aliases),
     budget: createBudgetTracker({ statePath: options.statePath }),
     audit: createAuditLog({
@@ -63,6 +86,11 @@ export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime 
       secrets: secretValues(options.env),
     }),
     prompter: options.prompter,
+    callsTools: (model) => {
+      if (model.provider === EXTRACTIVE_PROVIDER) return false;
+      if (model.provider === HOST_PROVIDER) return host.entries.get(model.id)?.tools ?? false;
+      return true;
+    },
   };
 }
 

@@ -25,6 +25,9 @@ export function serverPolicyGate(runtime: Pick<GateRuntime, 'config' | 'aliases'
       const preferences = request.modelPreferences;
       const allowed = ctx.policy.models ?? ['*'];
       const embeddedAllowed = ctx.models.embeddedAllowed(allowed);
+      const enabled = ctx.models.enabled(allowed);
+      // A request with tools (or a tool loop's history) goes only to models that can call tools.
+      const models = ctx.needsTools ? enabled.filter((m) => ctx.models.callsTools(m)) : enabled;
       const decision = resolveModel({
         hints: (preferences?.hints ?? []).flatMap((h) => (h.name === undefined ? [] : [h.name])),
         priorities: {
@@ -32,7 +35,7 @@ export function serverPolicyGate(runtime: Pick<GateRuntime, 'config' | 'aliases'
           ...(preferences?.speedPriority !== undefined && { speed: preferences.speedPriority }),
           ...(preferences?.intelligencePriority !== undefined && { intelligence: preferences.intelligencePriority }),
         },
-        models: ctx.models.enabled(allowed),
+        models,
         aliases: runtime.aliases,
         ...(config.defaultModel !== undefined && { defaultModel: config.defaultModel }),
         // The embedded extractive model can neither call tools nor read a tool loop's history.
@@ -40,7 +43,12 @@ export function serverPolicyGate(runtime: Pick<GateRuntime, 'config' | 'aliases'
       });
       const [first, ...rest] = decision.candidates;
       if (first === undefined) {
-        const why = ctx.needsTools && embeddedAllowed ? embeddedCannotAnswer(ctx.offersTools) : decision.reason;
+        const why =
+          ctx.needsTools && models.length === 0 && enabled.length > 0
+            ? `this request ${ctx.offersTools ? 'offers tools' : 'carries tool calls and results'}, and no allowed model can call tools (${enabled.map((m) => `${m.provider}/${m.id}`).join(', ')} cannot)`
+            : ctx.needsTools && embeddedAllowed
+              ? embeddedCannotAnswer(ctx.offersTools)
+              : decision.reason;
         throw new PolicyRefusal(`no model for server '${server}': ${why}`, 'no-model');
       }
       const chosen = ctx.models.resolve(first);
