@@ -44,7 +44,11 @@ export interface Sampler {
   save(checkpoint: unknown): void;
   /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
   readonly signal: AbortSignal;
-  /** What the client declared (`sampling.tools` among them); undefined when it declared nothing. */
+  /**
+   * What the client declared (`sampling.tools` among them); undefined when it declared nothing. When the
+   * engine's fallback answers this call, `sampling` is the fallback's (with `tools` when its model can
+   * call tools), so `sampleWithTools` and `sampleObject` work through it.
+   */
   readonly capabilities: ClientCapabilities | undefined;
 }
 
@@ -60,7 +64,10 @@ export class RootsUnsupportedError extends Error {
   override readonly name = 'RootsUnsupportedError';
 }
 
-/** A pushed sampling request the client answered with an error (2025 era). */
+/**
+ * A sampling request that failed: a pushed request the client answered with an error (2025 era; `code` is
+ * the JSON-RPC code), or the engine's fallback whose provider call failed (`code` undefined).
+ */
 export class SamplingRequestError extends Error {
   override readonly name = 'SamplingRequestError';
   constructor(
