@@ -26,13 +26,13 @@ export type SamplingFallbackMode = 'no-sampling' | 'always';
  *
  * @example
  * ```ts
- * import { createSamplingEngine } from 'mcp-sampling/server';
- * import { directSampling } from 'mcp-sampling/server/direct';
- * import { createOpenAI } from '@ai-sdk/openai';
- *
- * const engine = createSamplingEngine({
- *   fallback: directSampling({ model: createOpenAI().chat('gpt-4o-mini'), when: 'no-sampling' }),
- * });
+ * // A fallback of your own (directSampling({ model }) from mcp-sampling/server/direct is the usual one):
+ * const canned: SamplingFallback = {
+ *   when: 'no-sampling',
+ *   tools: false,
+ *   sample: async () => ({ role: 'assistant', content: { type: 'text', text: 'n/a' }, model: 'canned' }),
+ * };
+ * const engine = createSamplingEngine({ fallback: canned });
  * ```
  */
 export interface SamplingFallback {
@@ -70,7 +70,8 @@ export function checkFallback(fallback: unknown): SamplingFallback | undefined {
       `createSamplingEngine: fallback.when must be 'no-sampling' or 'always' (got ${JSON.stringify(candidate.when)})`,
     );
   }
-  if (typeof candidate.tools !== 'boolean') throw new TypeError('createSamplingEngine: fallback.tools must be a boolean');
+  if (typeof candidate.tools !== 'boolean')
+    throw new TypeError('createSamplingEngine: fallback.tools must be a boolean');
   return fallback as SamplingFallback;
 }
 
@@ -132,7 +133,8 @@ export function bindFallback(fallback: SamplingFallback, toolName: string, concu
         release();
       }
       const check = checkSamplingAnswer(answer, { tools: true });
-      if (!check.ok) throw new SamplingRequestError(`the sampling fallback's answer is invalid: ${check.reason}`, undefined);
+      if (!check.ok)
+        throw new SamplingRequestError(`the sampling fallback's answer is invalid: ${check.reason}`, undefined);
       const result = check.result;
       const meta = result._meta ?? {};
       if (meta[SAMPLED_BY_META_KEY] !== undefined) return result;
