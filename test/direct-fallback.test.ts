@@ -239,6 +239,25 @@ describe.each(ERAS)('the direct fallback on the %s era', (era) => {
     expect(stub.requests).toHaveLength(1);
   });
 
+  it("cancelling the tool call aborts the provider's HTTP request", async () => {
+    let arrived!: () => void;
+    const received = new Promise<void>((resolve) => (arrived = resolve));
+    const stub = await stubOf(() => {
+      arrived();
+      return { hang: true };
+    });
+    const client = await connect(era, serverFactory(stub, askBody));
+    const controller = new AbortController();
+    const call = client.callTool({ name: 'ask', arguments: { question: 'Slow?' } }, { signal: controller.signal });
+    await received;
+    controller.abort(new Error('the user cancelled'));
+    await expect(call).rejects.toThrow();
+    // The server hangs up on the stub once the cancellation reaches the provider call.
+    while (stub.abandoned.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stub.abandoned).toEqual([0]);
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('retries a 500 once (retry-after-ms: 0) and then answers', async () => {
     const stub = await stubOf((_, index) =>
       index === 0 ? { status: 500, json: { error: { message: 'upstream hiccup' } } } : { json: chatCompletion('ok') },

@@ -123,6 +123,8 @@ export function bindFallback(fallback: SamplingFallback, toolName: string, concu
       const release = await gate.acquire(signal);
       let answer: unknown;
       try {
+        // Cancelled while it waited for its slot: never sent.
+        if (signal.aborted) throw signal.reason;
         answer = await fallback.sample(params, { signal });
       } catch (error) {
         if (signal.aborted) throw signal.reason;
