@@ -27,27 +27,49 @@ const FORBIDDEN_PACKAGES = {
 export const MAX_DEPTH = 6;
 
 /**
- * `no-restricted-imports` for one layer: from a file `depth` folders below src/<layer>/, src/ is exactly
- * `depth + 1` steps up, so `../../client/x.js` from src/server/tools/ is refused and a server folder
- * that happens to be named like a layer is not. (Flat config replaces a rule's options per block rather
- * than merging them, so each file must match exactly one of these blocks: the globs do not overlap.)
+ * Scoped exceptions to the layer rule: one folder of a layer that may import more than its layer does.
+ * `src/server/direct/` (the opt-in direct-provider fallback, `mcp-sampling/server/direct`) may load the AI
+ * SDK and the client's pure MCP <-> AI SDK mappings in src/client/map/, and nothing else of the client;
+ * every other server file keeps the full rule. test/layers.test.ts proves both sides.
  */
-function layerRules(layer) {
+export const EXCEPTIONS = [{ layer: 'server', folder: 'direct', folders: { client: ['map'] }, packages: true }];
+
+/**
+ * `no-restricted-imports` for one layer (or one `exception` folder of it): from a file `depth` folders below
+ * src/<layer>/, src/ is exactly `depth + 1` steps up, so `../../client/x.js` from src/server/tools/ is
+ * refused and a server folder that happens to be named like a layer is not. (Flat config replaces a rule's
+ * options per block rather than merging them, so each file takes the options of the last block it matches:
+ * the layer's blocks do not overlap, and an exception's blocks come after them and restate the whole rule.)
+ */
+function layerRules(layer, exception) {
   const allowed = LAYERS[layer];
   const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
   const may = allowed.length === 0 ? 'nothing of ours' : allowed.map((name) => `src/${name}`).join(', ');
-  const message = (other) => `layer rule: src/${layer} may import ${may}, not src/${other} (docs/contributing.md).`;
-  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
+  const opened = exception?.folders ?? {};
+  const also = Object.entries(opened).flatMap(([other, folders]) => folders.map((f) => `src/${other}/${f}`));
+  const who = exception === undefined ? `src/${layer}` : `src/${layer}/${exception.folder}`;
+  const message = (other) =>
+    `layer rule: ${who} may import ${[may, ...also].join(', ')}, not src/${other} (docs/contributing.md).`;
+  const packages = exception?.packages === true ? [] : (FORBIDDEN_PACKAGES[layer] ?? []);
+  // A layer opened for some of its folders: anything else below it (or the layer's own index) is refused.
+  const target = (other) =>
+    opened[other] === undefined ? `${other}(/|$)` : `${other}(/(?!(${opened[other].join('|')})/)|$)`;
+  const depths = exception === undefined ? [...Array(MAX_DEPTH).keys()] : [...Array(MAX_DEPTH).keys()].slice(1);
+  return depths.map((depth) => {
     const up = `(\\.\\./){${depth + 1}}`;
+    const files =
+      exception === undefined
+        ? `src/${layer}/${'*/'.repeat(depth)}*.ts`
+        : `src/${layer}/${exception.folder}/${'*/'.repeat(depth - 1)}*.ts`;
     return {
-      files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
+      files: [files],
       rules: {
         'no-restricted-imports': [
           'error',
           {
             patterns: [
-              ...forbidden.map((other) => ({ regex: `^${up}${other}(/|$)`, message: message(other) })),
-              ...(FORBIDDEN_PACKAGES[layer] ?? []),
+              ...forbidden.map((other) => ({ regex: `^${up}${target(other)}`, message: message(other) })),
+              ...packages,
             ],
           },
         ],
@@ -56,10 +78,10 @@ function layerRules(layer) {
         'no-restricted-syntax': [
           'error',
           ...forbidden.map((other) => ({
-            selector: `ImportExpression[source.value=/^${up.replaceAll('/', '\\x2F')}${other}(\\x2F|$)/]`,
+            selector: `ImportExpression[source.value=/^${up.replaceAll('/', '\\x2F')}${target(other).replaceAll('/', '\\x2F')}/]`,
             message: message(other),
           })),
-          ...(FORBIDDEN_PACKAGES[layer] ?? []).map(({ regex, message: text }) => ({
+          ...packages.map(({ regex, message: text }) => ({
             selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`,
             message: text,
           })),
@@ -86,5 +108,6 @@ export default tseslint.config(
     files: ['src/server/**/*.ts'],
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
   },
-  ...Object.keys(LAYERS).flatMap(layerRules),
+  ...Object.keys(LAYERS).flatMap((layer) => layerRules(layer)),
+  ...EXCEPTIONS.flatMap((exception) => layerRules(exception.layer, exception)),
 );

@@ -13,6 +13,15 @@ const IMPORT =
   /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importGraph(...entries: string[]): { files: Set<string>; packages: Set<string> } {
+  return followImports(entries, false);
+}
+
+/** The modules loaded at run time from `entries`: type-only imports and exports (erased) are not followed. */
+function runtimeGraph(...entries: string[]): { files: Set<string>; packages: Set<string> } {
+  return followImports(entries, true);
+}
+
+function followImports(entries: string[], runtimeOnly: boolean): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
@@ -20,6 +29,7 @@ function importGraph(...entries: string[]): { files: Set<string>; packages: Set<
     files.add(file);
     const source = readFileSync(file, 'utf8');
     for (const match of source.matchAll(IMPORT)) {
+      if (runtimeOnly && /^(?:import|export)\s+type\s/.test(match[0])) continue;
       const specifier = match[1] ?? match[2]!;
       if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
       else
@@ -31,11 +41,16 @@ function importGraph(...entries: string[]): { files: Set<string>; packages: Set<
 }
 
 describe('the server', () => {
+  // `mcp-sampling/server` (src/server/index.ts), and the transports `serve` runs.
   const graph = importGraph(
     'src/server/index.ts',
     'src/server/transports/stdio.ts',
     'src/server/transports/http/serve-http.ts',
   );
+
+  it('never reaches the direct fallback (mcp-sampling/server/direct), the one server part with an LLM SDK', () => {
+    for (const file of graph.files) expect(relative(ROOT, file)).not.toMatch(/^src\/server\/direct\//);
+  });
 
   it('loads no LLM SDK', () => {
     expect(graph.packages.size).toBeGreaterThan(0);
@@ -64,6 +79,31 @@ describe('the server', () => {
         ).toBeDefined();
         expect(allowed.has(name!), `${relative(ROOT, file)} reads ${name}`).toBe(true);
       }
+    }
+  });
+});
+
+describe('the direct fallback (mcp-sampling/server/direct)', () => {
+  const graph = runtimeGraph('src/server/direct/index.ts');
+
+  it("is where the AI SDK comes in, through the client's pure mappings only", () => {
+    expect(graph.packages.has('ai')).toBe(true);
+    const outside = [...graph.files]
+      .map((file) => relative(ROOT, file))
+      .filter((file) => !/^src\/(server|shared)\//.test(file));
+    // The mappings, and the error classes they throw (loaded, never a config, a policy gate or a key).
+    for (const file of outside)
+      expect(file).toMatch(/^src\/(client\/map|client\/errors\.ts|policy\/gate\.ts|providers\/errors\.ts)/);
+  });
+
+  it('reads no environment variable itself: the AI SDK provider the operator built reads the key', () => {
+    for (const file of graph.files) {
+      const source = readFileSync(file, 'utf8');
+      const names = [...source.matchAll(/process\.env(?:\[['"]([^'"]+)['"]\]|\.([A-Z_]+))?/g)].map((m) => m[1] ?? m[2]);
+      expect(
+        names.filter((name) => name !== 'MCP_SAMPLING_STATE_KEY'),
+        relative(ROOT, file),
+      ).toEqual([]);
     }
   });
 });

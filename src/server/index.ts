@@ -12,6 +12,8 @@ export {
   type SamplingEngineOptions,
   type SamplingToolConfig,
 } from './sampling/engine.js';
+export type { SamplingFallback, SamplingFallbackMode } from './sampling/fallback.js';
+export { SAMPLED_BY_META_KEY, type SampledByMeta } from '../shared/contract.js';
 export {
   resultText,
   RootsUnsupportedError,

@@ -73,6 +73,29 @@ export const AnswerMeta = z
   .loose();
 export type AnswerMeta = z.output<typeof AnswerMeta>;
 
+/**
+ * Which path answered a `sampler.sample()` call, in the sampling result's `_meta`: written by the server's
+ * sampling engine on every answer of a direct-provider fallback (`mcp-sampling/server/direct`), never on a
+ * client's answer (those are passed on as the client sent them).
+ */
+export const SAMPLED_BY_META_KEY = 'mcp-sampling/sampled-by';
+
+export const SampledByMeta = z
+  .object({
+    /** `direct`: the server's own model (the operator's key) answered, not the client. */
+    path: z.literal('direct'),
+    /** The model that answered (the provider's name for it when it reported one). */
+    model: z.string(),
+    /** The AI SDK provider of that model, e.g. `openai.chat`. */
+    provider: z.string().optional(),
+    /** Tokens the provider reported, billed to the server operator. */
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
+    /** Set when the completion was cut to maxTokens: its estimated length before, and the limit. */
+    truncated: z.object({ estimatedTokens: z.number(), maxTokens: z.number() }).optional(),
+  })
+  .loose();
+export type SampledByMeta = z.output<typeof SampledByMeta>;
+
 /** The payload under `key` of a result's `_meta`, parsed by `schema`; undefined when absent or not of that shape. */
 export function readMeta<Schema extends z.ZodType>(
   meta: Readonly<Record<string, unknown>> | undefined,

@@ -32,6 +32,7 @@ import {
 
 import { toolErrorResult } from '../tools/tool-result.js';
 import { checkEngineOptions, checkRegistration } from './engine-options.js';
+import { bindFallback, checkFallback, fallbackFor, samplerCapabilities, type SamplingFallback } from './fallback.js';
 import { runPushed } from './pushed.js';
 import { runRounds } from './rounds.js';
 import type { SamplingToolBody } from './sampler.js';
@@ -78,6 +79,14 @@ export interface SamplingEngineOptions {
   samplingTimeoutMs?: number | undefined;
   /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
   maxRequestsPerRound?: number | undefined;
+  /**
+   * A direct-provider fallback (`directSampling({ model, when })` from `mcp-sampling/server/direct`):
+   * `sampler.sample()` runs on the server's own model instead of the client when the client declares no
+   * `sampling` capability (`when: 'no-sampling'`), or for every call (`when: 'always'`), on both eras. Its
+   * requests go `concurrency` at a time per call, and its answers carry `_meta["mcp-sampling/sampled-by"]`.
+   * Default: none (a client without sampling gets the SamplingUnsupportedError refusal).
+   */
+  fallback?: SamplingFallback | undefined;
 }
 
 /**
@@ -248,6 +257,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
   const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? 64 };
   const verifier = createStateVerifier(codec.verify);
+  const fallback = checkFallback(options.fallback);
 
   const serve = <Args>(
     server: McpServer,
@@ -258,7 +268,17 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
   ): Promise<CallToolResult | InputRequiredResult> => {
     // Every queued or in-flight sampling request of a long document listens to the call's signal.
     setMaxListeners(0, ctx.mcpReq.signal);
-    const call: ToolCall = { server, toolName, ctx, capabilities: () => clientCapabilities(server, ctx) };
+    const capabilities = () => clientCapabilities(server, ctx);
+    // Decided once per call: either the client answers all of its requests, or the fallback does.
+    const direct = fallbackFor(fallback, capabilities());
+    const call: ToolCall = {
+      server,
+      toolName,
+      ctx,
+      capabilities,
+      samplerCapabilities: () => samplerCapabilities(capabilities(), direct),
+      ...(direct !== undefined && { fallback: bindFallback(direct, toolName, pushed.concurrency) }),
+    };
     // Mapped inside the body, so that a refusal ends a 2026-era round like any result (its last progress
     // sent first), as when a tool returns the refusal itself.
     const mapped: SamplingToolBody<Args> = async (bodyArgs, sampler) => {

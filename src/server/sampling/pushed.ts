@@ -2,7 +2,8 @@
  * The 2025 era (pushed requests): the tool body runs once, and `sample()` sends a real
  * `sampling/createMessage` tied to the tool call, through a semaphore (`concurrency`), with a long timeout
  * reset by progress (a person may be approving). The call's cancellation cancels the requests in flight,
- * and those still queued are never sent. `roots()` sends `roots/list`; checkpoints are no-ops.
+ * and those still queued are never sent. `roots()` sends `roots/list`; checkpoints are no-ops. When the
+ * engine's fallback answers this call (`call.fallback`), `sample()` runs on it and pushes nothing.
  */
 import type { CallToolResult, CreateMessageRequestParams } from '@modelcontextprotocol/server';
 import { z } from 'zod';
@@ -59,6 +60,8 @@ function pushSample(
 ): Promise<SamplingResult> {
   const { ctx, toolName } = call;
   const signal = ctx.mcpReq.signal;
+  // The server's own model answers instead of the client (the engine's `fallback`): nothing is pushed.
+  if (call.fallback !== undefined) return call.fallback.sample(params, signal);
   if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(toolName));
   const tools = params.tools !== undefined || params.toolChoice !== undefined;
   if (tools && call.capabilities()?.sampling?.tools === undefined) {
@@ -98,7 +101,7 @@ export async function runPushed<Args>(
   const signal = call.ctx.mcpReq.signal;
   const sampler: Sampler = {
     signal,
-    capabilities: call.capabilities(),
+    capabilities: call.samplerCapabilities(),
     sample: (params) => pushSample(call, gate, params, options),
     roots: async () => {
       if (call.capabilities()?.roots === undefined) throw rootsUnsupported(call.toolName);

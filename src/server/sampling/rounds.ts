@@ -6,6 +6,9 @@
  * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`) and a signed
  * `requestState` (state.ts) with the answers used so far. The client answers and retries; the body runs
  * again from the top and gets further. Within a round, progress is coalesced to the last value.
+ *
+ * When the engine's fallback answers this call (`call.fallback`), `sample()` runs on it at once and its
+ * answer is kept like a client's; a call then ends in its first round unless it needs the client's roots.
  */
 import {
   inputRequired,
@@ -126,10 +129,19 @@ function createRound(
     });
   };
   const never = <T>() => new Promise<T>(() => {});
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    busy++;
+    const done = () => {
+      busy--;
+      if (busy === 0 && waiting > 0) watch();
+    };
+    work.then(done, done);
+    return work;
+  };
 
   const sampler: Sampler = {
     signal,
-    capabilities: call.capabilities(),
+    capabilities: call.samplerCapabilities(),
     sample(params) {
       const base = digest(params);
       const n = occurrences.get(base) ?? 0;
@@ -139,6 +151,15 @@ function createRound(
       if (answer !== undefined) {
         used.set(key, answer);
         return Promise.resolve(answer);
+      }
+      if (call.fallback !== undefined) {
+        // The server's own model answers now, in this run; the answer is carried in requestState like a
+        // client's (`used`), so a later round (one that needs roots) replays it instead of paying again.
+        // Tracked, so that the round is not declared blocked while the provider call runs.
+        return track(call.fallback.sample(params, signal)).then((result) => {
+          used.set(key, result);
+          return result;
+        });
       }
       if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
       waiting++;
@@ -154,15 +175,7 @@ function createRound(
       watch();
       return never();
     },
-    track(work) {
-      busy++;
-      const done = () => {
-        busy--;
-        if (busy === 0 && waiting > 0) watch();
-      };
-      work.then(done, done);
-      return work;
-    },
+    track,
     // Within a round the body replays every answered step at once: only the last value is worth sending.
     progress(progress, total, message) {
       lastProgress = [progress, total, message];

@@ -70,7 +70,11 @@ export interface Sampler {
   save(checkpoint: unknown): void;
   /** Aborted when the tool call is cancelled, or when this round ends without the body finishing. */
   readonly signal: AbortSignal;
-  /** What the client declared (`sampling.tools` among them); undefined when it declared nothing. */
+  /**
+   * What the client declared (`sampling.tools` among them); undefined when it declared nothing. When the
+   * engine's fallback answers this call, `sampling` is the fallback's (with `tools` when its model can
+   * call tools), so `sampleWithTools` and `sampleObject` work through it.
+   */
   readonly capabilities: ClientCapabilities | undefined;
 }
 
@@ -117,8 +121,9 @@ export class RootsUnsupportedError extends Error {
 }
 
 /**
- * A sampling request the client answered with an error, or with an answer of the wrong shape (2025 era;
- * `code` is the JSON-RPC code, -1 when the user rejected it). On 2026-07-28 a client's refusal fails its
+ * A sampling request that failed: a pushed request the client answered with an error, or with an answer of
+ * the wrong shape (2025 era; `code` is the JSON-RPC code, -1 when the user rejected it), or the engine's
+ * fallback whose provider call failed (`code` undefined). On 2026-07-28 a client's refusal fails its
  * `callTool` instead. Left uncaught, it becomes the call's `isError` result.
  *
  * @example

@@ -1,8 +1,11 @@
 /**
  * What an era runner (pushed.ts, rounds.ts) knows of the tool call it serves: the server, the tool's name,
- * the SDK's request context, and the client's capabilities as the engine read them for this call's era.
+ * the SDK's request context, the client's capabilities as the engine read them for this call's era, and
+ * the direct-provider fallback when it answers this call's sampling requests instead of the client.
  */
 import type { ClientCapabilities, McpServer, ServerContext } from '@modelcontextprotocol/server';
+
+import type { CallFallback } from './fallback.js';
 
 export interface ToolCall {
   readonly server: McpServer;
@@ -10,6 +13,10 @@ export interface ToolCall {
   readonly ctx: ServerContext;
   /** The client's declared capabilities (read where this call's era carries them). */
   capabilities(): ClientCapabilities | undefined;
+  /** Set when this call's `sample()` runs on the engine's fallback (fallback.ts) rather than the client. */
+  readonly fallback?: CallFallback | undefined;
+  /** What the body sees as `sampler.capabilities` (the client's, with the fallback's `sampling` when it answers). */
+  samplerCapabilities(): ClientCapabilities | undefined;
 }
 
 /** Sends `notifications/progress` for the call, when the caller sent a progress token; else nothing. */
