@@ -104,7 +104,15 @@ export interface MapReduceRequests {
   single?(text: string): CreateMessageRequestParams;
 }
 
-/** What a map-reduce produced. */
+/**
+ * What a map-reduce produced.
+ *
+ * @example
+ * ```ts
+ * const { text, chunks, requests }: MapReduceTextResult = await mapReduceText(sampler, document, requests);
+ * return { content: [{ type: 'text', text }], structuredContent: { chunks, requests } };
+ * ```
+ */
 export interface MapReduceTextResult {
   /** The final answer's text (trimmed). */
   text: string;
@@ -346,7 +354,14 @@ export async function mapReduceSummarize(
   return { summary: text, ...counts };
 }
 
-/** Options of `mapReduceText`: the requests, and the budgets they are sized for. */
+/**
+ * Options of `mapReduceText`: the requests (`MapReduceRequests`), and the budgets they are sized for.
+ *
+ * @example
+ * ```ts
+ * const options: MapReduceTextOptions = { ...requests, contextTokens: 32000, chunkTokens: 6000 };
+ * ```
+ */
 export interface MapReduceTextOptions extends MapReduceRequests {
   /** The model's context window the requests must fit, in tokens. Default 8192. */
   contextTokens?: number | undefined;

@@ -56,7 +56,20 @@ export type SamplingParams = Omit<CreateMessageRequestParams, 'tools' | 'toolCho
   messages: SamplingMessage[];
 };
 
-/** Options of `sampleWithTools`: the request (messages required), the tools, and the loop's cap. */
+/**
+ * Options of `sampleWithTools`: the request (messages required), the tools, and the loop's cap.
+ *
+ * @example
+ * ```ts
+ * const options: SampleWithToolsOptions = {
+ *   systemPrompt: 'Answer from the glossary only.',
+ *   messages: [{ role: 'user', content: { type: 'text', text: 'What is a quorum?' } }],
+ *   tools: { lookup: { description: 'Looks a word up', input: z.object({ word: z.string() }), run: ({ word }) => lookUp(word) } },
+ *   maxTokens: 400,
+ *   maxIterations: 4,
+ * };
+ * ```
+ */
 export interface SampleWithToolsOptions extends SamplingParams {
   tools: Record<string, SamplingTool>;
   /** Most model turns, the last one without tools. Default 8. */
@@ -65,7 +78,14 @@ export interface SampleWithToolsOptions extends SamplingParams {
   toolChoice?: 'auto' | 'required';
 }
 
-/** One tool call of the loop, as `SampleWithToolsResult.calls` lists it. */
+/**
+ * One tool call of the loop, as `SampleWithToolsResult.calls` lists it.
+ *
+ * @example
+ * ```ts
+ * const failed = (await sampleWithTools(sampler, options)).calls.filter((call: ToolCallRecord) => call.isError);
+ * ```
+ */
 export interface ToolCallRecord {
   name: string;
   input: unknown;
@@ -74,7 +94,15 @@ export interface ToolCallRecord {
   output: string;
 }
 
-/** What `sampleWithTools` returns: the final text and result, and how it got there. */
+/**
+ * What `sampleWithTools` returns: the final text and result, and how it got there.
+ *
+ * @example
+ * ```ts
+ * const { text, iterations, calls }: SampleWithToolsResult = await sampleWithTools(sampler, options);
+ * sampler.progress(1, 1, `answered after ${iterations} turns and ${calls.length} tool calls`);
+ * ```
+ */
 export interface SampleWithToolsResult {
   /** The final answer's text. */
   text: string;
@@ -250,7 +278,20 @@ export async function sampleWithTools(
   }
 }
 
-/** Options of `sampleObject`: the request (messages required), the schema, its name and the retries. */
+/**
+ * Options of `sampleObject`: the request (messages required), the schema, its name and the retries.
+ *
+ * @example
+ * ```ts
+ * const options: SampleObjectOptions<typeof schema> = {
+ *   schema, // z.object({ language: z.string() })
+ *   name: 'language',
+ *   messages: [{ role: 'user', content: { type: 'text', text: `Which language is this? ${text}` } }],
+ *   maxTokens: 50,
+ *   maxRetries: 1,
+ * };
+ * ```
+ */
 export interface SampleObjectOptions<Schema extends z.ZodType> extends SamplingParams {
   schema: Schema;
   /** Named in prompts and errors, e.g. "key points". Default "result". */

@@ -95,6 +95,15 @@ export interface ServeHttpOptions {
   log?: ServerLog | undefined;
 }
 
+/**
+ * What a running `serveHttp` server is doing, from `handle.stats()`.
+ *
+ * @example
+ * ```ts
+ * const { sessions, inFlight, draining }: HttpServerStats = http.stats();
+ * console.error(`${sessions} sessions, ${inFlight} requests in flight${draining ? ', draining' : ''}`);
+ * ```
+ */
 export interface HttpServerStats {
   /** Open 2025-era sessions. */
   sessions: number;
