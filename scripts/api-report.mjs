@@ -8,9 +8,11 @@
  * `npm run api` and `npm run api:check` build dist/ first. Offline: API Extractor only reads files.
  */
 import { spawnSync } from 'node:child_process';
+import console from 'node:console';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
 
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
