@@ -10,8 +10,6 @@
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
  */
-import { readFileSync } from 'node:fs';
-
 import { Command } from 'commander';
 
 import { register as registerAsk } from './commands/ask.js';
@@ -21,17 +19,13 @@ import { register as registerConfig } from './commands/config.js';
 import { register as registerLog } from './commands/log.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSummarize } from './commands/summarize.js';
+import { PACKAGE_VERSION } from '../shared/version.js';
 import { EXIT_BAD_INPUT } from './output.js';
-
-/** The package's version (package.json sits two levels above both src/cli/ and dist/cli/). */
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 const program = new Command()
   .name('mcp-sampling')
   .description('MCP sampling, both ends: a key-less server whose tools ask the client for completions, and the client.')
-  .version(VERSION, '-V, --version', 'print the version')
+  .version(PACKAGE_VERSION, '-V, --version', 'print the version')
   .exitOverride((error) => {
     // Usage errors (unknown option, missing argument) exit with the bad-input code; help/version with 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_BAD_INPUT);

@@ -4,6 +4,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 
+import { PACKAGE_VERSION } from '../shared/version.js';
 import type { FileAccess } from './documents/file-access.js';
 import { createSamplingEngine, type SamplingEngine, type SamplingEngineOptions } from './sampling/engine.js';
 import { registerConformanceTools } from './conformance/register-conformance-tools.js';
@@ -12,7 +13,8 @@ import { registerExtractKeyPointsTool } from './tools/extract-key-points.js';
 import { registerSummarizeDocumentTool } from './tools/summarize-document.js';
 
 export const SERVER_NAME = 'document-assistant';
-export const SERVER_VERSION = '0.1.0';
+/** The server's `serverInfo.version`: the package's version. */
+export const SERVER_VERSION = PACKAGE_VERSION;
 
 export interface DocumentAssistantOptions extends SamplingEngineOptions {
   /**

@@ -7,10 +7,12 @@ import { pathToFileURL } from 'node:url';
 
 import { Client, SdkError, SdkErrorCode, type Transport } from '@modelcontextprotocol/client';
 
+import { PACKAGE_VERSION } from '../../shared/version.js';
 import type { SamplingHandler } from '../sampling/handler.js';
 import { landedEra, versionNegotiation, type EraMode } from './era.js';
 
-export const CLIENT_INFO = { name: 'mcp-sampling', version: '0.1.0' } as const;
+/** The client's `clientInfo`: the package's name and version. */
+export const CLIENT_INFO = { name: 'mcp-sampling', version: PACKAGE_VERSION } as const;
 
 /** What `buildSamplingClient` may add to the defaults. */
 export interface SamplingClientBuild {
