@@ -5,3 +5,5 @@
  */
 export * from './server/index.js';
 export * from './client/index.js';
+// Both halves name the same MCP result union; the root takes the server's.
+export type { SamplingResult } from './server/index.js';

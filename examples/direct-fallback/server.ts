@@ -7,8 +7,7 @@
  * sends every request to it, even from clients that can sample.
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { createSamplingEngine, resultText, SAMPLED_BY_META_KEY } from 'mcp-sampling/server';
+import { createSamplingEngine, resultText, SAMPLED_BY_META_KEY, serveStdio } from 'mcp-sampling/server';
 import { directSampling } from 'mcp-sampling/server/direct';
 import * as z from 'zod';
 

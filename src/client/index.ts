@@ -19,7 +19,9 @@ export type {
   ToolView,
 } from '../policy/approval.js';
 export type { EraMode } from './connect/era.js';
-export type { SamplingEvent } from './sampling/events.js';
+export type { SamplingEvent, WithId } from './sampling/events.js';
+export type { GateEvent, RefusalKind } from '../policy/gate.js';
+export type { SamplingResult } from './map/map-sampling.js';
 export type { SamplingHandler } from './sampling/handler.js';
 export type { HostModel, HostModelEntry } from './sampling/host-models.js';
 export {

@@ -33,7 +33,9 @@ export {
   type SampleWithToolsOptions,
   type SampleWithToolsResult,
   type SamplingTool,
+  type SamplingParams,
   type ToolCallRecord,
+  type ToolOutput,
 } from './sampling/with-tools.js';
 export { ToolError } from './tools/tool-error.js';
 export {
@@ -51,3 +53,5 @@ export {
   type ServeHttpOptions,
 } from './transports/http/http-server.js';
 export type { ServerLog } from './log.js';
+export type { VerifyState } from './sampling/verify-state.js';
+export type { SamplingBlock } from '../shared/mcp-content.js';

@@ -6,7 +6,7 @@
 import type { GateEvent } from '../../policy/gate.js';
 
 /** A gate's event with the id of its request. */
-type WithId<E> = E extends unknown ? E & { id: number } : never;
+export type WithId<E> = E extends unknown ? E & { id: number } : never;
 
 /**
  * One step of one sampling request, for progress and audit displays (`onEvent`).

@@ -5,4 +5,5 @@
  */
 export { directSampling, type DirectModel, type DirectSamplingOptions } from './direct-sampling.js';
 export type { SamplingFallback, SamplingFallbackMode } from '../sampling/fallback.js';
+export type { SamplingResult } from '../sampling/sampler.js';
 export { SAMPLED_BY_META_KEY, type SampledByMeta } from '../../shared/contract.js';
