@@ -5,7 +5,7 @@
  * or a sampling runtime must give it a temporary home or explicit state and audit paths of its own.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Files under the sentinel home, as paths relative to it (a missing directory has none). */
@@ -23,6 +23,9 @@ function filesUnder(dir: string, prefix = ''): string[] {
 
 export default function setup(): () => void {
   const home = mkdtempSync(join(tmpdir(), 'mcp-sampling-sentinel-home-'));
+  // npm's own cache stays where `npm ci` filled it (the HOME the suite started with), so that the package
+  // test installs from it instead of the registry; nothing of ours is written there.
+  process.env['npm_config_cache'] ??= join(process.env['HOME'] ?? homedir(), '.npm');
   // Set before the workers start, so every test process (and every CLI it spawns) inherits it.
   process.env['HOME'] = home;
   process.env['USERPROFILE'] = home;

@@ -56,6 +56,7 @@ beforeAll(async () => {
   const home = join(work, 'home');
   mkdirSync(home);
   // npm's own cache and settings (the registry), with a temporary HOME for everything else.
+  // test/global-home.ts points npm_config_cache at the cache of the HOME the suite started with.
   const cache = process.env['npm_config_cache'] ?? join(userInfo().homedir, '.npm');
   env = {
     PATH: process.env['PATH'],
