@@ -214,8 +214,39 @@ describe.each(ERAS)('mapReduceText on the %s era', (era) => {
         };
       },
     );
+    engine.registerTool(
+      server,
+      'two_texts',
+      { inputSchema: z.object({ first: z.string(), second: z.string(), own: z.boolean().optional() }) },
+      async (args, sampler) => {
+        // A body's own checkpoint first: the walks after it must still come out right (they start over).
+        if (args.own === true) sampler.save({ mine: true });
+        const options = {
+          contextTokens: 700,
+          map: (chunk: string) => request('MAP', chunk, 60),
+          reduce: (parts: string[], { final }: { final: boolean }) =>
+            request(final ? 'FINAL' : 'REDUCE', parts.join('\n\n'), 60),
+        };
+        const first = await mapReduceText(sampler, args.first, options);
+        const second = await mapReduceText(sampler, args.second, options);
+        return { content: [{ type: 'text', text: `${first.text} | ${second.text}` }] };
+      },
+    );
     return server;
   };
+
+  it('runs two walks in one body, each over its own text (each resumes its own checkpoint)', async () => {
+    const other = text.replaceAll(/P(\d\d)/g, 'Q$1');
+    const labels = (letter: string) =>
+      Array.from({ length: 24 }, (_, i) => `${letter}${String(i + 1).padStart(2, '0')}`).join('+');
+    const qReply: Reply = (params) =>
+      params.systemPrompt === 'MAP' ? (userText(params).match(/[PQ]\d\d/g) ?? []).join('+') : reply(params);
+    const client = await connect(era, factory, sdkClient(era, qReply));
+    for (const own of [false, true]) {
+      const result = await client.callTool({ name: 'two_texts', arguments: { first: text, second: other, own } });
+      expect(textOf(result)).toBe(`FINAL ${labels('P')} | FINAL ${labels('Q')}`);
+    }
+  });
 
   it('maps every chunk with the caller’s request and reduces them in order, with progress', async () => {
     const client = await connect(era, factory, sdkClient(era, reply));

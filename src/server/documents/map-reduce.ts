@@ -224,6 +224,58 @@ interface MapCheckpoint {
   x?: unknown;
 }
 
+/** A walk that ended: its result, and the source's counters, so that a replay returns it without asking. */
+interface DoneCheckpoint {
+  d: MapReduceTextResult;
+  x?: unknown;
+}
+
+/**
+ * The call's checkpoint while map-reduce walks use it: one entry per walk, in the order the body starts
+ * them, so that a body may run several (two texts, or one text after another) and each resumes its own.
+ */
+interface WalksCheckpoint {
+  t: typeof WALKS_TAG;
+  w: (MapCheckpoint | DoneCheckpoint | null)[];
+}
+
+const WALKS_TAG = 'mcp-sampling/map-reduce';
+
+/** Per replay (a 2026-era round gets a fresh sampler): how many walks started, and the entries so far. */
+const walksOf = new WeakMap<Sampler, { started: number; entries: WalksCheckpoint['w'] }>();
+
+function isWalks(value: unknown): value is WalksCheckpoint {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { t?: unknown }).t === WALKS_TAG &&
+    Array.isArray((value as { w?: unknown }).w)
+  );
+}
+
+/**
+ * The next walk of this replay: its index and its entry from the round's checkpoint. A checkpoint that is
+ * not ours (the body saved its own) is ignored: the walk starts over, which costs requests, never answers.
+ */
+function startWalk(sampler: Sampler): { index: number; saved: MapCheckpoint | DoneCheckpoint | undefined } {
+  let walks = walksOf.get(sampler);
+  if (walks === undefined) {
+    const restored = sampler.restore<unknown>();
+    walks = { started: 0, entries: isWalks(restored) ? [...restored.w] : [] };
+    walksOf.set(sampler, walks);
+  }
+  const index = walks.started++;
+  return { index, saved: walks.entries[index] ?? undefined };
+}
+
+/** Saves walk `index`'s entry with the others' (a checkpoint covers everything before it). */
+function saveWalk(sampler: Sampler, index: number, entry: MapCheckpoint | DoneCheckpoint): void {
+  const walks = walksOf.get(sampler)!;
+  while (walks.entries.length < index) walks.entries.push(null);
+  walks.entries[index] = entry;
+  sampler.save({ t: WALKS_TAG, w: walks.entries } satisfies WalksCheckpoint);
+}
+
 /**
  * The map-reduce walk over a segmented source (see the module comment): the map a segment at a time, a
  * checkpoint after each, then the reduce level by level.
@@ -245,7 +297,18 @@ export async function mapReduceSource(
   };
 
   // Map, a segment at a time: all chunks of a segment go out together (on the 2026 era, in one round).
-  const saved = sampler.restore<MapCheckpoint>();
+  const walk = startWalk(sampler);
+  if (walk.saved !== undefined && 'd' in walk.saved) {
+    // This walk ended in an earlier round: its answers are in the checkpoint, not to be asked again.
+    if (walk.saved.x !== undefined) options.carry?.restore(walk.saved.x);
+    return walk.saved.d;
+  }
+  const saved = walk.saved;
+  const finish = (result: MapReduceTextResult): MapReduceTextResult => {
+    const extra = options.carry?.save();
+    saveWalk(sampler, walk.index, { d: result, ...(extra !== undefined && { x: extra }) });
+    return result;
+  };
   const parts: string[] =
     saved === undefined
       ? []
@@ -276,7 +339,7 @@ export async function mapReduceSource(
       // A text that fits is one request when the caller says how (a summary: the original demo's).
       if (chunks.length === 1 && build.single !== undefined) {
         const text = await ask(build.single(chunks[0]!));
-        return { text, models: [...models], chunks: 1, requests, levels: 0 };
+        return finish({ text, models: [...models], chunks: 1, requests, levels: 0 });
       }
     }
     const first = seen;
@@ -296,13 +359,13 @@ export async function mapReduceSource(
     start = following;
     const packed = deflateRawSync(JSON.stringify(parts)).toString('base64');
     const extra = options.carry?.save();
-    sampler.save({
+    saveWalk(sampler, walk.index, {
       b: start ?? -1,
       p: packed,
       r: requests,
       m: [...models],
       ...(extra !== undefined && { x: extra }),
-    } satisfies MapCheckpoint);
+    });
   }
   let answers = parts;
   const chunks = answers.length;
@@ -313,7 +376,7 @@ export async function mapReduceSource(
     if (answers.length === 1 || estimateTokens(answers.join('\n\n')) <= budget) {
       sampler.progress(chunks, chunks, `combining ${answers.length} ${words.results} into the final one`);
       const text = await ask(build.reduce(answers, { final: true, level: levels }));
-      return { text, models: [...models], chunks, requests, levels: levels + 1 };
+      return finish({ text, models: [...models], chunks, requests, levels: levels + 1 });
     }
     let groups = groupsWithin(answers, budget);
     // Estimates can disagree with a provider's tokenizer: if nothing would merge, merge pairs anyway, so
@@ -413,10 +476,11 @@ function budgetFor(what: string, contextTokens: number, params: CreateMessageReq
  * by level, until one final reduce answers. Progress goes to the caller (`mapped 3 of 12 parts`,
  * `combining 12 results …`); the call's cancellation stops it.
  *
- * On the 2026-07-28 era it keeps the map's answers in the call's checkpoint (`sampler.save`), so each round
- * resumes where the last one stopped instead of carrying every answer again: a body should run one
- * `mapReduceText` per call and not call `save()` itself. An empty text rejects with `EmptyDocumentError`, and
- * bad options throw a TypeError or RangeError at once.
+ * On the 2026-07-28 era it keeps its answers in the call's checkpoint (`sampler.save`), so each round
+ * resumes where the last one stopped instead of carrying every answer again. A body may run several (each
+ * keeps its own entry, in the order the body starts them); a body that also calls `save()` itself replaces
+ * those entries, and the walks after it start over (more requests, the same result). An empty text rejects
+ * with `EmptyDocumentError`; bad options reject with a TypeError or RangeError before any request is sent.
  *
  * @example
  * ```ts
