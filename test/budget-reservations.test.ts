@@ -106,7 +106,7 @@ async function connectFanOut(era: Era, handler: SamplingHandler) {
         { name: 'fan-out', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
       );
-      engine.register(server, 'fan_out', { inputSchema: z.object({}) }, async (_args, sampler) => {
+      engine.registerTool(server, 'fan_out', { inputSchema: z.object({}) }, async (_args, sampler) => {
         const outcomes = await Promise.allSettled(
           Array.from({ length: PARALLEL }, (_, i) =>
             sampler.sample({

@@ -373,6 +373,10 @@ describe('bad input is refused at once, in one line', () => {
       createSamplingRuntime({ env: {}, models: { m: { model: fixedModel('x'), contextWindow: 0 } } }),
     ).toThrow(/^createSamplingRuntime: models\['m'\]: contextWindow: /);
     expect(() => createSamplingRuntime({ env: {}, onlyModels: true })).toThrow(/onlyModels needs at least one model/);
+    // Not silently false (which would let the configured providers answer).
+    expect(() => createSamplingRuntime({ env: {}, onlyModels: 'yes' as never })).toThrow(
+      /^createSamplingRuntime: onlyModels must be true or false \(got "yes"\)$/,
+    );
   });
 
   it('createSamplingHandler and createSamplingClient check their options', () => {

@@ -41,7 +41,7 @@ async function sampleThrough(completion: string, maxTokens: number) {
         { name: 'max-tokens-probe', version: '1.0.0' },
         { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
       );
-      engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+      engine.registerTool(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
         const result = await sampler.sample({
           messages: [{ role: 'user', content: { type: 'text', text: 'write' } }],
           maxTokens,

@@ -467,7 +467,7 @@ describe('usage reported to the server', () => {
           { name: 'usage-probe', version: '1.0.0' },
           { capabilities: { tools: {} }, requestState: { verify: engine.verifyState } },
         );
-        engine.register(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
+        engine.registerTool(server, 'probe', { inputSchema: z.object({}) }, async (_args, sampler) => {
           const result = await sampler.sample({
             messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
             maxTokens: 10,

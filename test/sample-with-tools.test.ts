@@ -40,7 +40,7 @@ async function serve(
       { name: 'tools-test', version: '1.0.0' },
       { capabilities: { tools: {} }, requestState: { verify: sampling.verifyState } },
     );
-    sampling.register(server, 'ask', { inputSchema: z.object({ question: z.string() }) }, body);
+    sampling.registerTool(server, 'ask', { inputSchema: z.object({ question: z.string() }) }, body);
     return server;
   };
   const wired = await wire({

@@ -160,7 +160,14 @@ describe('bad input to the engine fails at once with one line', () => {
       /^createSamplingEngine: concurrency must be a positive integer \(got 0\)$/,
     );
     expect(() => createSamplingEngine({ maxRequestsPerRound: 1.5 })).toThrow(RangeError);
-    expect(() => createSamplingEngine({ stateKey: 'short' })).toThrow(/too short/);
+    expect(() => createSamplingEngine({ stateKey: 'short' })).toThrow(
+      /^createSamplingEngine: stateKey is too short \(5 characters\)/,
+    );
+    // An empty option is a mistake (a load balancer's instances would each get a random key), not "unset".
+    expect(() => createSamplingEngine({ stateKey: '' })).toThrow(/^createSamplingEngine: stateKey is too short/);
+    expect(() => createSamplingEngine({ stateKey: new Uint8Array(8) })).toThrow(
+      /^createSamplingEngine: stateKey must be at least 32 bytes \(got 8\)$/,
+    );
   });
 
   it('registerTool arguments, and a server built by another engine', () => {

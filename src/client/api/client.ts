@@ -21,18 +21,18 @@ import { createSamplingRuntime, runtimeInternals, type SamplingRuntime } from '.
  */
 export interface SamplingClientOptions {
   /** `auto` (default) negotiates; `legacy` speaks 2025-11-25 (pushed requests); `modern` 2026-07-28 (rounds). */
-  era?: EraMode;
+  era?: EraMode | undefined;
   /**
    * The runtime its requests are answered on. Default: `createSamplingRuntime()`: no config file, the keys
    * of `process.env`, the embedded extractive model as the last resort, `~/.mcp-sampling/` for state and audit.
    */
-  runtime?: SamplingRuntime;
+  runtime?: SamplingRuntime | undefined;
   /** Directories the server may read, declared as file:// roots (the `roots` capability only when given). */
-  roots?: readonly string[];
+  roots?: readonly string[] | undefined;
   /** Each request's decisions, approvals, retries, answer or failure, as they happen. */
-  onEvent?: (event: SamplingEvent) => void;
+  onEvent?: ((event: SamplingEvent) => void) | undefined;
   /** The client's name and version in `initialize`. Default `{ name: 'mcp-sampling', version }`. */
-  clientInfo?: { name: string; version: string };
+  clientInfo?: { name: string; version: string } | undefined;
 }
 
 /**

@@ -22,15 +22,17 @@ import { runtimeInternals, type SamplingRuntime } from './runtime.js';
 export interface SamplingHandlerOptions {
   /**
    * The client the handler is registered on (or a function returning it once it exists): the server's
-   * name is read from its `initialize` answer, and the era from the connection, at each request.
+   * name is read from its `initialize` answer, and the era from the connection, at each request. That name
+   * is the server's own claim: a server can give any name, so a host that grants one server a looser
+   * policy than others should name it itself (`server`) from what it connected to, not trust the claim.
    */
-  client?: Client | (() => Client | undefined);
+  client?: Client | (() => Client | undefined) | undefined;
   /** The server's name as keyed in the config's `servers` (wins over the client's); a function is asked per request. */
-  server?: string | (() => string | undefined);
+  server?: string | (() => string | undefined) | undefined;
   /** How the server was reached (its command line or URL), also a key of `servers`, and the label when no name is known. */
-  address?: string | (() => string | undefined);
+  address?: string | (() => string | undefined) | undefined;
   /** Each request's decisions, approvals, retries, answer or failure, as they happen (for progress and audit displays). */
-  onEvent?: (event: SamplingEvent) => void;
+  onEvent?: ((event: SamplingEvent) => void) | undefined;
 }
 
 type Source<T> = T | (() => T | undefined) | undefined;

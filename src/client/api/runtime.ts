@@ -42,23 +42,23 @@ export interface SamplingRuntimeOptions {
    * The configuration, as a config file would hold it (validated here: a bad one throws `ConfigError`, one
    * line per problem), or a value of `loadConfig()`. Default: the built-in defaults; no file is read.
    */
-  config?: ConfigInput | Config;
+  config?: ConfigInput | Config | undefined;
   /** Where provider keys are read from. Default `process.env`; no `.env` file is read (pass its values here). */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
   /**
    * The host's own AI SDK model instances by id, as provider `host` (`host/<id>` in `servers.*.models`,
    * `defaultModel` and audit lines): `{ 'my-model': model }`, or `{ 'my-model': { model, contextWindow,
    * maxOutputTokens, price, scores, tools } }`. They answer next to the configured providers.
    */
-  models?: Readonly<Record<string, HostModel>>;
+  models?: Readonly<Record<string, HostModel>> | undefined;
   /** Only `models` answer: the configured and built-in providers are not called, the embedded model is off. */
-  onlyModels?: boolean;
+  onlyModels?: boolean | undefined;
   /** Asks a person when a server's policy says `approval: "ask"`; without one, `ask` denies. */
-  prompter?: Prompter;
+  prompter?: Prompter | undefined;
   /** Daily budget usage. Default: the config's `statePath`, else `~/.mcp-sampling/state.json`. */
-  statePath?: string;
+  statePath?: string | undefined;
   /** The audit log. Default: the config's `audit.path`, else `~/.mcp-sampling/audit.jsonl`. */
-  auditPath?: string;
+  auditPath?: string | undefined;
 }
 
 /**
@@ -143,6 +143,9 @@ export function createSamplingRuntime(options: SamplingRuntimeOptions = {}): Sam
   const env = options.env ?? process.env;
   if (typeof env !== 'object' || env === null) {
     throw new TypeError('createSamplingRuntime: env must be an object of environment variables');
+  }
+  if (options.onlyModels !== undefined && typeof options.onlyModels !== 'boolean') {
+    throw new TypeError(`createSamplingRuntime: onlyModels must be true or false (got ${JSON.stringify(options.onlyModels)})`);
   }
   if (options.prompter !== undefined) {
     const p = options.prompter as Partial<Prompter>;

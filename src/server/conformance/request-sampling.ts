@@ -17,7 +17,7 @@ const inputSchema = z.object({
 });
 
 export function registerTestSamplingTool(server: McpServer, sampling: SamplingEngine): void {
-  sampling.register(
+  sampling.registerTool(
     server,
     TEST_SAMPLING_TOOL,
     {

@@ -6,39 +6,16 @@
  */
 import { APICallError, LoadAPIKeyError, RetryError } from 'ai';
 
+import { maskCredentials, maskUrl } from '../../shared/mask-credentials.js';
 import { SamplingRequestError } from '../sampling/sampler.js';
+
+export { maskCredentials };
 
 /** Where the call went, named in the message. */
 export interface DirectWhere {
   provider: string;
   model: string;
   timeoutMs: number;
-}
-
-/** Strings that look like API keys (`sk-…`, `gsk_…`, `AIza…`, `xai-…`) and bearer tokens. */
-const KEY_LIKE = /\b(?:sk|pk|rk|gsk|xai|key|AIza)[-_][-_A-Za-z0-9]{8,}|\bAIza[-_A-Za-z0-9]{20,}/g;
-const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
-
-function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '' && parsed.search === '') return url;
-    const query = parsed.search !== '';
-    parsed.username = parsed.username === '' && parsed.password === '' ? '' : '***';
-    parsed.password = '';
-    parsed.search = '';
-    return `${parsed.toString()}${query ? '?…' : ''}`;
-  } catch {
-    return url;
-  }
-}
-
-/** `text` with what could be a credential masked (see the module comment). */
-export function maskCredentials(text: string): string {
-  return text
-    .replace(/https?:\/\/[^\s"'<>`]+/g, maskUrl)
-    .replace(BEARER, '$1 ***')
-    .replace(KEY_LIKE, '***');
 }
 
 function firstLine(text: string, max = 300): string {
@@ -61,7 +38,8 @@ function describe(error: unknown, where: DirectWhere): string {
     return `no API key in the server's environment: ${firstLine(maskCredentials(last.message))}`;
   }
   if (last instanceof Error && last.name === 'TimeoutError') {
-    return `timed out after ${Math.round(where.timeoutMs / 1000)} s`;
+    const after = where.timeoutMs < 1000 ? `${where.timeoutMs} ms` : `${Math.round(where.timeoutMs / 1000)} s`;
+    return `timed out after ${after}`;
   }
   const message = last instanceof Error ? last.message : String(last);
   return firstLine(maskCredentials(message));

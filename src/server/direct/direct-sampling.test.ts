@@ -150,6 +150,10 @@ describe('directSampling.sample', () => {
     const reason = new Error('call cancelled');
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
+
+    // A timeout under a second is said in milliseconds (not "0 s").
+    const slow = directSampling({ model: hanging, timeoutMs: 50, maxRetries: 0 });
+    await expect(slow.sample(ask('Hi'), { signal: signal() })).rejects.toThrow(/timed out after 50 ms$/);
   });
 
   it('refuses a request it cannot map in one line', async () => {

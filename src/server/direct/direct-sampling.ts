@@ -33,16 +33,16 @@ export interface DirectSamplingOptions {
    * `no-sampling` (default): only calls from clients that declare no `sampling` capability;
    * `always`: every call, whatever the client declares.
    */
-  when?: SamplingFallbackMode;
+  when?: SamplingFallbackMode | undefined;
   /**
    * Whether the model can call tools (sampleWithTools, sampleObject's tool path). Default true; say false
    * for a model that cannot, so that a body's tool requests are refused before anything is sent.
    */
-  tools?: boolean;
+  tools?: boolean | undefined;
   /** Retries of a failed provider call (429, 5xx, network), the AI SDK's. Default 2. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Timeout of one request, retries included. Default 120 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;

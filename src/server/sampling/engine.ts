@@ -190,27 +190,33 @@ export interface SamplingEngine {
     config: SamplingToolConfig<Input>,
     body: SamplingToolBody<StandardSchemaWithJSON.InferOutput<Input>>,
   ): RegisteredTool;
-  /** The same as `registerTool` (the name the built-in tools use). */
-  register: SamplingEngine['registerTool'];
 }
 
 const STATE_KEY_MIN_CHARS = 32;
 
-/** Turns the configured key material into the 32-byte HMAC key; a one-line error says what is wrong. */
-export function resolveStateKey(material: Uint8Array | string | undefined): Uint8Array {
-  if (material === undefined || material === '') return new Uint8Array(randomBytes(32));
+/**
+ * Turns the configured key material into the 32-byte HMAC key; a one-line error names where it came from
+ * (`source`) and what is wrong. Only an unset key (undefined, or an empty environment variable) means a
+ * random key per process: an empty option is a mistake, refused like any key that is too short.
+ */
+export function resolveStateKey(
+  material: Uint8Array | string | undefined,
+  source = 'MCP_SAMPLING_STATE_KEY',
+): Uint8Array {
+  if (material === undefined) return new Uint8Array(randomBytes(32));
   if (typeof material === 'string') {
     if (material.length < STATE_KEY_MIN_CHARS) {
-      throw new Error(
-        `MCP_SAMPLING_STATE_KEY is too short (${material.length} characters): use at least ${STATE_KEY_MIN_CHARS} random characters`,
+      throw new RangeError(
+        `${source} is too short (${material.length} characters): use at least ${STATE_KEY_MIN_CHARS} random characters`,
       );
     }
     return new Uint8Array(createHash('sha256').update(material, 'utf8').digest());
   }
   if (material.byteLength < 32) {
-    throw new Error(`the requestState key must be at least 32 bytes (got ${material.byteLength})`);
+    throw new RangeError(`${source} must be at least 32 bytes (got ${material.byteLength})`);
   }
-  return material;
+  // A copy: the caller's array may be reused or zeroed later, and the key must not change with it.
+  return new Uint8Array(material);
 }
 
 function envelopeOf(ctx: ServerContext): Record<string, unknown> | undefined {
@@ -251,7 +257,10 @@ function toToolResult(error: unknown): CallToolResult {
 export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
   checkEngineOptions(options);
   const codec = createRequestStateCodec<RoundState>({
-    key: resolveStateKey(options.stateKey ?? process.env['MCP_SAMPLING_STATE_KEY']),
+    key:
+      options.stateKey !== undefined
+        ? resolveStateKey(options.stateKey, 'createSamplingEngine: stateKey')
+        : resolveStateKey(process.env['MCP_SAMPLING_STATE_KEY'] || undefined),
     ttlSeconds: options.stateTtlSeconds ?? 900,
   });
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
@@ -291,7 +300,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     return isModern(ctx) ? runRounds(call, mapped, args, rounds) : runPushed(call, mapped, args, pushed);
   };
 
-  const register: SamplingEngine['register'] = <Input extends StandardSchemaWithJSON>(
+  const register: SamplingEngine['registerTool'] = <Input extends StandardSchemaWithJSON>(
     server: McpServer,
     name: string,
     config: SamplingToolConfig<Input>,
@@ -323,5 +332,5 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     return server;
   };
 
-  return { verifyState: verifier.verifyState, createServer, registerTool: register, register };
+  return { verifyState: verifier.verifyState, createServer, registerTool: register };
 }

@@ -112,6 +112,17 @@ describe('bindFallback', () => {
     await expect(failing.sample(params, signal)).rejects.toThrow(
       new SamplingRequestError('the sampling fallback failed: boom', undefined),
     );
+    // Whoever wrote the fallback, what it reports loses what looks like a credential.
+    const leaky = bindFallback(
+      fallbackOf(async () => {
+        throw new Error('refused key sk-proj-abc123def456ghi at https://user:pw@llm.example/v1?key=1');
+      }),
+      'ask',
+      1,
+    );
+    const leaked = await leaky.sample(params, signal).catch((error: Error) => error.message);
+    expect(leaked).not.toMatch(/abc123def456ghi|user:pw|key=1/);
+    expect(leaked).toMatch(/^the sampling fallback failed: refused key \*\*\*/);
     const wrong = bindFallback(
       fallbackOf(async () => ({ role: 'assistant', content: 'text' }) as unknown as SamplingResult),
       'ask',

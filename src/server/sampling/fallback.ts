@@ -11,6 +11,7 @@
  */
 import type { ClientCapabilities, CreateMessageRequestParams } from '@modelcontextprotocol/server';
 
+import { maskCredentials } from '../../shared/mask-credentials.js';
 import { SAMPLED_BY_META_KEY, type SampledByMeta } from '../../shared/contract.js';
 import { createSemaphore } from '../../shared/semaphore.js';
 import { checkSamplingAnswer } from './check-answer.js';
@@ -129,7 +130,7 @@ export function bindFallback(fallback: SamplingFallback, toolName: string, concu
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         if (error instanceof SamplingRequestError) throw error;
-        const message = firstLine(error instanceof Error ? error.message : String(error));
+        const message = maskCredentials(firstLine(error instanceof Error ? error.message : String(error)));
         throw new SamplingRequestError(`the sampling fallback failed: ${message}`, undefined, { cause: error });
       } finally {
         release();

@@ -127,7 +127,7 @@ export function registerAskDocumentTool(
   sampling: SamplingEngine,
   options: AskDocumentToolOptions,
 ): void {
-  sampling.register(
+  sampling.registerTool(
     server,
     ASK_DOCUMENT_TOOL,
     {

@@ -103,7 +103,7 @@ export function registerExtractKeyPointsTool(
   sampling: SamplingEngine,
   options: ExtractKeyPointsToolOptions,
 ): void {
-  sampling.register(
+  sampling.registerTool(
     server,
     EXTRACT_KEY_POINTS_TOOL,
     {

@@ -42,7 +42,7 @@ export function registerSummarizeDocumentTool(
   sampling: SamplingEngine,
   options: SummarizeToolOptions,
 ): void {
-  sampling.register(
+  sampling.registerTool(
     server,
     SUMMARIZE_DOCUMENT_TOOL,
     {

@@ -29,18 +29,18 @@ export const STDIO_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
  */
 export interface ServeStdioOptions {
   /** Where client messages come from. Default `process.stdin`. */
-  stdin?: Readable;
+  stdin?: Readable | undefined;
   /** Where the server's messages go. Default `process.stdout`. */
-  stdout?: Writable;
+  stdout?: Writable | undefined;
   /**
    * Largest message accepted from the client, in bytes (default 256 MiB). A larger one closes the
    * connection with one logged line, so the client's calls fail instead of waiting.
    */
-  maxMessageBytes?: number;
+  maxMessageBytes?: number | undefined;
   /** Where errors (and nothing else) are written. Default: stderr, prefixed `[mcp-sampling]`. */
-  log?: ServerLog;
+  log?: ServerLog | undefined;
   /** Close the connection on SIGTERM / SIGINT. Default true; the handlers are removed when it closes. */
-  signals?: boolean;
+  signals?: boolean | undefined;
 }
 
 /**
