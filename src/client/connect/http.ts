@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
-import { connectWith, buildSamplingClient, type McpConnection } from './session.js';
+import { connectWith, buildSamplingClient, type ElicitationHandler, type McpConnection } from './session.js';
 
 export interface ConnectHttpOptions {
   /** The server's Streamable HTTP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
@@ -20,6 +20,8 @@ export interface ConnectHttpOptions {
   fetch?: typeof fetch;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
+  /** Answers the server's form elicitations (the `elicitation` capability is declared only with one). */
+  elicitation?: ElicitationHandler | undefined;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
 }
@@ -39,7 +41,10 @@ export function parseServerUrl(value: string): URL {
 }
 
 export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
-  const client = buildSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const client = buildSamplingClient(options.era, options.handler, options.roots, {
+    tools: options.tools !== false,
+    ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+  });
   const transport = new StreamableHTTPClientTransport(parseServerUrl(options.url), {
     ...(options.bearerToken !== undefined && {
       requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },

@@ -5,14 +5,25 @@
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { Client, SdkError, SdkErrorCode, type Transport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  SdkError,
+  SdkErrorCode,
+  type ElicitRequest,
+  type ElicitResult,
+  type Transport,
+} from '@modelcontextprotocol/client';
 
 import { PACKAGE_VERSION } from '../../shared/version.js';
 import type { SamplingHandler } from '../sampling/handler.js';
+import { assumeCompleteResults } from './absent-result-type.js';
 import { landedEra, versionNegotiation, type EraMode } from './era.js';
 
 /** The client's `clientInfo`: the package's name and version. */
 export const CLIENT_INFO = { name: 'mcp-sampling', version: PACKAGE_VERSION } as const;
+
+/** Answers a server's `elicitation/create` (form mode): accept with content, decline or cancel. */
+export type ElicitationHandler = (request: ElicitRequest) => Promise<ElicitResult>;
 
 /** What `buildSamplingClient` may add to the defaults. */
 export interface SamplingClientBuild {
@@ -22,6 +33,8 @@ export interface SamplingClientBuild {
   clientInfo?: { name: string; version: string };
   /** Runs after `close()` (the runtime's flush), even when closing failed. */
   afterClose?: () => Promise<void>;
+  /** Answers form elicitations; declares the `elicitation` capability (form mode) only when given. */
+  elicitation?: ElicitationHandler | undefined;
 }
 
 /** A client whose `close()` also runs `afterClose` (the sampling runtime's flush). */
@@ -52,12 +65,18 @@ export function buildSamplingClient(
   // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
   const sampling = options.tools === false ? {} : { tools: {} };
   const client = new SamplingClient(options.clientInfo ?? CLIENT_INFO, {
-    capabilities: { sampling, ...(roots.length > 0 && { roots: { listChanged: false } }) },
+    capabilities: {
+      sampling,
+      ...(roots.length > 0 && { roots: { listChanged: false } }),
+      ...(options.elicitation !== undefined && { elicitation: { form: {} } }),
+    },
     versionNegotiation: versionNegotiation(era),
     inputRequired: { maxRounds: 1000 },
   });
   client.afterClose = options.afterClose;
   client.setRequestHandler('sampling/createMessage', handler);
+  const elicit = options.elicitation;
+  if (elicit !== undefined) client.setRequestHandler('elicitation/create', (request) => elicit(request));
   if (roots.length > 0) {
     const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
     client.setRequestHandler('roots/list', async () => ({ roots: list }));
@@ -97,6 +116,8 @@ export async function connectWith<T extends Transport>(
     }
     throw error;
   }
+  // A 2026-07-28 result without resultType is a complete one (SEP-2322), not a protocol violation to fail on.
+  if (landedEra(client) === 'modern') assumeCompleteResults(transport);
   const info = client.getServerVersion();
   return {
     client,
