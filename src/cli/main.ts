@@ -16,6 +16,7 @@ import { register as registerAsk } from './commands/ask.js';
 import { register as registerBudget } from './commands/budget.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerConfig } from './commands/config.js';
+import { register as registerConformanceClient } from './commands/conformance-client.js';
 import { register as registerLog } from './commands/log.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSummarize } from './commands/summarize.js';
@@ -66,6 +67,8 @@ for (const register of [
   registerBudget,
   registerLog,
   registerServe,
+  // Hidden from --help: the conformance suite's client command.
+  registerConformanceClient,
 ]) {
   register(program);
 }
