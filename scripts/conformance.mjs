@@ -357,14 +357,14 @@ function docsBlock(summary) {
     '',
     `Suite ${summary.suite.package}@${summary.suite.version} on Node ${summary.suite.node}, run of ${summary.startedAt.slice(0, 10)}.`,
     '',
-    '| Revision | Required: pass | warn | fail | Not scored: pass | warn | fail |',
-    '| -------- | -------------- | ---- | ---- | ---------------- | ---- | ---- |',
+    '| Revision | Required: passed | with warnings | failed | Not scored: passed | with warnings | failed |',
+    '| -------- | ---------------- | ------------- | ------ | ------------------ | ------------- | ------ |',
   ];
   for (const { revision, totals } of summary.revisions) {
     const r = totals.required;
     const n = totals.notScored;
     lines.push(
-      `| ${revision} | ${r.pass} of ${r.scenarios} | ${r.warn} | ${r.fail} | ${n.pass} of ${n.scenarios} | ${n.warn} | ${n.fail} |`,
+      `| ${revision} | ${r.pass + r.warn} of ${r.scenarios} | ${r.warn} | ${r.fail} | ${n.pass + n.warn} of ${n.scenarios} | ${n.warn} | ${n.fail} |`,
     );
   }
   for (const { revision, scenarios } of summary.revisions) {
