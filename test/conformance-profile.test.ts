@@ -127,6 +127,8 @@ describe.each(ERAS)('the 2026-07-28 diagnostics of the conformance profile, on t
         'test_missing_capability',
         'test_streaming_elicitation',
         'test_logging_tool',
+        'test_trigger_tool_change',
+        'test_trigger_prompt_change',
       ]),
     );
     const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);

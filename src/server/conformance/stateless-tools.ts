@@ -8,6 +8,10 @@
  *   naming the missing capability, on both eras.)
  * - `test_streaming_elicitation`: asks for a name with an input_required elicitation; on 2026-07-28 the
  *   response stream carries only that result (never a request of the server's own).
+ * - `test_trigger_tool_change`, `test_trigger_prompt_change`: announce a change of the tool or prompt list
+ *   (`sendToolListChanged()`, `sendPromptListChanged()`); over HTTP on 2026-07-28 the change reaches every
+ *   open `subscriptions/listen` stream that asked for it (transports/http/list-change-bridge.ts). The lists
+ *   themselves stay as they are: these only exercise the delivery.
  * - `test_logging_tool`: logs while it runs; the SDK sends the messages only when the request asked for
  *   a log level (`_meta["io.modelcontextprotocol/logLevel"]`).
  */
@@ -51,6 +55,28 @@ export function registerStatelessTools(server: McpServer): void {
       }
       const name = answer.action === 'accept' ? answer.content?.['name'] : undefined;
       return { content: [{ type: 'text', text: `Hello, ${typeof name === 'string' ? name : 'stranger'}!` }] };
+    },
+  );
+  server.registerTool(
+    'test_trigger_tool_change',
+    {
+      description: 'Announces a change of the tool list (notifications/tools/list_changed).',
+      inputSchema: noArguments,
+    },
+    (): CallToolResult => {
+      server.sendToolListChanged();
+      return { content: [{ type: 'text', text: 'Tool list change announced.' }] };
+    },
+  );
+  server.registerTool(
+    'test_trigger_prompt_change',
+    {
+      description: 'Announces a change of the prompt list (notifications/prompts/list_changed).',
+      inputSchema: noArguments,
+    },
+    (): CallToolResult => {
+      server.sendPromptListChanged();
+      return { content: [{ type: 'text', text: 'Prompt list change announced.' }] };
     },
   );
   server.registerTool(
