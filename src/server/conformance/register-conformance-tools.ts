@@ -6,7 +6,9 @@
  * - tools: `test_sampling` (through the sampling engine, both eras), fixed content of every type, an
  *   error, logging, progress, a stream-closing call, three elicitations, a JSON Schema 2020-12 schema;
  * - the logging capability (and so `logging/setLevel`);
- * - prompts with argument completion, and resources (text, binary, template, subscribable).
+ * - prompts with argument completion, and resources (text, binary, template, subscribable);
+ * - the 2026-07-28 diagnostics: the `input-required-result-*` tools and prompt, and the `server-stateless`
+ *   tools (missing capability, streaming elicitation, logging without a log level).
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 
@@ -15,9 +17,11 @@ import { registerContentTools } from './content-tools.js';
 import { registerConformancePrompts } from './conformance-prompts.js';
 import { registerConformanceResources } from './conformance-resources.js';
 import { registerElicitationTools } from './elicitation-tools.js';
+import { registerInputRequiredTools } from './input-required-tools.js';
 import { registerJsonSchemaTool } from './json-schema-tool.js';
 import { registerNotificationTools } from './notification-tools.js';
 import { registerTestSamplingTool } from './request-sampling.js';
+import { registerStatelessTools } from './stateless-tools.js';
 
 export function registerConformanceTools(server: McpServer, sampling: SamplingEngine): void {
   registerTestSamplingTool(server, sampling);
@@ -27,4 +31,6 @@ export function registerConformanceTools(server: McpServer, sampling: SamplingEn
   registerJsonSchemaTool(server);
   registerConformancePrompts(server);
   registerConformanceResources(server);
+  registerInputRequiredTools(server, sampling);
+  registerStatelessTools(server);
 }

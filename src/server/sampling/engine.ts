@@ -37,6 +37,7 @@ import { runPushed } from './pushed.js';
 import { runRounds } from './rounds.js';
 import type { SamplingToolBody } from './sampler.js';
 import type { RoundState } from './state.js';
+import { recordStateCodec } from './state-codec-of.js';
 import type { ToolCall } from './tool-call.js';
 import { createStateVerifier, ownerOf, recordOwner, type VerifyState } from './verify-state.js';
 
@@ -329,6 +330,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       requestState: { ...serverOptions.requestState, verify: verifier.verifyState },
     });
     recordOwner(server, verifier);
+    recordStateCodec(server, codec);
     return server;
   };
 

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import {
   createMcpHandler,
+  InMemoryServerEventBus,
   isJsonContentType,
   isJSONRPCRequest,
   isLegacyRequest,
@@ -29,6 +30,7 @@ import { screenInbound } from '../../sampling/guard-inbound.js';
 import { createStderrLog, type ServerLog } from '../../log.js';
 import { checkedFactory } from '../check-serve-options.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
+import { bridgeListChanges } from './list-change-bridge.js';
 import { readJsonBody } from './read-json-body.js';
 
 export const MCP_PATH = '/mcp';
@@ -293,7 +295,14 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onerror = (error: Error) => log.debug?.(`http: ${error.message}`);
 
-  const modern = createMcpHandler(factory, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror });
+  // 2026-07-28 listen streams hear the list changes of every per-request server (list-change-bridge.ts).
+  const bus = new InMemoryServerEventBus(onerror);
+  const modern = createMcpHandler(bridgeListChanges(factory, bus), {
+    legacy: 'reject',
+    maxRequestBodySize: maxBodyBytes,
+    onerror,
+    bus,
+  });
   const legacy = createLegacySessions(factory, {
     idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
