@@ -5,8 +5,10 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers of src/ and the layers each may import (besides itself). The direction is
- * shared <- config <- providers <- policy <- client <- cli, and shared <- server <- cli: the server never
- * imports client, policy, providers or config. Type-only imports count too.
+ * shared <- config <- providers <- policy <- client <- cli, and shared <- server <- direct <- cli: the server
+ * never imports client, policy, providers, config or direct. `direct` (`mcp-sampling/server/direct`, the
+ * opt-in direct-provider fallback) is the one layer on the server's side that loads the AI SDK. Type-only
+ * imports count too.
  */
 export const LAYERS = {
   shared: [],
@@ -15,7 +17,8 @@ export const LAYERS = {
   policy: ['providers', 'config', 'shared'],
   client: ['policy', 'providers', 'config', 'shared'],
   server: ['shared'],
-  cli: ['client', 'policy', 'providers', 'config', 'server', 'shared'],
+  direct: ['server', 'shared'],
+  cli: ['client', 'policy', 'providers', 'config', 'server', 'direct', 'shared'],
 };
 
 /** Packages a layer may not import: the server holds no LLM SDK (a test also checks its import graph). */
@@ -27,42 +30,35 @@ const FORBIDDEN_PACKAGES = {
 export const MAX_DEPTH = 6;
 
 /**
- * Scoped exceptions to the layer rule: one folder of a layer that may import more than its layer does.
- * `src/server/direct/` (the opt-in direct-provider fallback, `mcp-sampling/server/direct`) may load the AI
- * SDK and the client's pure MCP <-> AI SDK mappings in src/client/map/, and nothing else of the client;
- * every other server file keeps the full rule. test/layers.test.ts proves both sides.
+ * Folders of a layer another layer may import without taking the whole layer: `direct` reuses the client's
+ * pure MCP <-> AI SDK mappings (src/client/map/) and nothing else of the client. test/layers.test.ts
+ * proves both sides.
  */
-export const EXCEPTIONS = [{ layer: 'server', folder: 'direct', folders: { client: ['map'] }, packages: true }];
+export const OPENINGS = { direct: { client: ['map'] } };
 
 /**
- * `no-restricted-imports` for one layer (or one `exception` folder of it): from a file `depth` folders below
- * src/<layer>/, src/ is exactly `depth + 1` steps up, so `../../client/x.js` from src/server/tools/ is
- * refused and a server folder that happens to be named like a layer is not. (Flat config replaces a rule's
- * options per block rather than merging them, so each file takes the options of the last block it matches:
- * the layer's blocks do not overlap, and an exception's blocks come after them and restate the whole rule.)
+ * `no-restricted-imports` for one layer: from a file `depth` folders below src/<layer>/, src/ is exactly
+ * `depth + 1` steps up, so `../../client/x.js` from src/server/tools/ is refused and a server folder that
+ * happens to be named like a layer is not. (Flat config replaces a rule's options per block rather than
+ * merging them, so each file must match exactly one of these blocks: the globs do not overlap.)
  */
-function layerRules(layer, exception) {
+function layerRules(layer) {
   const allowed = LAYERS[layer];
   const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
   const may = allowed.length === 0 ? 'nothing of ours' : allowed.map((name) => `src/${name}`).join(', ');
-  const opened = exception?.folders ?? {};
+  const opened = OPENINGS[layer] ?? {};
   const also = Object.entries(opened).flatMap(([other, folders]) => folders.map((f) => `src/${other}/${f}`));
-  const who = exception === undefined ? `src/${layer}` : `src/${layer}/${exception.folder}`;
+  const who = `src/${layer}`;
   const message = (other) =>
     `layer rule: ${who} may import ${[may, ...also].join(', ')}, not src/${other} (docs/contributing.md).`;
-  const packages = exception?.packages === true ? [] : (FORBIDDEN_PACKAGES[layer] ?? []);
+  const packages = FORBIDDEN_PACKAGES[layer] ?? [];
   // A layer opened for some of its folders: anything else below it (or the layer's own index) is refused.
   const target = (other) =>
     opened[other] === undefined ? `${other}(/|$)` : `${other}(/(?!(${opened[other].join('|')})/)|$)`;
-  const depths = exception === undefined ? [...Array(MAX_DEPTH).keys()] : [...Array(MAX_DEPTH).keys()].slice(1);
-  return depths.map((depth) => {
+  return Array.from({ length: MAX_DEPTH }, (_, depth) => {
     const up = `(\\.\\./){${depth + 1}}`;
-    const files =
-      exception === undefined
-        ? `src/${layer}/${'*/'.repeat(depth)}*.ts`
-        : `src/${layer}/${exception.folder}/${'*/'.repeat(depth - 1)}*.ts`;
     return {
-      files: [files],
+      files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
       rules: {
         'no-restricted-imports': [
           'error',
@@ -109,5 +105,4 @@ export default tseslint.config(
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },
   },
   ...Object.keys(LAYERS).flatMap((layer) => layerRules(layer)),
-  ...EXCEPTIONS.flatMap((exception) => layerRules(exception.layer, exception)),
 );

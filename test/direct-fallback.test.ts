@@ -10,7 +10,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { directSampling } from '../src/server/direct/index.js';
+import { directSampling } from '../src/direct/index.js';
 import {
   createSamplingEngine,
   resultText,

@@ -91,39 +91,39 @@ describe('the layer rule in the lint', () => {
     ]);
   });
 
-  it('lets src/server/direct alone load the AI SDK and src/client/map, and nothing else of the client', async () => {
+  it('lets src/direct (the direct fallback) load the AI SDK and src/client/map, and nothing else of the client', async () => {
     const allowed = [
       "import { generateText } from 'ai';",
       "import { createOpenAI } from '@ai-sdk/openai';",
-      "import { toGenerateOptions } from '../../client/map/map-sampling.js';",
-      "import { SamplingRequestError } from '../sampling/sampler.js';",
-      "import { SAMPLED_BY_META_KEY } from '../../shared/contract.js';",
-      "export const later = () => import('../../client/map/map-tools.js');",
+      "import { toGenerateOptions } from '../client/map/map-sampling.js';",
+      "import { SamplingRequestError } from '../server/sampling/sampler.js';",
+      "import { SAMPLED_BY_META_KEY } from '../shared/contract.js';",
+      "export const later = () => import('../client/map/map-tools.js');",
       'export { generateText, createOpenAI, toGenerateOptions, SamplingRequestError, SAMPLED_BY_META_KEY };',
       '',
     ].join('\n');
-    expect(await layerErrors('src/server/direct/layer-probe.ts', allowed)).toEqual([]);
+    expect(await layerErrors('src/direct/layer-probe.ts', allowed)).toEqual([]);
     // One folder deeper, the same imports one step further up.
     expect(
       await layerErrors(
-        'src/server/direct/inner/layer-probe.ts',
-        "import { clipToMaxTokens } from '../../../client/map/clip-completion.js';\nexport { clipToMaxTokens };\n",
+        'src/direct/inner/layer-probe.ts',
+        "import { clipToMaxTokens } from '../../client/map/clip-completion.js';\nexport { clipToMaxTokens };\n",
       ),
     ).toEqual([]);
 
     const refused = [
-      "import { createSamplingHandler } from '../../client/index.js';",
-      "import type { SamplingHandler } from '../../client/sampling/handler.js';",
-      "import { PolicyRefusal } from '../../policy/gate.js';",
-      "import type { CatalogModel } from '../../providers/catalog.js';",
-      "import type { Config } from '../../config/schema.js';",
-      "export const later = () => import('../../client/connect/http.js');",
+      "import { createSamplingHandler } from '../client/index.js';",
+      "import type { SamplingHandler } from '../client/sampling/handler.js';",
+      "import { PolicyRefusal } from '../policy/gate.js';",
+      "import type { CatalogModel } from '../providers/catalog.js';",
+      "import type { Config } from '../config/schema.js';",
+      "export const later = () => import('../client/connect/http.js');",
       'export type All = [SamplingHandler, CatalogModel, Config];',
       'export { createSamplingHandler, PolicyRefusal };',
       '',
     ].join('\n');
-    expect(await layerErrors('src/server/direct/layer-probe.ts', refused)).toEqual([
-      expect.stringContaining('src/server/direct may import src/shared, src/client/map, not src/client'),
+    expect(await layerErrors('src/direct/layer-probe.ts', refused)).toEqual([
+      expect.stringContaining('src/direct may import src/server, src/shared, src/client/map, not src/client'),
       expect.stringContaining('not src/client'),
       expect.stringContaining('not src/policy'),
       expect.stringContaining('not src/providers'),
@@ -132,7 +132,7 @@ describe('the layer rule in the lint', () => {
     ]);
   });
 
-  it('keeps every other server folder closed to the AI SDK and src/client/map', async () => {
+  it('keeps every server folder closed to the AI SDK, src/client/map and src/direct', async () => {
     const code = [
       "import { generateText } from 'ai';",
       "import { createOpenAI } from '@ai-sdk/openai';",
@@ -141,7 +141,7 @@ describe('the layer rule in the lint', () => {
       'export { generateText, createOpenAI, toGenerateOptions };',
       '',
     ].join('\n');
-    for (const folder of ['sampling', 'tools', 'transports', 'directory']) {
+    for (const folder of ['sampling', 'tools', 'transports', 'directory', 'direct']) {
       const errors = await layerErrors(`src/server/${folder}/layer-probe.ts`, code);
       expect(errors, folder).toEqual([
         expect.stringContaining('the server holds no LLM SDK'),
@@ -152,6 +152,12 @@ describe('the layer rule in the lint', () => {
     }
     const top = await layerErrors('src/server/layer-probe.ts', code.replaceAll("'../../", "'../"));
     expect(top).toHaveLength(4);
+    // The fallback lives above the server: mcp-sampling/server can never reach it.
+    const upward = await layerErrors(
+      'src/server/sampling/layer-probe.ts',
+      "import { directSampling } from '../../direct/index.js';\nexport { directSampling };\n",
+    );
+    expect(upward).toEqual([expect.stringContaining('src/server may import src/shared, not src/direct')]);
   });
 
   it('refuses a providers -> cli import', async () => {

@@ -9,7 +9,8 @@ import * as z from 'zod/v4';
 
 import type { SamplingHandler } from '../src/client/sampling/handler.js';
 import { sampleObject, sampleWithTools, type SamplingTool } from '../src/server/sampling/with-tools.js';
-import { createSamplingEngine, type Sampler, type SamplingToolBody } from '../src/server/sampling/engine.js';
+import { createSamplingEngine } from '../src/server/sampling/engine.js';
+import type { Sampler, SamplingToolBody } from '../src/server/sampling/sampler.js';
 import { scriptedModelHandler } from './helpers/runtime.js';
 import { clientWithoutTools, scriptedModel } from './helpers/scripted-model.js';
 import { ERAS, textOf, wire, type Era } from './helpers/wire.js';

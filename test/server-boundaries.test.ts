@@ -48,8 +48,8 @@ describe('the server', () => {
     'src/server/transports/http/serve-http.ts',
   );
 
-  it('never reaches the direct fallback (mcp-sampling/server/direct), the one server part with an LLM SDK', () => {
-    for (const file of graph.files) expect(relative(ROOT, file)).not.toMatch(/^src\/server\/direct\//);
+  it('never reaches the direct fallback (mcp-sampling/server/direct, src/direct), the one part on the server side with an LLM SDK', () => {
+    for (const file of graph.files) expect(relative(ROOT, file)).not.toMatch(/^src\/direct\//);
   });
 
   it('loads no LLM SDK', () => {
@@ -84,13 +84,13 @@ describe('the server', () => {
 });
 
 describe('the direct fallback (mcp-sampling/server/direct)', () => {
-  const graph = runtimeGraph('src/server/direct/index.ts');
+  const graph = runtimeGraph('src/direct/index.ts');
 
   it("is where the AI SDK comes in, through the client's pure mappings only", () => {
     expect(graph.packages.has('ai')).toBe(true);
     const outside = [...graph.files]
       .map((file) => relative(ROOT, file))
-      .filter((file) => !/^src\/(server|shared)\//.test(file));
+      .filter((file) => !/^src\/(direct|server|shared)\//.test(file));
     // The mappings, and the error classes they throw (loaded, never a config, a policy gate or a key).
     for (const file of outside)
       expect(file).toMatch(/^src\/(client\/map|client\/errors\.ts|policy\/gate\.ts|providers\/errors\.ts)/);

@@ -28,7 +28,8 @@ import {
 } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { resultText, type SamplingEngine } from '../sampling/engine.js';
+import type { SamplingEngine } from '../sampling/engine.js';
+import { resultText } from '../sampling/sampler.js';
 import { openRoundState } from '../sampling/state.js';
 import { stateCodecOf } from '../sampling/state-codec-of.js';
 

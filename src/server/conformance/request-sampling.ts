@@ -7,7 +7,8 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { resultText, type SamplingEngine } from '../sampling/engine.js';
+import type { SamplingEngine } from '../sampling/engine.js';
+import { resultText } from '../sampling/sampler.js';
 
 export const TEST_SAMPLING_TOOL = 'test_sampling';
 export const TEST_SAMPLING_MAX_TOKENS = 100;

@@ -24,7 +24,7 @@ import {
 } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 
-import { resultText } from '../sampling/engine.js';
+import { resultText } from '../sampling/sampler.js';
 
 const noArguments = z.object({});
 

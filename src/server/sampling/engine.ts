@@ -41,17 +41,6 @@ import { recordStateCodec } from './state-codec-of.js';
 import type { ToolCall } from './tool-call.js';
 import { createStateVerifier, ownerOf, recordOwner, type VerifyState } from './verify-state.js';
 
-export {
-  resultText,
-  RootsUnsupportedError,
-  SamplingRequestError,
-  SamplingUnsupportedError,
-  type Sampler,
-  type SamplingResult,
-  type SamplingToolBody,
-} from './sampler.js';
-export { checkInputResponses } from './rounds.js';
-
 /**
  * Options of `createSamplingEngine`. Every field is optional; a bad value fails `createSamplingEngine` at once
  * with a RangeError or TypeError naming the field.

@@ -2,7 +2,7 @@
  * The seam for a direct-provider fallback (the 2026-07-28 revision's migration path, SEP-2577): a server
  * author may give the engine a way to answer `sampler.sample()` itself, with the operator's own model,
  * when the client cannot sample (or always). The base engine never loads a model or reads a key; the one
- * implementation that does is `mcp-sampling/server/direct` (src/server/direct/).
+ * implementation that does is `mcp-sampling/server/direct` (src/direct/).
  *
  * This file also holds the engine's side of the seam: which calls go to the fallback (`fallbackFor`), the
  * capabilities a body then sees (`samplerCapabilities`), and one call's bound fallback (`bindFallback`:

@@ -30,7 +30,8 @@ import {
   requireOneDocument,
 } from '../documents/read-document-input.js';
 import { sampleObject, StructuredOutputError, toInputSchema } from '../sampling/with-tools.js';
-import { SamplingRequestError, type Sampler, type SamplingEngine } from '../sampling/engine.js';
+import type { SamplingEngine } from '../sampling/engine.js';
+import { SamplingRequestError, type Sampler } from '../sampling/sampler.js';
 import {
   DEFAULT_MAX_POINTS,
   formatKeyPoints,

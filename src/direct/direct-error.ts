@@ -6,8 +6,8 @@
  */
 import { APICallError, LoadAPIKeyError, RetryError } from 'ai';
 
-import { maskCredentials, maskUrl } from '../../shared/mask-credentials.js';
-import { SamplingRequestError } from '../sampling/sampler.js';
+import { maskCredentials, maskUrl } from '../shared/mask-credentials.js';
+import { SamplingRequestError } from '../server/sampling/sampler.js';
 
 export { maskCredentials };
 

@@ -10,12 +10,12 @@
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/server';
 import { generateText, type LanguageModel } from 'ai';
 
-import { clipToMaxTokens } from '../../client/map/clip-completion.js';
-import { toCreateMessageResult, toGenerateOptions } from '../../client/map/map-sampling.js';
-import { toToolUseCalls } from '../../client/map/map-tools.js';
-import { SAMPLED_BY_META_KEY, type SampledByMeta } from '../../shared/contract.js';
-import type { SamplingFallback, SamplingFallbackMode } from '../sampling/fallback.js';
-import type { SamplingResult } from '../sampling/sampler.js';
+import { clipToMaxTokens } from '../client/map/clip-completion.js';
+import { toCreateMessageResult, toGenerateOptions } from '../client/map/map-sampling.js';
+import { toToolUseCalls } from '../client/map/map-tools.js';
+import { SAMPLED_BY_META_KEY, type SampledByMeta } from '../shared/contract.js';
+import type { SamplingFallback, SamplingFallbackMode } from '../server/sampling/fallback.js';
+import type { SamplingResult } from '../server/sampling/sampler.js';
 import { toDirectError } from './direct-error.js';
 
 /** An AI SDK language model instance (never a string id: the AI SDK would send that to Vercel's gateway). */

@@ -4,6 +4,6 @@
  * with `ai` and `@ai-sdk/*` absent.
  */
 export { directSampling, type DirectModel, type DirectSamplingOptions } from './direct-sampling.js';
-export type { SamplingFallback, SamplingFallbackMode } from '../sampling/fallback.js';
-export type { SamplingResult } from '../sampling/sampler.js';
-export { SAMPLED_BY_META_KEY, type SampledByMeta } from '../../shared/contract.js';
+export type { SamplingFallback, SamplingFallbackMode } from '../server/sampling/fallback.js';
+export type { SamplingResult } from '../server/sampling/sampler.js';
+export { SAMPLED_BY_META_KEY, type SampledByMeta } from '../shared/contract.js';

@@ -6,8 +6,8 @@ import { APICallError } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
 
-import { SAMPLED_BY_META_KEY } from '../../shared/contract.js';
-import { SamplingRequestError } from '../sampling/sampler.js';
+import { SAMPLED_BY_META_KEY } from '../shared/contract.js';
+import { SamplingRequestError } from '../server/sampling/sampler.js';
 import { maskCredentials } from './direct-error.js';
 import { directSampling, type DirectModel } from './direct-sampling.js';
 
