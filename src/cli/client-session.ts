@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 
 import { type EraMode } from '../client/connect/era.js';
 import { connectHttp } from '../client/connect/http.js';
-import { type McpConnection } from '../client/connect/session.js';
+import { type ElicitationHandler, type McpConnection } from '../client/connect/session.js';
 import { connectStdio } from '../client/connect/stdio.js';
 // The runtime and the handler are the public ones (mcp-sampling/client), as a host would build them.
 import { createSamplingHandler, createSamplingRuntime, type Prompter } from '../client/index.js';
@@ -16,6 +16,8 @@ import { runtimeInternals } from '../client/api/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
+import { approvalPrompter } from './approval-route.js';
+import { elicitationHandler } from './elicitation-route.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 
@@ -34,6 +36,10 @@ export interface ClientSessionOptions {
   /** How long connecting may take, the era probe included (`call --timeout`). Default: the SDK's 60 s. */
   timeoutMs?: number | undefined;
   out: Output;
+  /** Who is asked when the policy says `ask`. Default: approval-route.ts (the terminal, when there is one). */
+  prompter?: Prompter | undefined;
+  /** Answers the server's elicitations. Default: elicitation-route.ts. */
+  elicitation?: ElicitationHandler | undefined;
 }
 
 export interface ClientSession {
@@ -85,15 +91,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   const bearerToken = target.kind === 'http' ? env[tokenEnv] : undefined;
   // A person can be asked only when there is a terminal on both ends.
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  // Loaded on first use: most runs never ask anything (approval "auto").
-  let terminal: Promise<Prompter> | undefined;
-  const load = () => (terminal ??= import('./terminal-prompter.js').then((m) => m.createTerminalPrompter()));
-  const prompter: Prompter | undefined = interactive
-    ? {
-        reviewRequest: async (view, signal) => (await load()).reviewRequest(view, signal),
-        reviewCompletion: async (view, signal) => (await load()).reviewCompletion(view, signal),
-      }
-    : undefined;
+  const prompter = options.prompter ?? approvalPrompter({ interactive });
+  const elicitation = options.elicitation ?? elicitationHandler({ interactive });
   const runtime = createSamplingRuntime({
     env,
     config: loaded.config,
@@ -125,6 +124,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             bearerToken,
             tools,
             timeoutMs: options.timeoutMs,
+            elicitation,
           })
         : await connectStdio({
             command: target.command,
@@ -135,6 +135,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             timeoutMs: options.timeoutMs,
             roots,
             handler,
+            elicitation,
             onServerLog: (text) => out.detail(`server: ${text}`),
             // The call then fails with the SDK's bare "Connection closed": say why first.
             onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),

@@ -10,7 +10,7 @@ import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../..
 import type { SamplingHandler } from '../sampling/handler.js';
 import { isSecretName } from '../../config/secret-names.js';
 import type { EraMode } from './era.js';
-import { connectWith, buildSamplingClient, type McpConnection } from './session.js';
+import { connectWith, buildSamplingClient, type ElicitationHandler, type McpConnection } from './session.js';
 
 /**
  * The largest message accepted from a stdio server. Long documents on the 2026 era send large rounds
@@ -66,6 +66,8 @@ export interface ConnectStdioOptions {
   onTooLarge?: (error: MessageTooLargeError) => void;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
+  /** Answers the server's form elicitations (the `elicitation` capability is declared only with one). */
+  elicitation?: ElicitationHandler | undefined;
 }
 
 /**
@@ -106,7 +108,10 @@ export function createStdioTransport(
 }
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
-  const client = buildSamplingClient(options.era, options.handler, options.roots, { tools: options.tools !== false });
+  const client = buildSamplingClient(options.era, options.handler, options.roots, {
+    tools: options.tools !== false,
+    ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+  });
   const transport = createStdioTransport(options);
   let buffered = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
