@@ -3,7 +3,7 @@
  * and MB into milliseconds and bytes). The server (stdio or Streamable HTTP) is loaded when the command
  * runs; nothing here loads the client or a model SDK.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import { collect, contextTokensOption, parseNonNegativeInt, parsePort, parsePositiveInt } from '../options.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE } from '../output.js';
@@ -22,6 +22,18 @@ interface ServeOptions {
   maxBodyMb?: number;
   sessionIdle?: number;
   drainTimeout?: number;
+  sessionIdHeader?: string;
+}
+
+/** `--session-id-header`: a header name the balancer sets, never one a client or the protocol owns. */
+function parseHeaderName(value: string): string {
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value)) {
+    throw new InvalidArgumentError(`"${value}" is not an HTTP header name.`);
+  }
+  if (['mcp-session-id', 'authorization', 'host'].includes(value.toLowerCase())) {
+    throw new InvalidArgumentError(`${value} is sent by clients: name a header the balancer sets.`);
+  }
+  return value;
 }
 
 export function register(program: Command): void {
@@ -80,13 +92,24 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '--drain-timeout <seconds>',
-        'on SIGTERM, how long calls in flight may finish before they are closed (default 30)',
+        'on SIGTERM, how long calls in flight may finish before they are closed (default 30; a second SIGTERM exits at once)',
       ).argParser(parseNonNegativeInt),
+    )
+    .addOption(
+      new Option(
+        '--session-id-header <name>',
+        'with --http, behind a balancer: a new 2025-era session takes its id from this request header, which the balancer sets (see docs/deploy.md)',
+      ).argParser(parseHeaderName),
     )
     .action(serve);
 }
 
 async function serve(opts: ServeOptions): Promise<void> {
+  if (!opts.http && opts.sessionIdHeader !== undefined) {
+    process.stderr.write('mcp-sampling serve: error: --session-id-header applies only with --http\n');
+    process.exitCode = EXIT_BAD_INPUT;
+    return;
+  }
   if (!opts.http && opts.allowDir !== undefined) {
     // Over stdio the client spawned the server on its own machine, and its roots are the rule.
     process.stderr.write(
@@ -118,6 +141,7 @@ async function serve(opts: ServeOptions): Promise<void> {
       maxBodyBytes: opts.maxBodyMb === undefined ? undefined : opts.maxBodyMb * 1024 * 1024,
       sessionIdleMs: opts.sessionIdle === undefined ? undefined : opts.sessionIdle * 1000,
       drainMs: opts.drainTimeout === undefined ? undefined : opts.drainTimeout * 1000,
+      sessionIdHeader: opts.sessionIdHeader,
     });
   } catch (error) {
     process.stderr.write(`mcp-sampling serve: error: ${(error as Error).message}\n`);

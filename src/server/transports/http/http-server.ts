@@ -15,6 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server as NodeServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants as osConstants } from 'node:os';
 
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import {
@@ -88,7 +89,18 @@ export interface ServeHttpOptions {
   maxSessions?: number | undefined;
   /** On SIGTERM/SIGINT or `close()`, how long (ms) calls in flight may finish. Default 30 s. */
   drainMs?: number | undefined;
-  /** Drain and close on SIGTERM / SIGINT. Default true; the handlers are removed once closed. */
+  /**
+   * A request header set by a load balancer in front (for example `X-Mcp-Session-Proposal`, filled with
+   * nginx's `$request_id`) whose value becomes the id of the 2025-era session an initialize opens, when it
+   * is 16–128 visible ASCII characters and not in use (else the id is random). A balancer that hashes the
+   * initialize and the session's later requests on the same value then keeps the session on this
+   * instance (docs/deploy.md). The balancer must overwrite the header a client sends. Default: none.
+   */
+  sessionIdHeader?: string | undefined;
+  /**
+   * Drain and close on SIGTERM / SIGINT; a second signal while draining exits the process at once (code
+   * 128 + the signal's number). Default true; the handlers are removed once closed.
+   */
   signals?: boolean | undefined;
   /** Name and version that `GET /healthz` reports. Default: not reported. */
   name?: string | undefined;
@@ -309,6 +321,7 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
     maxBodyBytes,
     disconnectGraceMs: options.disconnectGraceMs ?? DEFAULT_DISCONNECT_GRACE_MS,
     log,
+    sessionIdHeader: options.sessionIdHeader?.toLowerCase(),
   });
 
   let draining = false;
@@ -396,13 +409,16 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
   let ended!: () => void;
   const closed = new Promise<void>((resolve) => (ended = resolve));
   const onSignal = (signal: NodeJS.Signals) => {
+    if (closing !== undefined) {
+      // The operator (or the orchestrator) will not wait for the drain: stop now.
+      log.info(`${signal} again: exiting without waiting for ${inFlight} request(s) in flight`);
+      process.exit(128 + (osConstants.signals[signal] ?? 15));
+    }
     log.info(`${signal}: shutting down`);
     void close();
   };
   async function close(drainMs = options.drainMs ?? DEFAULT_DRAIN_MS): Promise<void> {
     closing ??= (async () => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
       // The listener stays open while draining: a 2025-era call in flight needs its client's answers to
       // arrive, and a balancer polling /healthz sees 503 and sends new work elsewhere.
       draining = true;
@@ -422,13 +438,15 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
       await modern.close();
       server.closeAllConnections();
       await stopped;
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
       ended();
     })();
     return closing;
   }
   if (options.signals !== false) {
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   }
 
   return { url, port, stats: () => ({ sessions: legacy.size, inFlight, draining }), close, closed };
@@ -462,6 +480,20 @@ function checkHttpOptions(options: unknown): void {
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
       throw new TypeError(`serveHttp: ${name} must be an array of host names`);
     }
+  }
+  if (
+    o.sessionIdHeader !== undefined &&
+    (typeof o.sessionIdHeader !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(o.sessionIdHeader))
+  ) {
+    throw new TypeError(
+      `serveHttp: sessionIdHeader must be an HTTP header name (got ${JSON.stringify(o.sessionIdHeader)})`,
+    );
+  }
+  if (
+    o.sessionIdHeader !== undefined &&
+    ['mcp-session-id', 'authorization', 'host'].includes(o.sessionIdHeader.toLowerCase())
+  ) {
+    throw new RangeError(`serveHttp: sessionIdHeader cannot be ${o.sessionIdHeader}: name a header the balancer sets`);
   }
   if (o.authToken !== undefined && (typeof o.authToken !== 'string' || o.authToken === '')) {
     throw new TypeError('serveHttp: authToken must be a non-empty string when given');

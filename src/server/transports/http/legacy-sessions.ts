@@ -9,6 +9,10 @@
  * GET stream counts as open); a client whose stream drops before its answer and that does not come back
  * within a grace period has the JSON-RPC requests of that POST cancelled, as a `notifications/cancelled`
  * would.
+ *
+ * Behind a load balancer that hashes on `Mcp-Session-Id`, the balancer can name a new session itself
+ * (`sessionIdHeader`, e.g. nginx's `$request_id`) and hash its initialize on that same value: then the
+ * session's later requests, which carry the id, hash to the instance that holds it (docs/deploy.md).
  */
 import { randomUUID } from 'node:crypto';
 
@@ -97,7 +101,18 @@ export interface LegacySessionsOptions {
   /** How long a dropped stream may take to reconnect before its calls are cancelled. */
   disconnectGraceMs: number;
   log: ServerLog;
+  /**
+   * A request header (lower case) whose value, when an initialize carries one that is a well-formed
+   * session id not in use, becomes the new session's id instead of a random one. Set by a balancer.
+   */
+  sessionIdHeader?: string | undefined;
 }
+
+/**
+ * A session id a balancer may propose: 16 to 128 visible ASCII characters (the spec allows only 0x21–0x7E
+ * in a session id), so that a hash of it spreads well and it fits in a header.
+ */
+const PROPOSED_SESSION_ID = /^[\x21-\x7e]{16,128}$/;
 
 interface LegacySession {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -116,6 +131,8 @@ interface LegacySession {
  */
 export function createLegacySessions(factory: () => McpServer, options: LegacySessionsOptions) {
   const sessions = new Map<string, LegacySession>();
+  /** Proposed ids of initializes not yet answered, so that two at once cannot both take one id. */
+  const claimed = new Set<string>();
 
   async function close(id: string, why: string): Promise<void> {
     const session = sessions.get(id);
@@ -203,11 +220,19 @@ export function createLegacySessions(factory: () => McpServer, options: LegacySe
         'retry-after': '5',
       });
     }
+    const proposed = options.sessionIdHeader === undefined ? null : request.headers.get(options.sessionIdHeader);
+    // A proposal that is malformed or names a session in use is ignored: a client that reaches the
+    // instance directly may choose its own session's id, never join another's.
+    const newId =
+      proposed !== null && PROPOSED_SESSION_ID.test(proposed) && !sessions.has(proposed) && !claimed.has(proposed)
+        ? proposed
+        : randomUUID();
+    claimed.add(newId);
     const server = factory();
     const session: LegacySession = {
       server,
       transport: new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
+        sessionIdGenerator: () => newId,
         maxRequestBodySize: options.maxBodyBytes,
         eventStore: createSessionEventStore(),
         retryInterval: RECONNECT_MS,
@@ -223,8 +248,13 @@ export function createLegacySessions(factory: () => McpServer, options: LegacySe
       requests: 0,
       lastSeen: Date.now(),
     };
-    await server.connect(session.transport);
-    const response = await serve(session, 'new', request, body);
+    let response: Response;
+    try {
+      await server.connect(session.transport);
+      response = await serve(session, 'new', request, body);
+    } finally {
+      claimed.delete(newId);
+    }
     // A failed initialize creates no session: close the instance it would have used.
     if (session.transport.sessionId === undefined) {
       await session.transport.close().catch(() => {});
