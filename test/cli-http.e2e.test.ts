@@ -251,6 +251,53 @@ describe('serve --http shutdown', () => {
     expect(served.stderr()).toMatch(/SIGTERM: shutting down/);
     expect(served.stderr()).toMatch(/draining 1 request/);
   });
+
+  /** A call held in flight: the provider answers only when released, so the server keeps draining. */
+  async function callInFlight(served: Served) {
+    let arrived!: () => void;
+    const called = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const stub = await startHttpStub(async () => {
+      arrived();
+      await released;
+      return { json: chatCompletion('Too late.') };
+    });
+    stubs.push(stub);
+    const client = spawn(
+      process.execPath,
+      [CLI, 'summarize', SAMPLE_PATH, '--server', served.url, '--era', 'legacy', '--json'],
+      {
+        cwd: work,
+        env: cleanEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${stub.url}/v1` }),
+        stdio: 'ignore',
+      },
+    );
+    children.push(client);
+    await called;
+    return { release };
+  }
+
+  it('at the --drain-timeout deadline closes what is left and exits 0', async () => {
+    const served = await serveHttp(['--drain-timeout', '1']);
+    const held = await callInFlight(served);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toMatch(/draining 1 request\(s\) in flight \(up to 1 s\)/);
+    expect(served.stderr()).toMatch(/drain deadline reached: closing 1 request/);
+    held.release();
+  });
+
+  it('a second SIGTERM while draining exits at once (143)', async () => {
+    const served = await serveHttp(['--drain-timeout', '600']);
+    const held = await callInFlight(served);
+    served.child.kill('SIGTERM');
+    await expect.poll(() => served.stderr()).toMatch(/draining 1 request/);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(143);
+    expect(served.stderr()).toMatch(/SIGTERM again: exiting without waiting for 1 request\(s\) in flight/);
+    held.release();
+  });
 });
 
 describe('serve --http file access (issue 11: a client root of / read the server host’s /etc/passwd)', () => {

@@ -483,6 +483,43 @@ describe('serve --http: disconnects and sessions', () => {
   });
 });
 
+describe('serve --http behind a balancer that names sessions (sessionIdHeader)', () => {
+  const PROPOSAL = 'x-mcp-session-proposal';
+  const proposed = '0123456789abcdef0123456789abcdef';
+
+  it('opens a 2025-era session under the id the balancer proposes, and serves it under that id', async () => {
+    const server = await serve({ sessionIdHeader: 'X-Mcp-Session-Proposal' });
+    const session = await rawInitialize(server.url, { [PROPOSAL]: proposed });
+    expect(session).toBe(proposed);
+    const call = await sessionPost(server.url, session, summarizeCall(3));
+    const { messages, reader } = await readEvents(call, (m) => m['method'] === 'sampling/createMessage');
+    await reader.cancel().catch(() => {});
+    expect(messages.at(-1)).toMatchObject({ method: 'sampling/createMessage' });
+  });
+
+  it('ignores a proposal that is malformed, names a session in use, or that it was not told to read', async () => {
+    const server = await serve({ sessionIdHeader: 'X-Mcp-Session-Proposal' });
+    const first = await rawInitialize(server.url, { [PROPOSAL]: proposed });
+    // The same id again: another session, under a random id; the first one is untouched.
+    const again = await rawInitialize(server.url, { [PROPOSAL]: proposed });
+    expect(again).not.toBe(first);
+    expect(server.stats().sessions).toBe(2);
+    for (const bad of ['short', 'x'.repeat(129), 'has spaces in it, 0123456789']) {
+      expect(await rawInitialize(server.url, { [PROPOSAL]: bad })).not.toBe(bad);
+    }
+    // Not configured: the header means nothing.
+    const plain = await serve();
+    expect(await rawInitialize(plain.url, { [PROPOSAL]: proposed })).not.toBe(proposed);
+  });
+
+  it('refuses a sessionIdHeader that is not a header name, or one clients send', async () => {
+    await expect(serve({ sessionIdHeader: 'two words' })).rejects.toThrow(
+      /sessionIdHeader must be an HTTP header name/,
+    );
+    await expect(serve({ sessionIdHeader: 'Mcp-Session-Id' })).rejects.toThrow(/name a header the balancer sets/);
+  });
+});
+
 describe('serve --http: graceful shutdown', () => {
   /** A handler that holds each answer until `release()` is called. */
   function heldHandler() {
