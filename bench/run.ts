@@ -45,6 +45,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     title: 'One large stdio message, ours against the SDK reader',
     load: async () => (await import('./stdio-framing.js')).stdioFraming,
   },
+  {
+    id: 'B7',
+    title: 'Scale-out: serve --http instances behind nginx (2026 era)',
+    load: async () => (await import('./scale-out.js')).scaleOut,
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
