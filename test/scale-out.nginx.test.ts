@@ -49,7 +49,9 @@ interface Instance {
   /** `127.0.0.1:port`, as nginx's $upstream_addr names it. */
   address: string;
   url: string;
-  exited: Promise<void>;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  stderr: () => string;
 }
 
 let work: string;
@@ -71,7 +73,7 @@ async function startInstance(stateKey: string): Promise<Instance> {
     { cwd: work, env: instanceEnv(stateKey), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString('utf8');
@@ -80,7 +82,7 @@ async function startInstance(stateKey: string): Promise<Instance> {
     });
     void exited.then(() => reject(new Error(`serve --http exited: ${log}`)));
   });
-  const instance = { child, address: new URL(url).host, url, exited };
+  const instance = { child, address: new URL(url).host, url, exited, stderr: () => log };
   instances.push(instance);
   return instance;
 }
@@ -165,7 +167,7 @@ describe.skipIf(SKIP_REASON !== undefined)('three serve --http instances behind 
   it('serves the rounds of one long 2026-era call on several instances, and finishes it when one is killed', async () => {
     const before = nginx.accessLog().length;
     let killed: Instance | undefined;
-    let killing: Promise<void> | undefined;
+    let killing: Promise<unknown> | undefined;
     let roundsBeforeKill = 0;
     const inner = testHandler();
     const handler: SamplingHandler = async (request, ctx) => {
@@ -246,5 +248,64 @@ describe.skipIf(SKIP_REASON !== undefined)('three serve --http instances behind 
       arguments: { document_text: SHORT_DOCUMENT },
     });
     expect(result.isError).toBeFalsy();
+  });
+
+  it('drains an instance on SIGTERM: its session call finishes, nginx moves new work elsewhere, it exits 0', async () => {
+    const before = nginx.accessLog().length;
+    // A 2025-era session whose call is held in the middle, on whichever live instance it landed on.
+    let arrived!: () => void;
+    const called = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const inner = testHandler();
+    const held: SamplingHandler = async (request, ctx) => {
+      arrived();
+      await released;
+      return inner(request, ctx);
+    };
+    const session = await connect(nginx.url, 'legacy', held);
+    const { sessionId } = session.transport as { sessionId?: string };
+    // The instance that answered its initialize (after any dead one nginx tried first).
+    const home = nginx
+      .accessLog()
+      .find((line) => line.requestId === sessionId)!
+      .upstreams.at(-1)!;
+    const draining = pool.find((instance) => instance.address === home)!;
+    expect(draining.child.exitCode).toBeNull();
+    expect(draining.child.signalCode).toBeNull();
+    const call = session.client
+      .callTool({ name: 'summarize_document', arguments: { document_text: SHORT_DOCUMENT } }, { timeout: 60_000 })
+      .catch((error: unknown) => ({ failed: error }));
+    await called;
+    draining.child.kill('SIGTERM');
+    await expect.poll(() => draining.stderr()).toMatch(/draining 1 request/);
+    const health = await fetch(`http://${draining.address}/healthz`);
+    expect(health.status).toBe(503);
+
+    // Meanwhile 2026-era calls through nginx still succeed: a round nginx sends to the draining instance
+    // is refused with 503 and sent on to another one.
+    for (let i = 0; i < 3; i += 1) {
+      const modern = await connect(nginx.url, 'modern', testHandler());
+      const result = await modern.client.callTool({
+        name: 'summarize_document',
+        arguments: { document_text: SHORT_DOCUMENT },
+      });
+      expect(result.isError).toBeFalsy();
+    }
+    const lines = nginx.accessLog().slice(before);
+    const movedOn = lines.filter((line) => line.pool === 'mcp_stateless' && line.upstreams[0] === home);
+    expect(movedOn.length).toBeGreaterThan(0);
+    for (const line of movedOn) {
+      expect(line.status).toBe(200);
+      expect(line.upstreams.length).toBeGreaterThan(1);
+    }
+
+    // The held call gets its answer through to the draining instance and completes; then it exits 0.
+    release();
+    const result = await call;
+    expect(result).not.toHaveProperty('failed');
+    expect(textOf(result as Awaited<ReturnType<typeof session.client.callTool>>)).toMatch(/^Summary:\n/);
+    await session.close();
+    expect(await draining.exited).toBe(0);
   });
 });
