@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 import { findNginx, startNginx, type RunningNginx } from '../test/helpers/nginx.js';
 import { collectGarbage, FULL, median, progress, round, type Benchmark } from './lib.js';
@@ -170,13 +170,17 @@ export const scaleOut: Benchmark = {
       ],
       targets: [],
       notes: [
-        `This machine has ${cores} cores for the clients, nginx and every instance together. Three instances ` +
-          `ran at ${round(perSecond(threeBehind) / perSecond(oneBehind), 2)}× the calls/s of one behind the ` +
-          `same nginx, and one behind nginx at ${round(perSecond(oneBehind) / perSecond(direct), 2)}× one ` +
-          'reached directly. With more processes than cores, three instances cannot do three times the work: ' +
-          'they share the two cores with the 50 clients and nginx, so what this shows is that spreading the ' +
-          'rounds costs little, not how far it scales. On a machine with a core per instance (and the clients ' +
-          'elsewhere), the instances do not share any state: the rounds of a call need only the shared key.',
+        `This machine has ${cores} cores for the clients, nginx and every instance together (load average ` +
+          `${round(loadavg()[0]!, 1)} at the end of the run: other work shared them). Three instances ran at ` +
+          `${round(perSecond(threeBehind) / perSecond(oneBehind), 2)}× the calls/s of one behind the same nginx, ` +
+          `and one behind nginx at ${round(perSecond(oneBehind) / perSecond(direct), 2)}× one reached directly. ` +
+          `The instances used ${round(threeBehind.serverCpuMs / threeBehind.calls, 2)} ms of CPU per call ` +
+          `together with three against ${round(oneBehind.serverCpuMs / oneBehind.calls, 2)} ms with one.`,
+        'With more processes than cores, three instances cannot do three times the work: they share the two ' +
+          'cores with the 50 clients and nginx, and each gets a third of the calls to warm up on. What this ' +
+          'run shows is that the rounds of 2026-era calls spread over instances that share nothing but the ' +
+          'state key, at a cost that is measured here, not how far that scales: that needs a core per ' +
+          'instance, and the clients elsewhere.',
       ],
       measurements: setups.map((setup) => ({
         setup: setup.name,
