@@ -2,7 +2,8 @@
  * A real nginx on loopback in front of `serve --http` instances, for the scale-out test and its benchmark
  * (B7): the configuration is the block of docs/deploy.md as written there, with its example addresses,
  * port and log path replaced; nginx runs as the current user with everything (pid, logs, temp files) in a
- * temporary prefix, in the foreground, and is stopped by its process id.
+ * temporary prefix, in the foreground, and is stopped by its process id. KEEP_NGINX=1 keeps the prefix
+ * (nginx.conf, access.log, error.log) for a look after a failure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
