@@ -5,7 +5,7 @@
  * where nginx is not installed (CI installs Debian's: .ci/run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +125,7 @@ describe.skipIf(SKIP_REASON !== undefined)('three serve --http instances behind 
       if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill('SIGKILL');
       await instance.exited;
     }
+    rmSync(work, { recursive: true, force: true });
   });
 
   it('keeps each 2025-era session on the instance that opened it', async () => {
