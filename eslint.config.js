@@ -101,6 +101,25 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page script runs in the browser (public/app.js, served by mcp-sampling ui).
+    files: ['public/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'fetch',
+          'EventSource',
+          'Notification',
+          'setInterval',
+          'setTimeout',
+          'clearTimeout',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // On stdio, stdout is the protocol: the server may only write to stderr.
     files: ['src/server/**/*.ts'],
     rules: { 'no-console': ['error', { allow: ['error', 'warn'] }] },

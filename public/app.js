@@ -59,7 +59,12 @@ function renderBlock(block) {
     case 'audio':
       return h('p', { text: `[audio ${block.mimeType}]` });
     case 'tool_use':
-      return h('div', { class: 'tool' }, h('strong', { text: `tool call ${block.name}` }), h('pre', { text: JSON.stringify(block.input, null, 2) }));
+      return h(
+        'div',
+        { class: 'tool' },
+        h('strong', { text: `tool call ${block.name}` }),
+        h('pre', { text: JSON.stringify(block.input, null, 2) }),
+      );
     case 'tool_result':
       return h(
         'div',
@@ -115,11 +120,15 @@ function policyControls(entry, status) {
     try {
       const plan = await post('/api/policy/preview', { id: entry.id, approval });
       box.append(
-        h('p', { text: `${plan.exists ? 'Change' : 'Create'} ${plan.file}: ${approval === 'auto' ? 'always approve' : 'always deny'} server '${plan.server}'` }),
+        h('p', {
+          text: `${plan.exists ? 'Change' : 'Create'} ${plan.file}: ${approval === 'auto' ? 'always approve' : 'always deny'} server '${plan.server}'`,
+        }),
         h(
           'pre',
           { class: 'diff', 'aria-label': 'config diff' },
-          ...plan.diff.map((line) => h('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '', text: `${line}\n` })),
+          ...plan.diff.map((line) =>
+            h('span', { class: line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : '', text: `${line}\n` }),
+          ),
         ),
         h('button', {
           type: 'button',
@@ -185,10 +194,17 @@ function requestCard(entry) {
   if (entry.stage === 'request') {
     body.push(
       h('h3', { text: 'System prompt' }),
-      view.systemPrompt === undefined ? h('p', { text: '(none)' }) : h('pre', { class: 'text', text: view.systemPrompt }),
+      view.systemPrompt === undefined
+        ? h('p', { text: '(none)' })
+        : h('pre', { class: 'text', text: view.systemPrompt }),
       h('h3', { text: 'Messages' }),
       ...view.messages.map((message, index) =>
-        h('div', { class: `message ${message.role}` }, h('h4', { text: `${index + 1}. ${message.role}` }), ...blocksOf(message).map(renderBlock)),
+        h(
+          'div',
+          { class: `message ${message.role}` },
+          h('h4', { text: `${index + 1}. ${message.role}` }),
+          ...blocksOf(message).map(renderBlock),
+        ),
       ),
     );
     if (view.tools && view.tools.length > 0) {
@@ -198,7 +214,13 @@ function requestCard(entry) {
           'ul',
           {},
           ...view.tools.map((tool) =>
-            h('li', {}, h('strong', { text: tool.name }), tool.description ? ` – ${tool.description}` : '', tool.inputSchema ? h('pre', { text: JSON.stringify(tool.inputSchema, null, 2) }) : ''),
+            h(
+              'li',
+              {},
+              h('strong', { text: tool.name }),
+              tool.description ? ` – ${tool.description}` : '',
+              tool.inputSchema ? h('pre', { text: JSON.stringify(tool.inputSchema, null, 2) }) : '',
+            ),
           ),
         ),
       );
@@ -223,23 +245,44 @@ function requestCard(entry) {
         onclick: () => {
           if (edits) return;
           const system = field('System prompt', view.systemPrompt ?? '');
-          const hasText = lastUserText(view.messages) !== '' || view.messages.some((m) => m.role === 'user' && blocksOf(m).some((b) => b && b.type === 'text'));
+          const hasText =
+            lastUserText(view.messages) !== '' ||
+            view.messages.some((m) => m.role === 'user' && blocksOf(m).some((b) => b && b.type === 'text'));
           const user = hasText ? field('Last user message', lastUserText(view.messages), 10) : undefined;
           edits = { system: system.area, user: user?.area };
-          editor.append(h('p', { text: 'Edit the prompt, then Approve sends the edited request.' }), system.element, user?.element);
+          editor.append(
+            h('p', { text: 'Edit the prompt, then Approve sends the edited request.' }),
+            system.element,
+            user?.element,
+          );
           editor.hidden = false;
           (user ?? system).area.focus();
         },
       }),
-      h('button', { type: 'button', class: 'danger', text: 'Deny', onclick: () => decide({ action: 'deny', reason: 'denied in the dashboard' }) }),
+      h('button', {
+        type: 'button',
+        class: 'danger',
+        text: 'Deny',
+        onclick: () => decide({ action: 'deny', reason: 'denied in the dashboard' }),
+      }),
     );
   } else {
     const calls = view.toolCalls ?? [];
-    body.push(h('h3', { text: 'Completion' }), h('pre', { class: 'text completion', text: view.completion === '' ? '(no text)' : view.completion }));
+    body.push(
+      h('h3', { text: 'Completion' }),
+      h('pre', { class: 'text completion', text: view.completion === '' ? '(no text)' : view.completion }),
+    );
     if (calls.length > 0) {
       body.push(
         h('h3', { text: 'Tool calls' }),
-        ...calls.map((call) => h('div', { class: 'tool' }, h('strong', { text: `${call.name} (${call.id})` }), h('pre', { text: JSON.stringify(call.input, null, 2) }))),
+        ...calls.map((call) =>
+          h(
+            'div',
+            { class: 'tool' },
+            h('strong', { text: `${call.name} (${call.id})` }),
+            h('pre', { text: JSON.stringify(call.input, null, 2) }),
+          ),
+        ),
       );
     }
     buttons = h(
@@ -255,14 +298,19 @@ function requestCard(entry) {
           for (const [id, area] of edits.inputs) {
             try {
               const value = JSON.parse(area.value);
-              if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('must be a JSON object');
+              if (typeof value !== 'object' || value === null || Array.isArray(value))
+                throw new Error('must be a JSON object');
               toolInputs[id] = value;
             } catch (error) {
               status.textContent = `tool input ${id}: ${error.message}`;
               return undefined;
             }
           }
-          return decide(calls.length > 0 ? { action: 'edit', text: edits.text.value, toolInputs } : { action: 'edit', text: edits.text.value });
+          return decide(
+            calls.length > 0
+              ? { action: 'edit', text: edits.text.value, toolInputs }
+              : { action: 'edit', text: edits.text.value },
+          );
         },
       }),
       h('button', {
@@ -271,17 +319,30 @@ function requestCard(entry) {
         onclick: () => {
           if (edits) return;
           const text = field('Completion', view.completion, 10);
-          const inputs = calls.map((call) => [call.id, field(`Input of ${call.name} (${call.id}), JSON`, JSON.stringify(call.input, null, 2))]);
+          const inputs = calls.map((call) => [
+            call.id,
+            field(`Input of ${call.name} (${call.id}), JSON`, JSON.stringify(call.input, null, 2)),
+          ]);
           edits = { text: text.area, inputs: inputs.map(([id, f]) => [id, f.area]) };
-          editor.append(h('p', { text: 'Edit the completion, then Approve returns the edited one.' }), text.element, ...inputs.map(([, f]) => f.element));
+          editor.append(
+            h('p', { text: 'Edit the completion, then Approve returns the edited one.' }),
+            text.element,
+            ...inputs.map(([, f]) => f.element),
+          );
           editor.hidden = false;
           text.area.focus();
         },
       }),
-      h('button', { type: 'button', class: 'danger', text: 'Reject', onclick: () => decide({ action: 'reject', reason: 'rejected in the dashboard' }) }),
+      h('button', {
+        type: 'button',
+        class: 'danger',
+        text: 'Reject',
+        onclick: () => decide({ action: 'reject', reason: 'rejected in the dashboard' }),
+      }),
     );
   }
-  const title = entry.stage === 'request' ? `${view.server} asks for a completion` : `Review the completion for ${view.server}`;
+  const title =
+    entry.stage === 'request' ? `${view.server} asks for a completion` : `Review the completion for ${view.server}`;
   const card = h(
     'article',
     { class: `card ${entry.stage}`, 'aria-label': title, 'data-id': entry.id },
@@ -323,13 +384,21 @@ function renderProcesses(processes) {
   document.getElementById('processes-empty').hidden = processes.length > 0;
   table.tBodies[0].replaceChildren(
     ...processes.map((p) =>
-      h('tr', {}, h('td', { text: p.label }), h('td', { text: String(p.pid) }), h('td', { text: new Date(p.startedAt).toLocaleTimeString() }), h('td', { text: p.configFile ?? '(defaults)' })),
+      h(
+        'tr',
+        {},
+        h('td', { text: p.label }),
+        h('td', { text: String(p.pid) }),
+        h('td', { text: new Date(p.startedAt).toLocaleTimeString() }),
+        h('td', { text: p.configFile ?? '(defaults)' }),
+      ),
     ),
   );
 }
 
 function tick() {
-  for (const span of document.querySelectorAll('.countdown')) span.textContent = clock(Number(span.dataset.deadline) - Date.now());
+  for (const span of document.querySelectorAll('.countdown'))
+    span.textContent = clock(Number(span.dataset.deadline) - Date.now());
 }
 
 function follow(onEvent) {
@@ -337,7 +406,8 @@ function follow(onEvent) {
   const source = new EventSource('/api/events');
   source.addEventListener('open', () => (status.textContent = 'live'));
   source.addEventListener('error', () => (status.textContent = 'reconnecting…'));
-  for (const type of ['processes', 'pending', 'audit']) source.addEventListener(type, (event) => onEvent(type, JSON.parse(event.data)));
+  for (const type of ['processes', 'pending', 'audit'])
+    source.addEventListener(type, (event) => onEvent(type, JSON.parse(event.data)));
 }
 
 function startApprovals() {
@@ -373,52 +443,104 @@ function renderAudit() {
   const model = document.getElementById('filter-model').value.trim().toLowerCase();
   const outcome = document.getElementById('filter-outcome').value;
   const rows = report.rows
-    .filter((r) => (server === '' || r.server.toLowerCase().includes(server)) && (model === '' || r.model.toLowerCase().includes(model)) && (outcome === '' || r.outcome === outcome))
+    .filter(
+      (r) =>
+        (server === '' || r.server.toLowerCase().includes(server)) &&
+        (model === '' || r.model.toLowerCase().includes(model)) &&
+        (outcome === '' || r.outcome === outcome),
+    )
     .sort((a, b) => {
       const x = a[sort.key];
       const y = b[sort.key];
       const order = typeof x === 'number' ? x - y : String(x).localeCompare(String(y));
       return sort.descending ? -order : order;
     });
-  document.getElementById('audit').tBodies[0].replaceChildren(
-    ...rows.map((r) =>
-      h('tr', {}, cells([new Date(r.time).toLocaleString(), r.server, r.model, r.outcome, number(r.tokens), money(r.costUsd), `${Math.round(r.latencyMs)} ms`])),
-    ),
-  );
+  document
+    .getElementById('audit')
+    .tBodies[0].replaceChildren(
+      ...rows.map((r) =>
+        h(
+          'tr',
+          {},
+          cells([
+            new Date(r.time).toLocaleString(),
+            r.server,
+            r.model,
+            r.outcome,
+            number(r.tokens),
+            money(r.costUsd),
+            `${Math.round(r.latencyMs)} ms`,
+          ]),
+        ),
+      ),
+    );
   document.getElementById('audit-empty').hidden = report.rows.length > 0;
   for (const button of document.querySelectorAll('[data-sort]')) {
     const th = button.parentElement;
-    th.setAttribute('aria-sort', button.dataset.sort === sort.key ? (sort.descending ? 'descending' : 'ascending') : 'none');
+    th.setAttribute(
+      'aria-sort',
+      button.dataset.sort === sort.key ? (sort.descending ? 'descending' : 'ascending') : 'none',
+    );
   }
 }
 
 function renderTotals(id, totals) {
-  document.getElementById(id).tBodies[0].replaceChildren(
-    ...totals.map(([key, t]) => h('tr', {}, cells([key, number(t.requests), number(t.ok), number(t.tokens), money(t.costUsd)]))),
-  );
+  document
+    .getElementById(id)
+    .tBodies[0].replaceChildren(
+      ...totals.map(([key, t]) =>
+        h('tr', {}, cells([key, number(t.requests), number(t.ok), number(t.tokens), money(t.costUsd)])),
+      ),
+    );
 }
 
 async function renderCharts() {
   const { default: uPlot } = await import('/assets/uPlot.esm.js');
   for (const chart of charts) chart.destroy();
-  const points = document.getElementById('bucket').value === 'hour' ? report.perHour : report.perDay;
-  const xs = points.map((p) => p.t);
+  const perHour = document.getElementById('bucket').value === 'hour';
+  const points = perHour ? report.perHour : report.perDay;
+  // An empty bucket either side, so that a single day (or hour) is a bar, not a dot lost in a year-wide axis.
+  const step = perHour ? 3600 : 86400;
+  const xs = points.length === 0 ? [] : [points[0].t - step, ...points.map((p) => p.t), points.at(-1).t + step];
+  const pad = (values) => (points.length === 0 ? [] : [null, ...values, null]);
   const width = Math.max(280, Math.min(560, document.querySelector('.charts').clientWidth / 2 - 24));
   const make = (id, label, ys, format) =>
     new uPlot(
       {
         width,
         height: 220,
-        series: [{}, { label, stroke: '#2563eb', fill: 'rgba(37,99,235,0.15)', value: (_u, v) => (v === null ? '-' : format(v)) }],
+        scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+        series: [
+          {},
+          {
+            label,
+            stroke: '#2563eb',
+            fill: 'rgba(37,99,235,0.35)',
+            paths: uPlot.paths.bars({ size: [0.6, 48] }),
+            points: { show: false },
+            value: (_u, v) => (v === null ? '-' : format(v)),
+          },
+        ],
         axes: [{}, { values: (_u, ticks) => ticks.map(format) }],
       },
-      [xs, ys],
+      [xs, pad(ys)],
       document.getElementById(id),
     );
-  for (const figure of ['chart-tokens', 'chart-cost']) for (const old of document.getElementById(figure).querySelectorAll('.uplot')) old.remove();
+  for (const figure of ['chart-tokens', 'chart-cost'])
+    for (const old of document.getElementById(figure).querySelectorAll('.uplot')) old.remove();
   charts = [
-    make('chart-tokens', 'tokens', points.map((p) => p.tokens), (v) => number(Math.round(v))),
-    make('chart-cost', 'dollars', points.map((p) => p.costUsd), (v) => money(v)),
+    make(
+      'chart-tokens',
+      'tokens',
+      points.map((p) => p.tokens),
+      (v) => number(Math.round(v)),
+    ),
+    make(
+      'chart-cost',
+      'dollars',
+      points.map((p) => p.costUsd),
+      (v) => money(v),
+    ),
   ];
 }
 
@@ -427,7 +549,12 @@ function renderBudgets() {
     const show = b.unit === 'tokens' ? number : money;
     const share = b.limit > 0 ? Math.min(1, b.used / b.limit) : 0;
     const meter = h('meter', { min: 0, max: 1, value: share, 'aria-label': `${b.server} ${b.window} ${b.unit}` });
-    return h('tr', {}, cells([b.server, `${b.window} ${b.unit === 'tokens' ? 'tokens' : 'dollars'}`, show(b.used), show(b.limit)]), h('td', {}, meter, ` ${Math.round(share * 100)} %`));
+    return h(
+      'tr',
+      {},
+      cells([b.server, `${b.window} ${b.unit === 'tokens' ? 'tokens' : 'dollars'}`, show(b.used), show(b.limit)]),
+      h('td', {}, meter, ` ${Math.round(share * 100)} %`),
+    );
   });
   document.getElementById('budgets').tBodies[0].replaceChildren(...rows);
   document.getElementById('budgets-empty').hidden = rows.length > 0;
@@ -440,8 +567,12 @@ function renderBudgets() {
       {},
       cells([
         r.server,
-        r.requestsPerMinute === undefined ? `${r.requestsLastMinute} (no limit)` : `${r.requestsLastMinute} of ${r.requestsPerMinute}`,
-        r.tokensPerMinute === undefined ? `${number(r.tokensLastMinute)} (no limit)` : `${number(r.tokensLastMinute)} of ${number(r.tokensPerMinute)}`,
+        r.requestsPerMinute === undefined
+          ? `${r.requestsLastMinute} (no limit)`
+          : `${r.requestsLastMinute} of ${r.requestsPerMinute}`,
+        r.tokensPerMinute === undefined
+          ? `${number(r.tokensLastMinute)} (no limit)`
+          : `${number(r.tokensLastMinute)} of ${number(r.tokensPerMinute)}`,
         r.onLimit,
       ]),
     ),
@@ -459,7 +590,10 @@ async function loadUsage() {
     (report.rows.length < report.total ? `; the table shows the newest ${number(report.rows.length)}` : '');
   const select = document.getElementById('filter-outcome');
   const chosen = select.value;
-  select.replaceChildren(h('option', { value: '', text: 'any' }), ...[...new Set(report.rows.map((r) => r.outcome))].sort().map((o) => h('option', { value: o, text: o })));
+  select.replaceChildren(
+    h('option', { value: '', text: 'any' }),
+    ...[...new Set(report.rows.map((r) => r.outcome))].sort().map((o) => h('option', { value: o, text: o })),
+  );
   select.value = chosen;
   renderAudit();
   renderTotals('by-server', report.byServer);
@@ -469,7 +603,8 @@ async function loadUsage() {
 }
 
 function startUsage() {
-  for (const id of ['filter-server', 'filter-model', 'filter-outcome']) document.getElementById(id).addEventListener('input', () => report && renderAudit());
+  for (const id of ['filter-server', 'filter-model', 'filter-outcome'])
+    document.getElementById(id).addEventListener('input', () => report && renderAudit());
   for (const button of document.querySelectorAll('[data-sort]')) {
     button.addEventListener('click', () => {
       sort.descending = sort.key === button.dataset.sort ? !sort.descending : true;

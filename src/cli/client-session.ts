@@ -82,6 +82,13 @@ function connectError(
   return new CliError(`${head}: ${raw}${hint}`, { cause: error });
 }
 
+/** How the dashboard names this process: the subcommand and its first argument (`call summarize_document`). */
+function processLabel(argv: readonly string[]): string {
+  const firstOption = argv.findIndex((word) => word.startsWith('-'));
+  const words = (firstOption === -1 ? argv : argv.slice(0, firstOption)).slice(0, 2);
+  return `mcp-sampling ${words.join(' ')}`.trim().slice(0, 200);
+}
+
 /** Connects to the server and answers its sampling requests under the user's policy until closed. */
 export async function openClientSession(options: ClientSessionOptions): Promise<ClientSession> {
   const { out, target } = options;
@@ -96,7 +103,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     options.prompter ??
     approvalPrompter({
       interactive,
-      label: `${process.argv.slice(2).join(' ')}`.slice(0, 200) || 'mcp-sampling',
+      label: processLabel(process.argv.slice(2)),
       approvalMs: loaded.config.timeouts.approvalMs,
       configFile: loaded.file,
       register: asks,

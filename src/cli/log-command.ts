@@ -46,7 +46,10 @@ export function formatAuditLog(records: readonly AuditRecord[], last: number | u
   return [
     table(rows),
     '',
-    totalsTable('server', totalsBy(shown, (r) => r.server)),
+    totalsTable(
+      'server',
+      totalsBy(shown, (r) => r.server),
+    ),
     '',
     totalsTable('model', totalsBy(shown, modelOf)),
   ].join('\n');

@@ -95,7 +95,8 @@ export function planServerApproval(file: string, server: string, mode: ApprovalM
 /** Writes a planned edit, if the file is still as it was planned (else ConfigError: plan again). */
 export async function applyConfigEdit(edit: ConfigEdit): Promise<void> {
   const now = readRaw(edit.file);
-  if (now.text !== edit.before) throw new ConfigError(`config ${edit.file} changed since the diff was shown: try again`);
+  if (now.text !== edit.before)
+    throw new ConfigError(`config ${edit.file} changed since the diff was shown: try again`);
   let mode = 0o600;
   try {
     mode = (await stat(edit.file)).mode & 0o777;

@@ -138,8 +138,10 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   const changes: MiddlewareHandler = async (c, next) => {
     const own = session(c);
     if (own === undefined) return problem(c, 401, 'not signed in: open the URL that `mcp-sampling ui` printed');
-    if (!origins().includes(c.req.header('origin') ?? '')) return problem(c, 403, 'forbidden: foreign or missing Origin');
-    if (!sameSecret(c.req.header('x-csrf-token'), own.csrf)) return problem(c, 403, 'forbidden: missing or wrong CSRF token');
+    if (!origins().includes(c.req.header('origin') ?? ''))
+      return problem(c, 403, 'forbidden: foreign or missing Origin');
+    if (!sameSecret(c.req.header('x-csrf-token'), own.csrf))
+      return problem(c, 403, 'forbidden: missing or wrong CSRF token');
     if (!(c.req.header('content-type') ?? '').startsWith('application/json')) {
       return problem(c, 415, 'the body must be application/json');
     }
@@ -286,7 +288,14 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const planId = randomUUID();
     plans.set(planId, { edit, pendingId: entry.id, approval: given.approval });
     if (plans.size > 100) plans.delete(plans.keys().next().value!);
-    return c.json({ ok: true, planId, file: edit.file, exists: edit.exists, diff: edit.diff, server: entry.view.server });
+    return c.json({
+      ok: true,
+      planId,
+      file: edit.file,
+      exists: edit.exists,
+      diff: edit.diff,
+      server: entry.view.server,
+    });
   });
 
   app.post('/api/policy/apply', limit(BROWSER_BODY_LIMIT), changes, async (c) => {

@@ -14,13 +14,7 @@
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 
 import { PolicyRefusal } from '../policy/gate.js';
-import type {
-  CompletionDecision,
-  CompletionView,
-  Prompter,
-  RequestDecision,
-  RequestView,
-} from '../policy/approval.js';
+import type { CompletionDecision, CompletionView, Prompter, RequestDecision, RequestView } from '../policy/approval.js';
 import { CompletionDecisionSchema, RequestDecisionSchema, type Register } from './protocol.js';
 import { readDiscovery, readToken } from './paths.js';
 

@@ -99,6 +99,9 @@ export const PolicyChangeSchema = z.strictObject({
 export const UsageReportSchema = z.strictObject({
   processId: z.string().max(100),
   usage: z
-    .record(z.string().max(500), z.strictObject({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative() }))
+    .record(
+      z.string().max(500),
+      z.strictObject({ tokens: z.number().nonnegative(), costUsd: z.number().nonnegative() }),
+    )
     .refine((usage) => Object.keys(usage).length <= 1000, { error: 'too many servers' }),
 });

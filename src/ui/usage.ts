@@ -95,19 +95,17 @@ export interface UsageSources {
 export async function buildUsageReport(sources: UsageSources): Promise<UsageReport> {
   const now = sources.now ?? (() => new Date());
   const { records, skipped } = await readAuditLog(sources.auditPath);
-  const rows = records.slice(-MAX_ROWS).map(
-    (r): UsageRow => ({
-      time: r.time,
-      server: r.server,
-      model: modelOf(r),
-      era: r.era,
-      approval: r.approval,
-      outcome: r.outcome,
-      tokens: tokensOf(r),
-      costUsd: r.costUsd ?? 0,
-      latencyMs: r.latencyMs,
-    }),
-  );
+  const rows = records.slice(-MAX_ROWS).map((r): UsageRow => ({
+    time: r.time,
+    server: r.server,
+    model: modelOf(r),
+    era: r.era,
+    approval: r.approval,
+    outcome: r.outcome,
+    tokens: tokensOf(r),
+    costUsd: r.costUsd ?? 0,
+    latencyMs: r.latencyMs,
+  }));
 
   // Every server the user has a policy for or that asked today, or that a live process talks to.
   const today = localDateKey(now());
@@ -139,7 +137,8 @@ export async function buildUsageReport(sources: UsageSources): Promise<UsageRepo
         ['day', day],
       ] as const) {
         const limits = budget[window];
-        if (limits?.tokens !== undefined) budgets.push({ server, window, unit: 'tokens', used: used.tokens, limit: limits.tokens });
+        if (limits?.tokens !== undefined)
+          budgets.push({ server, window, unit: 'tokens', used: used.tokens, limit: limits.tokens });
         if (limits?.costUsd !== undefined)
           budgets.push({ server, window, unit: 'costUsd', used: used.costUsd, limit: limits.costUsd });
       }
