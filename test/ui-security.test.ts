@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RequestView } from '../src/policy/approval.js';
 import { createDashboardPrompter } from '../src/ui/link.js';
-import { CLI, cliEnv, removeHome, startDashboardCli, type RunningDashboard } from './helpers/dashboard.js';
+import { CLI, cliEnv, removeHome, runCall, startDashboardCli, type RunningDashboard } from './helpers/dashboard.js';
 
 interface Reply {
   status: number;
@@ -216,6 +216,30 @@ describe('the dashboard over HTTP', () => {
     await expect.poll(async () => (await processes()).map((p) => p.label)).not.toContain('replay test');
   });
 
+  it('serves several processes at once: each is listed, and each decision reaches its own process', async () => {
+    const first = createDashboardPrompter({ label: 'first process', home: ui.home });
+    const second = createDashboardPrompter({ label: 'second process', home: ui.home });
+    try {
+      const one = first.reviewRequest({ ...VIEW, server: 'server-one' }, new AbortController().signal);
+      const two = second.reviewRequest({ ...VIEW, server: 'server-two' }, new AbortController().signal);
+      await expect.poll(pending).toHaveLength(2);
+      expect((await processes()).map((p) => p.label).sort()).toEqual(['first process', 'second process']);
+      const all = (await pending()) as unknown as { id: string; process: string }[];
+      const byProcess = Object.fromEntries(all.map((entry) => [entry.process, entry.id]));
+      const deny = { action: 'deny', reason: 'not this one' };
+      expect((await browserPost('/api/decide', { id: byProcess['second process'], decision: deny })).status).toBe(200);
+      expect(await two).toEqual(deny);
+      expect(
+        (await browserPost('/api/decide', { id: byProcess['first process'], decision: { action: 'approve' } })).status,
+      ).toBe(200);
+      expect(await one).toEqual({ action: 'approve' });
+    } finally {
+      first.close();
+      second.close();
+    }
+    await expect.poll(processes).toEqual([]);
+  });
+
   it('refuses a decision for a request whose process stopped waiting, and the process denies', async () => {
     const link = createDashboardPrompter({ label: 'timeout test', home: ui.home, approvalMs: 60_000 });
     try {
@@ -290,6 +314,28 @@ describe('without a dashboard', () => {
       const asked = link.reviewRequest(VIEW, new AbortController().signal);
       await expect(asked).rejects.toThrow(/no dashboard is running: start the dashboard with `mcp-sampling ui`/);
       await expect(asked).rejects.toMatchObject({ name: 'PolicyRefusal', kind: 'denied' });
+    } finally {
+      removeHome(home);
+    }
+  });
+
+  it('mcp-sampling call with approval "ask" and no terminal denies with one line naming mcp-sampling ui', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mcp-sampling-ui-nocall-'));
+    try {
+      writeFileSync(join(home, 'mcp-sampling.config.json'), JSON.stringify({ servers: { '*': { approval: 'ask' } } }));
+      const { done } = runCall(
+        home,
+        home,
+        'summarize_document',
+        { document_text: 'Trees cool streets. They hold rain.' },
+        'modern',
+      );
+      const result = await done;
+      expect(result.code).toBe(1);
+      expect(`${result.stdout}${result.stderr}`).toMatch(
+        /no dashboard is running: start the dashboard with `mcp-sampling ui`/,
+      );
+      expect(result.stdout).not.toContain('Summary:');
     } finally {
       removeHome(home);
     }
