@@ -234,9 +234,11 @@ function requestCard(entry) {
         text: 'Approve',
         onclick: () => {
           if (!edits) return decide({ action: 'approve' });
-          const decision = { action: 'edit', systemPrompt: edits.system.value };
-          if (edits.user) decision.lastUserText = edits.user.value;
-          return decide(decision);
+          // Only what was changed is sent: an untouched empty field must not become an empty system prompt.
+          const decision = { action: 'edit' };
+          if (edits.system.value !== (view.systemPrompt ?? '')) decision.systemPrompt = edits.system.value;
+          if (edits.user && edits.user.value !== lastUserText(view.messages)) decision.lastUserText = edits.user.value;
+          return decide(Object.keys(decision).length === 1 ? { action: 'approve' } : decision);
         },
       }),
       h('button', {
@@ -245,9 +247,8 @@ function requestCard(entry) {
         onclick: () => {
           if (edits) return;
           const system = field('System prompt', view.systemPrompt ?? '');
-          const hasText =
-            lastUserText(view.messages) !== '' ||
-            view.messages.some((m) => m.role === 'user' && blocksOf(m).some((b) => b && b.type === 'text'));
+          const last = [...view.messages].reverse().find((m) => m.role === 'user');
+          const hasText = last !== undefined && blocksOf(last).some((b) => b && b.type === 'text');
           const user = hasText ? field('Last user message', lastUserText(view.messages), 10) : undefined;
           edits = { system: system.area, user: user?.area };
           editor.append(

@@ -137,7 +137,7 @@ describe.skipIf(!HAS_CHROMIUM)('mcp-sampling ui in Chromium', () => {
       await expect.poll(() => requestCard().count()).toBe(0);
     }, 90_000);
 
-    it('Edit: the provider receives the edited prompt', async () => {
+    it('Edit: the provider receives the edited prompt, the server the edited completion', async () => {
       const before = stub.requests.length;
       const run = call(era);
       const card = requestCard();
@@ -148,9 +148,14 @@ describe.skipIf(!HAS_CHROMIUM)('mcp-sampling ui in Chromium', () => {
       await card.getByRole('button', { name: 'Approve', exact: true }).click();
       const review = completionCard();
       await review.waitFor({ timeout: 30_000 });
+      // The completion is edited too: the server gets the person's text, not the model's.
+      await review.getByRole('button', { name: 'Edit', exact: true }).click();
+      await review.getByRole('textbox', { name: 'Completion' }).fill(`Trees help (edited completion, ${era}).`);
       await review.getByRole('button', { name: 'Approve', exact: true }).click();
       const result = await run.done;
       expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(`Trees help (edited completion, ${era}).`);
+      expect(result.stdout).not.toContain(ANSWER);
       expect(stub.requests.length).toBe(before + 1);
       expect(JSON.stringify(stub.requests.at(-1)!.body)).toContain(`(edited in the dashboard, ${era})`);
     }, 90_000);

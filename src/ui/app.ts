@@ -222,10 +222,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
 
   app.get('/api/events', browser, (c) =>
     streamSSE(c, async (stream) => {
-      const queue: HubEvent[] = [];
       let wake: (() => void) | undefined;
+      let queue: HubEvent[] = [];
       const unsubscribe = hub.subscribe((event) => {
-        queue.push(event);
+        // Only the newest event of each kind matters: a slow page holds at most one of each.
+        queue = [...queue.filter((queued) => queued.type !== event.type), event];
         wake?.();
       });
       let open = true;
@@ -247,8 +248,6 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
           if (queue.length === 0 && open) await stream.writeSSE({ event: 'ping', data: '' });
           continue;
         }
-        // Only the newest list of each kind matters: skip older ones still queued.
-        if (event.type !== 'audit' && queue.some((later) => later.type === event.type)) continue;
         const data = event.type === 'processes' ? event.processes : event.type === 'pending' ? event.pending : {};
         await stream.writeSSE({ event: event.type, data: JSON.stringify(data) });
       }
