@@ -3,7 +3,7 @@
  * styles (files under public/, uPlot from its package), the browser's API (state, live events over SSE,
  * usage, decisions, "always / never for this server") and the client processes' API (attach, ask, usage).
  *
- * Security (docs/security.md has the whole model): every request's Host must be this dashboard's loopback
+ * Security (docs/architecture.md, "The dashboard", has the whole model): every request's Host must be this dashboard's loopback
  * address (DNS rebinding); browser routes need the session cookie (HttpOnly, SameSite=Strict) that the
  * token in the printed URL buys once; every state-changing browser request must also carry this
  * dashboard's Origin and the session's CSRF token; client routes need the token as a bearer and refuse any
