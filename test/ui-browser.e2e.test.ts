@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeHome, runCall, startDashboardCli, type RunningDashboard } from './helpers/dashboard.js';
-import { chatCompletion, startHttpStub, type HttpStub } from './helpers/http-stub.js';
+import { chatCompletion, chatCompletionWithToolCalls, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { ERAS } from './helpers/wire.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -82,6 +82,61 @@ describe.skipIf(!HAS_CHROMIUM)('mcp-sampling ui in Chromium', () => {
 
   const requestCard = () => page.getByRole('article', { name: /asks for a completion/ });
   const completionCard = () => page.getByRole('article', { name: /Review the completion/ });
+
+  it('a tool loop: the tools offered are shown, and the tool call input the person edits reaches the server', async () => {
+    const tools = await startHttpStub((request) =>
+      JSON.stringify(request.body).includes('"role":"tool"')
+        ? { json: chatCompletion('Trees hold rain water [p1].') }
+        : {
+            json: chatCompletionWithToolCalls([
+              { id: 'call_1', name: 'search_document', arguments: '{"query":"rain"}' },
+            ]),
+          },
+    );
+    try {
+      const run = runCall(
+        dashboard.home,
+        work,
+        'ask_document',
+        { document_text: DOCUMENT, question: 'What about rain?' },
+        'modern',
+        {
+          OPENAI_API_KEY: 'sk-test-dashboard',
+          OPENAI_BASE_URL: `${tools.url}/v1`,
+        },
+      );
+      const first = requestCard();
+      await first.waitFor({ timeout: 30_000 });
+      await expect.poll(() => first.textContent()).toContain('search_document');
+      expect(await first.textContent()).toContain('read_passage');
+      await first.getByRole('button', { name: 'Approve', exact: true }).click();
+
+      const calls = completionCard();
+      await calls.waitFor({ timeout: 30_000 });
+      await expect.poll(() => calls.textContent()).toContain('"query": "rain"');
+      await calls.getByRole('button', { name: 'Edit', exact: true }).click();
+      await calls.getByRole('textbox', { name: /Input of search_document/ }).fill('{ "query": "floods edited" }');
+      await calls.getByRole('button', { name: 'Approve', exact: true }).click();
+
+      // The next turn carries the edited call (and the result of running it) back to the model.
+      const second = requestCard();
+      await second.waitFor({ timeout: 30_000 });
+      await second.getByRole('button', { name: 'Approve', exact: true }).click();
+      const answer = completionCard();
+      await expect.poll(() => answer.textContent(), { timeout: 30_000 }).toContain('Trees hold rain water');
+      await answer.getByRole('button', { name: 'Approve', exact: true }).click();
+
+      const result = await run.done;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain('Trees hold rain water');
+      expect(tools.requests).toHaveLength(2);
+      const history = JSON.stringify(tools.requests[1]!.body);
+      expect(history).toContain('floods edited');
+      expect(history).not.toContain('\\"query\\":\\"rain\\"');
+    } finally {
+      await tools.close();
+    }
+  }, 120_000);
 
   describe.each(ERAS)('on the %s era', (era) => {
     it('Approve, then approve the completion: the call ends with the answer, the audit view lists it', async () => {
