@@ -2,7 +2,8 @@
  * The dashboard in a real browser: the built `mcp-sampling ui` and a `call summarize_document` with
  * `approval: "ask"` and no terminal against our own `serve`, answered by a local stub of the OpenAI API
  * that records what it receives. Debian's Chromium is driven by playwright-core; a person's clicks approve,
- * deny or edit the request and approve the completion, on both eras. Skipped, saying why, when Chromium
+ * deny or edit the request and approve the completion, on both eras; a tool loop's call input is edited; an
+ * image in a prompt is shown as an image. Skipped, saying why, when Chromium
  * is not installed (.ci/run installs it). With MCP_SAMPLING_SCREENSHOTS=1 the approval card and the usage
  * page are saved as docs/ui-approval.png and docs/ui-usage.png.
  */
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeHome, runCall, startDashboardCli, type RunningDashboard } from './helpers/dashboard.js';
 import { chatCompletion, chatCompletionWithToolCalls, startHttpStub, type HttpStub } from './helpers/http-stub.js';
 import { ERAS } from './helpers/wire.js';
+import { createDashboardPrompter } from '../src/ui/link.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -137,6 +139,46 @@ describe.skipIf(!HAS_CHROMIUM)('mcp-sampling ui in Chromium', () => {
       await tools.close();
     }
   }, 120_000);
+
+  it('shows an image of the prompt as an image, and a denial from the page reaches the process', async () => {
+    // A 1x1 PNG.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const link = createDashboardPrompter({ label: 'image test', home: dashboard.home });
+    try {
+      const decided = link.reviewRequest(
+        {
+          server: 'vision-server',
+          model: { provider: 'openai', id: 'gpt-4o', reason: 'test' },
+          systemPrompt: undefined,
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in this picture?' },
+                { type: 'image', mimeType: 'image/png', data: png },
+              ],
+            },
+          ],
+          maxTokens: 100,
+          temperature: undefined,
+        },
+        new AbortController().signal,
+      );
+      const card = requestCard();
+      await card.waitFor({ timeout: 30_000 });
+      const image = card.getByRole('img', { name: 'image (image/png)' });
+      await image.waitFor();
+      expect(await image.getAttribute('src')).toBe(`data:image/png;base64,${png}`);
+      // Loaded under the CSP (img-src data:): a blocked image would have no natural width.
+      await expect
+        .poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(1);
+      await card.getByRole('button', { name: 'Deny', exact: true }).click();
+      expect(await decided).toEqual({ action: 'deny', reason: 'denied in the dashboard' });
+    } finally {
+      link.close();
+    }
+  });
 
   describe.each(ERAS)('on the %s era', (era) => {
     it('Approve, then approve the completion: the call ends with the answer, the audit view lists it', async () => {
