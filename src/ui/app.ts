@@ -354,7 +354,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     // The asker hanging up (its own timeout, a cancelled request, the process gone) ends it on the page too.
     const signal = c.req.raw.signal;
     const onAbort = () => asked.cancel('the process stopped waiting');
-    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     const decision = await asked.decided;
     signal.removeEventListener('abort', onAbort);
     return c.json({ ok: true, id: asked.id, decision: decision ?? null });
