@@ -7,8 +7,8 @@ import tseslint from 'typescript-eslint';
  * The layers of src/ and the layers each may import (besides itself). The direction is
  * shared <- config <- providers <- policy <- client <- cli, and shared <- server <- direct <- cli: the server
  * never imports client, policy, providers, config or direct. `direct` (`mcp-sampling/server/direct`, the
- * opt-in direct-provider fallback) is the one layer on the server's side that loads the AI SDK. Type-only
- * imports count too.
+ * opt-in direct-provider fallback) is the one layer on the server's side that loads the AI SDK. `ui` (the
+ * dashboard and the client processes' link to it) sits between client and cli. Type-only imports count too.
  */
 export const LAYERS = {
   shared: [],
@@ -18,7 +18,8 @@ export const LAYERS = {
   client: ['policy', 'providers', 'config', 'shared'],
   server: ['shared'],
   direct: ['server', 'shared'],
-  cli: ['client', 'policy', 'providers', 'config', 'server', 'direct', 'shared'],
+  ui: ['client', 'policy', 'providers', 'config', 'shared'],
+  cli: ['ui', 'client', 'policy', 'providers', 'config', 'server', 'direct', 'shared'],
 };
 
 /** Packages a layer may not import: the server holds no LLM SDK (a test also checks its import graph). */
@@ -97,6 +98,25 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // The dashboard's page script runs in the browser (public/app.js, served by mcp-sampling ui).
+    files: ['public/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'fetch',
+          'EventSource',
+          'Notification',
+          'setInterval',
+          'setTimeout',
+          'clearTimeout',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

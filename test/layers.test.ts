@@ -160,6 +160,42 @@ describe('the layer rule in the lint', () => {
     expect(upward).toEqual([expect.stringContaining('src/server may import src/shared, not src/direct')]);
   });
 
+  it('places src/ui (the dashboard) between client and cli: it may import policy and config, not cli or server', async () => {
+    const allowed = [
+      "import { readAuditLog } from '../policy/audit-log.js';",
+      "import { loadConfig } from '../config/load.js';",
+      "import type { Prompter } from '../client/index.js';",
+      'export type { Prompter };',
+      'export { readAuditLog, loadConfig };',
+      '',
+    ].join('\n');
+    expect(await layerErrors('src/ui/layer-probe.ts', allowed)).toEqual([]);
+    const refused = await layerErrors(
+      'src/ui/layer-probe.ts',
+      "import { fail } from '../cli/output.js';\nimport { createDocumentAssistant } from '../server/create-server.js';\nexport { fail, createDocumentAssistant };\n",
+    );
+    expect(refused).toEqual([
+      expect.stringContaining(
+        'src/ui may import src/client, src/policy, src/providers, src/config, src/shared, not src/cli',
+      ),
+      expect.stringContaining('not src/server'),
+    ]);
+    // The CLI wires the dashboard; nothing below it may reach it.
+    expect(
+      await layerErrors(
+        'src/cli/layer-probe.ts',
+        "import { startDashboard } from '../ui/start.js';\nexport { startDashboard };\n",
+      ),
+    ).toEqual([]);
+    for (const layer of ['client', 'policy', 'server']) {
+      const errors = await layerErrors(
+        `src/${layer}/layer-probe.ts`,
+        "import { createDashboardPrompter } from '../ui/link.js';\nexport { createDashboardPrompter };\n",
+      );
+      expect(errors, layer).toEqual([expect.stringContaining('not src/ui')]);
+    }
+  });
+
   it('refuses a providers -> cli import', async () => {
     const errors = await layerErrors(
       'src/providers/layer-probe.ts',

@@ -111,6 +111,8 @@ describe('the packed package', () => {
     expect(tarballFiles).toContain('dist/server/index.d.ts');
     expect(tarballFiles).toContain('dist/client/index.d.ts');
     expect(tarballFiles).toContain('dist/cli/main.js');
+    // The dashboard's page script and styles (mcp-sampling ui) ship beside dist/.
+    expect(tarballFiles).toEqual(expect.arrayContaining(['public/app.js', 'public/app.css']));
     expect(tarballFiles.filter((file) => /\.test\.|\.map$|^(src|test|bench|api|scripts)\//.test(file))).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ import { runtimeInternals } from '../client/api/runtime.js';
 import { loadConfig } from '../config/load.js';
 import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
-import { approvalPrompter } from './approval-route.js';
+import { approvalPrompter, dashboardLinkOf } from './approval-route.js';
 import { elicitationHandler } from './elicitation-route.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
@@ -82,6 +82,13 @@ function connectError(
   return new CliError(`${head}: ${raw}${hint}`, { cause: error });
 }
 
+/** How the dashboard names this process: the subcommand and its first argument (`call summarize_document`). */
+function processLabel(argv: readonly string[]): string {
+  const firstOption = argv.findIndex((word) => word.startsWith('-'));
+  const words = (firstOption === -1 ? argv : argv.slice(0, firstOption)).slice(0, 2);
+  return `mcp-sampling ${words.join(' ')}`.trim().slice(0, 200);
+}
+
 /** Connects to the server and answers its sampling requests under the user's policy until closed. */
 export async function openClientSession(options: ClientSessionOptions): Promise<ClientSession> {
   const { out, target } = options;
@@ -91,7 +98,17 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   const bearerToken = target.kind === 'http' ? env[tokenEnv] : undefined;
   // A person can be asked only when there is a terminal on both ends.
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
-  const prompter = options.prompter ?? approvalPrompter({ interactive });
+  const asks = Object.values(loaded.config.servers).some((policy) => policy.approval === 'ask');
+  const prompter =
+    options.prompter ??
+    approvalPrompter({
+      interactive,
+      label: processLabel(process.argv.slice(2)),
+      approvalMs: loaded.config.timeouts.approvalMs,
+      configFile: loaded.file,
+      register: asks,
+    });
+  const dashboard = options.prompter === undefined ? dashboardLinkOf(prompter) : undefined;
   const elicitation = options.elicitation ?? elicitationHandler({ interactive });
   const runtime = createSamplingRuntime({
     env,
@@ -100,6 +117,10 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     auditPath: loaded.auditPath,
     ...(prompter !== undefined && { prompter }),
   });
+  // The dashboard shows each process's session budget use (the tracker's counters, per server it asked for).
+  dashboard?.reportUsage(
+    (server) => runtimeInternals(runtime, 'openClientSession').runtime.budget.usage(server).session,
+  );
   // The era and the server's name are known once connected; the handler reads them when a request arrives.
   const session: { era?: 'legacy' | 'modern'; connection?: McpConnection } = {};
   const trace = createSamplingTrace(out, () => session.era ?? 'unknown');
@@ -174,6 +195,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     close: async () => {
       process.off('SIGINT', onInterrupt);
       await connection.close();
+      dashboard?.close();
       // The audit lines and budget usage are written behind the answers: make sure they are on disk.
       await runtime.flush();
       // An audit write that never returned (a mount that does not answer) stays pending inside Node and would

@@ -2,13 +2,7 @@
  * `mcp-sampling log [--last N]`: the audit log as a readable table, then totals per server and per model.
  */
 import { readAuditLog, type AuditRecord } from '../policy/audit-log.js';
-
-interface Totals {
-  requests: number;
-  ok: number;
-  tokens: number;
-  costUsd: number;
-}
+import { modelOf, tokensOf, totalsBy, type AuditTotals } from '../policy/audit-totals.js';
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -23,22 +17,10 @@ function table(rows: string[][]): string {
 }
 
 const money = (usd: number) => `$${usd < 0.01 && usd > 0 ? usd.toFixed(4) : usd.toFixed(2)}`;
-const tokensOf = (record: AuditRecord) => (record.usage?.inputTokens ?? 0) + (record.usage?.outputTokens ?? 0);
-const modelOf = (record: AuditRecord) =>
-  record.model === undefined ? '-' : `${record.model.provider}/${record.model.id}`;
 
-function add(map: Map<string, Totals>, key: string, record: AuditRecord): void {
-  const totals = map.get(key) ?? { requests: 0, ok: 0, tokens: 0, costUsd: 0 };
-  totals.requests++;
-  if (record.outcome === 'ok') totals.ok++;
-  totals.tokens += tokensOf(record);
-  totals.costUsd += record.costUsd ?? 0;
-  map.set(key, totals);
-}
-
-function totalsTable(title: string, map: Map<string, Totals>): string {
+function totalsTable(title: string, totals: [string, AuditTotals][]): string {
   const rows = [[title, 'requests', 'ok', 'tokens', 'cost']];
-  for (const [key, t] of [...map].sort((a, b) => b[1].costUsd - a[1].costUsd || b[1].tokens - a[1].tokens)) {
+  for (const [key, t] of totals) {
     rows.push([key, String(t.requests), String(t.ok), t.tokens.toLocaleString('en-US'), money(t.costUsd)]);
   }
   return table(rows);
@@ -61,13 +43,16 @@ export function formatAuditLog(records: readonly AuditRecord[], last: number | u
       `${Math.round(r.latencyMs)} ms`,
     ]);
   }
-  const byServer = new Map<string, Totals>();
-  const byModel = new Map<string, Totals>();
-  for (const r of shown) {
-    add(byServer, r.server, r);
-    add(byModel, modelOf(r), r);
-  }
-  return [table(rows), '', totalsTable('server', byServer), '', totalsTable('model', byModel)].join('\n');
+  return [
+    table(rows),
+    '',
+    totalsTable(
+      'server',
+      totalsBy(shown, (r) => r.server),
+    ),
+    '',
+    totalsTable('model', totalsBy(shown, modelOf)),
+  ].join('\n');
 }
 
 export async function printAuditLog(path: string, last: number | undefined, json: boolean): Promise<void> {

@@ -9,6 +9,7 @@
  *   config check       validate the client configuration, print it with secrets redacted
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
+ *   ui [--port N]      the local dashboard: approvals in the browser, audit, usage, budgets
  */
 import { Command } from 'commander';
 
@@ -20,6 +21,7 @@ import { register as registerConformanceClient } from './commands/conformance-cl
 import { register as registerLog } from './commands/log.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSummarize } from './commands/summarize.js';
+import { register as registerUi } from './commands/ui.js';
 import { PACKAGE_VERSION } from '../shared/version.js';
 import { EXIT_BAD_INPUT } from './output.js';
 
@@ -67,6 +69,7 @@ for (const register of [
   registerBudget,
   registerLog,
   registerServe,
+  registerUi,
   // Hidden from --help: the conformance suite's client command.
   registerConformanceClient,
 ]) {

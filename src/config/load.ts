@@ -107,10 +107,18 @@ export function dataPaths(
 ): { statePath: string; auditPath: string } {
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? homedir();
-  const dataDir = join(home, '.mcp-sampling');
+  const dir = dataDir(home);
   const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
-    statePath: config.statePath !== undefined ? place(config.statePath) : join(dataDir, 'state.json'),
-    auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dataDir, 'audit.jsonl'),
+    statePath: config.statePath !== undefined ? place(config.statePath) : join(dir, 'state.json'),
+    auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dir, 'audit.jsonl'),
   };
+}
+
+/**
+ * The user's data directory, `~/.mcp-sampling/`: the default home of the budget state and the audit log, and
+ * of the dashboard's token and discovery file (`mcp-sampling ui`). Tests give HOME a temporary directory.
+ */
+export function dataDir(home: string = homedir()): string {
+  return join(home, '.mcp-sampling');
 }

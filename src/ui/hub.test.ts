@@ -1,0 +1,46 @@
+/** The dashboard's hub: processes come and go with their pending approvals; a decision is taken once. */
+import { describe, expect, it } from 'vitest';
+
+import { createHub, type HubEvent } from './hub.js';
+
+const view = {
+  server: 'notes',
+  model: { provider: 'embedded', id: 'extractive-summarizer', reason: 'default' },
+  messages: [{ role: 'user' as const, content: { type: 'text', text: 'hi' } }],
+  maxTokens: 10,
+};
+
+describe('createHub', () => {
+  it('publishes processes and pending requests, and settles a decision once', async () => {
+    const hub = createHub();
+    const events: HubEvent['type'][] = [];
+    hub.subscribe((event) => events.push(event.type));
+    const process = hub.register({ label: 'call x', pid: 42 })!;
+    const asked = hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 60_000 })!;
+    expect(hub.pending()).toEqual([expect.objectContaining({ id: asked.id, process: 'call x', stage: 'request' })]);
+    expect(hub.decide(asked.id, { action: 'approve' })).toEqual({ ok: true });
+    expect(await asked.decided).toEqual({ action: 'approve' });
+    expect(hub.decide(asked.id, { action: 'approve' })).toMatchObject({ ok: false, status: 409 });
+    expect(hub.decide('nothing', { action: 'approve' })).toMatchObject({ ok: false, status: 404 });
+    expect(events).toEqual(['processes', 'pending', 'pending']);
+  });
+
+  it('ends the pending requests of a process that leaves without a decision, and refuses unknown processes', async () => {
+    const hub = createHub();
+    const process = hub.register({ label: 'bridge', pid: 7 })!;
+    const asked = hub.ask({
+      processId: process.id,
+      stage: 'completion',
+      view: { ...view, completion: 'ok' },
+      timeoutMs: 60_000,
+    })!;
+    hub.unregister(process.id);
+    expect(await asked.decided).toBeUndefined();
+    expect(hub.processes()).toEqual([]);
+    expect(hub.decide(asked.id, { action: 'approve' })).toMatchObject({
+      status: 409,
+      reason: expect.stringContaining('process ended'),
+    });
+    expect(hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 1000 })).toBeUndefined();
+  });
+});
