@@ -87,6 +87,7 @@ export async function call(
   const started = performance.now();
   const toolArgs = parseToolArguments(options.args);
   const target = resolveTarget(options.server, command);
+  const progress = createProgressView(out);
   const session = await openClientSession({
     target,
     era: options.era,
@@ -95,12 +96,12 @@ export async function call(
     // The same bound as the call's: a server that never answers must not hold the connect for the SDK's 60 s.
     timeoutMs: options.timeout,
     out,
+    aroundElicitation: () => progress.hold(),
   });
   const { connection, cancel } = session;
   let result: CallToolResult | undefined;
   let failure: string | undefined;
   let exitCode: number | undefined;
-  const progress = createProgressView(out);
   try {
     out.step('tool', `tools/call ${tool} ${JSON.stringify(toolArgs)}`);
     result = (await connection.client.callTool(
