@@ -5,6 +5,9 @@
  * (which makes one in .cache/python-peer); otherwise it is skipped, and says why.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +19,7 @@ import { testHandler } from './helpers/runtime.js';
 
 const PYTHON = process.env['MCP_SAMPLING_PYTHON'];
 const FIXTURES = fileURLToPath(new URL('./fixtures/python/', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 /** The mcp package version of `python`, or undefined when it has none. */
 function mcpVersion(python: string | undefined): string | undefined {
@@ -69,6 +73,41 @@ describe.skipIf(!available)(`interop with the Python SDK (mcp ${version ?? 'abse
     for (const result of results) {
       expect(result['tools']).toEqual(['ask_document', 'extract_key_points', 'summarize_document']);
       expect(result['text']).toBe('Summary:\npython peer read 39 characters');
+    }
+  });
+
+  it('--era auto: a Python tool that pushes create_message on 2026-07-28 gets the one-line era hint', async () => {
+    const params = JSON.stringify({
+      params: JSON.stringify({ messages: [{ role: 'user', content: { type: 'text', text: 'Hi.' } }], maxTokens: 20 }),
+    });
+    const home = mkdtempSync(join(tmpdir(), 'mcp-sampling-python-hint-'));
+    try {
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [
+            CLI,
+            'call',
+            'sample_push',
+            '--era',
+            'auto',
+            '--args',
+            params,
+            '--',
+            PYTHON!,
+            `${FIXTURES}interop_server.py`,
+          ],
+          { env: { ...process.env, HOME: home }, timeout: 60_000 },
+          (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+        );
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('era modern (protocol 2026-07-28)');
+      const lines = run.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/the server pushes 2025-style requests .*--era legacy .*no back-channel/);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
     }
   });
 

@@ -11,7 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { EraMode } from '../client/connect/era.js';
 import { EXIT_CANCELLED, openClientSession, type ServerTarget } from './client-session.js';
 import { CliError, errorText, type Output } from './output.js';
-import { toolErrorExitCode } from './tool-failure.js';
+import { pushOnModernFailure, toolErrorExitCode } from './tool-failure.js';
 import { createProgressView } from './progress-view.js';
 
 export interface CallOptions {
@@ -87,6 +87,7 @@ export async function call(
   const started = performance.now();
   const toolArgs = parseToolArguments(options.args);
   const target = resolveTarget(options.server, command);
+  const progress = createProgressView(out);
   const session = await openClientSession({
     target,
     era: options.era,
@@ -95,12 +96,13 @@ export async function call(
     // The same bound as the call's: a server that never answers must not hold the connect for the SDK's 60 s.
     timeoutMs: options.timeout,
     out,
+    aroundElicitation: () => progress.hold(),
   });
   const { connection, cancel } = session;
+  const era = { mode: options.era, landed: connection.era };
   let result: CallToolResult | undefined;
   let failure: string | undefined;
   let exitCode: number | undefined;
-  const progress = createProgressView(out);
   try {
     out.step('tool', `tools/call ${tool} ${JSON.stringify(toolArgs)}`);
     result = (await connection.client.callTool(
@@ -115,12 +117,14 @@ export async function call(
     progress.done();
     if (result.isError === true) {
       const text = describeContent(result).join('\n').trim();
-      failure = `${tool} failed: ${errorText(text) || 'no message'}`;
+      failure = pushOnModernFailure(tool, text, era) ?? `${tool} failed: ${errorText(text) || 'no message'}`;
       exitCode = toolErrorExitCode(result, text);
     }
   } catch (error) {
     progress.done();
-    failure = cancel.aborted ? `${tool} cancelled by the user (Ctrl-C)` : `${tool} failed: ${errorText(error)}`;
+    failure = cancel.aborted
+      ? `${tool} cancelled by the user (Ctrl-C)`
+      : (pushOnModernFailure(tool, errorText(error), era) ?? `${tool} failed: ${errorText(error)}`);
   } finally {
     await session.close();
   }

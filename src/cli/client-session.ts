@@ -40,6 +40,11 @@ export interface ClientSessionOptions {
   prompter?: Prompter | undefined;
   /** Answers the server's elicitations. Default: elicitation-route.ts. */
   elicitation?: ElicitationHandler | undefined;
+  /**
+   * Runs before each elicitation is asked and returns what runs once it is answered (`call` takes its
+   * progress bar off the terminal meanwhile).
+   */
+  aroundElicitation?: (() => () => void) | undefined;
 }
 
 export interface ClientSession {
@@ -109,7 +114,19 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
       register: asks,
     });
   const dashboard = options.prompter === undefined ? dashboardLinkOf(prompter) : undefined;
-  const elicitation = options.elicitation ?? elicitationHandler({ interactive });
+  const elicit = options.elicitation ?? elicitationHandler({ interactive });
+  const { aroundElicitation } = options;
+  const elicitation: ElicitationHandler =
+    aroundElicitation === undefined
+      ? elicit
+      : async (request, signal) => {
+          const after = aroundElicitation();
+          try {
+            return await elicit(request, signal);
+          } finally {
+            after();
+          }
+        };
   const runtime = createSamplingRuntime({
     env,
     config: loaded.config,

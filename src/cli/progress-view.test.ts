@@ -32,6 +32,26 @@ describe('progress view', () => {
     expect(stdout.text()).toBe(''); // stdout stays the command's output
   });
 
+  it('steps aside while a prompt holds the terminal: nothing is drawn until the hold is released', async () => {
+    const stderr = capture(true);
+    const view = createProgressView(
+      createOutput({ json: false, verbose: false }, capture(false).stream),
+      stderr.stream,
+    );
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 250));
+    view.update({ progress: 1, total: 4, message: 'before the prompt' });
+    await tick();
+    const release = view.hold();
+    const held = stderr.text().length;
+    view.update({ progress: 2, total: 4, message: 'while the prompt is up' });
+    await tick();
+    expect(stderr.text().slice(held)).not.toContain('while the prompt is up');
+    release();
+    await tick();
+    view.done();
+    expect(stderr.text().slice(held)).toContain('while the prompt is up');
+  });
+
   it('elsewhere: plain lines, one per 10 % step or new stage, none in JSON mode', () => {
     const stdout = capture(false);
     const view = createProgressView(

@@ -16,6 +16,11 @@ export interface ProgressUpdate {
 
 export interface ProgressView {
   update(update: ProgressUpdate): void;
+  /**
+   * Takes the bar off the terminal while a prompt asks something; updates wait until the returned
+   * function is called (by the last of several holds), then the bar comes back.
+   */
+  hold(): () => void;
   done(): void;
 }
 
@@ -31,12 +36,19 @@ export function progressMessage(message: string | undefined): string | undefined
 }
 
 export function createProgressView(out: Output, stderr: Writable & { isTTY?: boolean } = process.stderr): ProgressView {
-  if (out.json) return { update: () => {}, done: () => {} };
+  if (out.json) return { update: () => {}, hold: () => () => {}, done: () => {} };
   if (stderr.isTTY === true) {
     let bar: ReturnType<typeof clackProgress> | undefined;
     let shown = 0;
-    return {
-      update({ progress, total, message: sent }) {
+    let holds = 0;
+    let waiting: ProgressUpdate | undefined;
+    const view: ProgressView = {
+      update(update) {
+        if (holds > 0) {
+          waiting = update;
+          return;
+        }
+        const { progress, total, message: sent } = update;
         const message = progressMessage(sent);
         bar ??= (() => {
           const created = clackProgress({ max: BAR_STEPS, output: stderr });
@@ -50,11 +62,29 @@ export function createProgressView(out: Output, stderr: Writable & { isTTY?: boo
           shown = target;
         } else if (message !== undefined) bar.message(message);
       },
+      hold() {
+        holds += 1;
+        bar?.stop();
+        bar = undefined;
+        shown = 0;
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          holds -= 1;
+          const update = waiting;
+          waiting = undefined;
+          if (holds === 0 && update !== undefined) view.update(update);
+        };
+      },
       done() {
+        holds = 0;
+        waiting = undefined;
         bar?.stop('done');
         bar = undefined;
       },
     };
+    return view;
   }
   let lastStep = -1;
   let lastMessage: string | undefined;
@@ -69,6 +99,7 @@ export function createProgressView(out: Output, stderr: Writable & { isTTY?: boo
         out.step('progress', message ?? `${progress}${total !== undefined ? ` of ${total}` : ''}`);
       }
     },
+    hold: () => () => {},
     done() {},
   };
 }

@@ -22,8 +22,11 @@ import { landedEra, versionNegotiation, type EraMode } from './era.js';
 /** The client's `clientInfo`: the package's name and version. */
 export const CLIENT_INFO = { name: 'mcp-sampling', version: PACKAGE_VERSION } as const;
 
-/** Answers a server's `elicitation/create` (form mode): accept with content, decline or cancel. */
-export type ElicitationHandler = (request: ElicitRequest) => Promise<ElicitResult>;
+/**
+ * Answers a server's `elicitation/create`, form mode or URL mode (`params.mode === 'url'`): accept (with
+ * content for a form), decline or cancel. `signal` aborts when the server or the user cancels the request.
+ */
+export type ElicitationHandler = (request: ElicitRequest, signal?: AbortSignal) => Promise<ElicitResult>;
 
 /** What `buildSamplingClient` may add to the defaults. */
 export interface SamplingClientBuild {
@@ -33,7 +36,7 @@ export interface SamplingClientBuild {
   clientInfo?: { name: string; version: string };
   /** Runs after `close()` (the runtime's flush), even when closing failed. */
   afterClose?: () => Promise<void>;
-  /** Answers form elicitations; declares the `elicitation` capability (form mode) only when given. */
+  /** Answers elicitations; declares the `elicitation` capability (form and URL modes) only when given. */
   elicitation?: ElicitationHandler | undefined;
 }
 
@@ -68,7 +71,7 @@ export function buildSamplingClient(
     capabilities: {
       sampling,
       ...(roots.length > 0 && { roots: { listChanged: false } }),
-      ...(options.elicitation !== undefined && { elicitation: { form: {} } }),
+      ...(options.elicitation !== undefined && { elicitation: { form: {}, url: {} } }),
     },
     versionNegotiation: versionNegotiation(era),
     inputRequired: { maxRounds: 1000 },
@@ -76,7 +79,8 @@ export function buildSamplingClient(
   client.afterClose = options.afterClose;
   client.setRequestHandler('sampling/createMessage', handler);
   const elicit = options.elicitation;
-  if (elicit !== undefined) client.setRequestHandler('elicitation/create', (request) => elicit(request));
+  if (elicit !== undefined)
+    client.setRequestHandler('elicitation/create', (request, ctx) => elicit(request, ctx.mcpReq.signal));
   if (roots.length > 0) {
     const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
     client.setRequestHandler('roots/list', async () => ({ roots: list }));

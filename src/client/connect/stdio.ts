@@ -66,7 +66,7 @@ export interface ConnectStdioOptions {
   onTooLarge?: (error: MessageTooLargeError) => void;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
-  /** Answers the server's form elicitations (the `elicitation` capability is declared only with one). */
+  /** Answers the server's elicitations, forms and URLs (the `elicitation` capability is declared only with one). */
   elicitation?: ElicitationHandler | undefined;
 }
 
