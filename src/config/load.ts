@@ -96,6 +96,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   return { config, file, ...dataPaths(config, { cwd, home }) };
 }
 
+/** The client's own directory, `~/.mcp-sampling`: budget state, the audit log, OAuth tokens (`oauth/`). */
+export function dataDirectory(home: string = homedir()): string {
+  return join(home, '.mcp-sampling');
+}
+
 /**
  * Where daily budgets and the audit log live for `config`: its `statePath` and `audit.path` (relative to
  * the working directory; `~/` means the home directory), else `~/.mcp-sampling/state.json` and
@@ -107,7 +112,7 @@ export function dataPaths(
 ): { statePath: string; auditPath: string } {
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? homedir();
-  const dataDir = join(home, '.mcp-sampling');
+  const dataDir = dataDirectory(home);
   const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
     statePath: config.statePath !== undefined ? place(config.statePath) : join(dataDir, 'state.json'),
