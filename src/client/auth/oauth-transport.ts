@@ -29,8 +29,22 @@ export class OAuthHttpClientTransport extends StreamableHTTPClientTransport {
   #inline = false;
 
   constructor(url: URL, options: StreamableHTTPClientTransportOptions & { authProvider: TransportOAuthProvider }) {
-    super(url, options);
-    this.#provider = options.authProvider;
+    const provider = options.authProvider;
+    const base = options.fetch ?? fetch;
+    super(url, {
+      ...options,
+      // The server refused a token it was sent: the authorization server it names may have changed since the
+      // discovery was kept (SEP-2352), so the 401's handling discovers afresh instead of going back to the
+      // old one. The SDK leaves this step to the host.
+      fetch: async (input, init) => {
+        const response = await base(input, init);
+        if (response.status === 401 && new Headers(init?.headers).has('authorization') && String(input) === url.href) {
+          await provider.invalidateCredentials?.('discovery');
+        }
+        return response;
+      },
+    });
+    this.#provider = provider;
   }
 
   /** From now on, finish a sign-in inside the request that needed it (after connecting). */
