@@ -18,6 +18,7 @@ import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { approvalPrompter } from './approval-route.js';
 import { elicitationHandler } from './elicitation-route.js';
+import { oauthConnectError, sessionOAuth } from './oauth-route.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 
@@ -61,6 +62,8 @@ function connectError(
   bearerToken: string | undefined,
   tokenEnv: string,
 ): CliError {
+  const oauth = target.kind === 'http' ? oauthConnectError(error, target.url) : undefined;
+  if (oauth !== undefined) return oauth;
   const raw = (error as Error).message;
   const verb = target.kind === 'http' ? 'connect to' : 'start';
   const head = `cannot ${verb} the server ${describeTarget(target)}`;
@@ -93,6 +96,11 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
   const prompter = options.prompter ?? approvalPrompter({ interactive });
   const elicitation = options.elicitation ?? elicitationHandler({ interactive });
+  // OAuth (stored tokens, a sign-in on 401) for an HTTP server, unless the static bearer token is set.
+  const oauth =
+    target.kind === 'http' && bearerToken === undefined
+      ? await sessionOAuth(target.url, loaded.config, env, interactive)
+      : undefined;
   const runtime = createSamplingRuntime({
     env,
     config: loaded.config,
@@ -122,6 +130,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             handler,
             roots,
             bearerToken,
+            oauth,
             tools,
             timeoutMs: options.timeoutMs,
             elicitation,

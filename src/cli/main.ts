@@ -9,10 +9,12 @@
  *   config check       validate the client configuration, print it with secrets redacted
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
+ *   auth login|logout|status   OAuth sign-ins to HTTP servers (tokens in ~/.mcp-sampling/oauth/)
  */
 import { Command } from 'commander';
 
 import { register as registerAsk } from './commands/ask.js';
+import { register as registerAuth } from './commands/auth.js';
 import { register as registerBudget } from './commands/budget.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerConfig } from './commands/config.js';
@@ -66,6 +68,7 @@ for (const register of [
   registerConfig,
   registerBudget,
   registerLog,
+  registerAuth,
   registerServe,
   // Hidden from --help: the conformance suite's client command.
   registerConformanceClient,

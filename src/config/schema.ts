@@ -107,7 +107,10 @@ export const OAuthServerConfigSchema = z.strictObject({
     .url({ protocol: /^https$/, error: 'must be an https:// URL with a path, like https://example.com/client.json' })
     .optional(),
   /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one word')).min(1).optional(),
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one word'))
+    .min(1)
+    .optional(),
   /** The port of the loopback redirect listener on 127.0.0.1 (default: a free port, kept per server). */
   redirectPort: z.number().int().min(1).max(65_535).optional(),
 });

@@ -19,7 +19,11 @@ import type { OAuthClientProvider } from '@modelcontextprotocol/client';
 import type { InteractiveOAuthProvider } from './provider.js';
 
 /** Any OAuth provider of the SDK; one that can finish a browser sign-in implements `takeAuthorizationCallback`. */
-export type TransportOAuthProvider = OAuthClientProvider & Partial<InteractiveOAuthProvider>;
+export type TransportOAuthProvider = OAuthClientProvider &
+  Partial<InteractiveOAuthProvider> & {
+    /** Stops a sign-in that is still waiting (its loopback listener). */
+    close?(): Promise<void>;
+  };
 
 /** Sign-ins finished inside one send at most (a 401, then a step-up): then the error stands. */
 const MAX_INLINE_SIGN_INS = 2;

@@ -15,13 +15,13 @@ export class LoginRequiredError extends Error {
 
 /** The message of a sign-in that nobody can do here. */
 export function loginRequiredMessage(serverUrl: string, why = 'it requires OAuth authorization'): string {
-  return `the server ${serverUrl} cannot be used: ${why}; sign in first with: mcp-sampling auth login ${serverUrl}`;
+  return `cannot use the server ${serverUrl}: ${why}; sign in with: mcp-sampling auth login ${serverUrl}`;
 }
 
-/** Refuses: no terminal, so no person who could sign in. */
-export function refuseToOpen(serverUrl: string, why?: string): OpenAuthorizationUrl {
+/** Refuses: no terminal, so no person who could sign in. `why` says what is missing, at the moment it is. */
+export function refuseToOpen(serverUrl: string, why?: () => string): OpenAuthorizationUrl {
   return async () => {
-    throw new LoginRequiredError(loginRequiredMessage(serverUrl, why));
+    throw new LoginRequiredError(loginRequiredMessage(serverUrl, why?.()));
   };
 }
 

@@ -84,8 +84,15 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
       throw error;
     }
   };
-  const connected = (await connectOnce()) ?? (await connectOnce());
-  if (connected === undefined) throw new UnauthorizedError('the server refused the tokens of a fresh sign-in');
+  let connected;
+  try {
+    connected = (await connectOnce()) ?? (await connectOnce());
+    if (connected === undefined) throw new UnauthorizedError('the server refused the tokens of a fresh sign-in');
+  } catch (error) {
+    // A sign-in left waiting must not keep the process alive.
+    await oauth?.close?.();
+    throw error;
+  }
   const { client, transport, connection } = connected;
   return {
     ...connection,
@@ -93,6 +100,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     close: async () => {
       if (transport.sessionId !== undefined) await transport.terminateSession().catch(() => {});
       await client.close();
+      await oauth?.close?.();
     },
   };
 }
