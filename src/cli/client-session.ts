@@ -62,8 +62,6 @@ function connectError(
   bearerToken: string | undefined,
   tokenEnv: string,
 ): CliError {
-  const oauth = target.kind === 'http' ? oauthConnectError(error, target.url) : undefined;
-  if (oauth !== undefined) return oauth;
   const raw = (error as Error).message;
   const verb = target.kind === 'http' ? 'connect to' : 'start';
   const head = `cannot ${verb} the server ${describeTarget(target)}`;
@@ -150,7 +148,10 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),
           });
   } catch (error) {
-    throw connectError(error, target, bearerToken, tokenEnv);
+    throw (
+      (oauth !== undefined && oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
+      connectError(error, target, bearerToken, tokenEnv)
+    );
   }
   session.era = connection.era;
   session.connection = connection;

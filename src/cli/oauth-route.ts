@@ -120,12 +120,33 @@ export async function sessionOAuth(
   }
 }
 
-/** A connect failure that OAuth explains in one line of its own (a sign-in nobody can do, a refused one). */
-export function oauthConnectError(error: unknown, serverUrl: string): CliError | undefined {
+/**
+ * A connect failure that OAuth explains in one line of its own: a sign-in nobody can do here, an
+ * authorization server whose identity does not match, or a server that answered 401 without publishing
+ * any OAuth metadata (it wants the static bearer token instead).
+ */
+export function oauthConnectError(
+  error: unknown,
+  serverUrl: string,
+  provider: StoredOAuthProvider,
+  tokenEnv: string,
+): CliError | undefined {
+  const head = `cannot connect to the server ${serverUrl}`;
   if (error instanceof LoginRequiredError) return new CliError(error.message, { cause: error });
   if (IssuerMismatchError.isInstance(error) || AuthorizationServerMismatchError.isInstance(error)) {
     return new CliError(
-      `cannot connect to the server ${serverUrl}: OAuth sign-in refused, the authorization server's identity does not match (${(error as Error).message})`,
+      `${head}: OAuth sign-in refused, the authorization server's identity does not match (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  const discovery = provider.discoveryState();
+  if (
+    discovery !== undefined &&
+    discovery.authorizationServerMetadata === undefined &&
+    provider.stored.tokens === undefined
+  ) {
+    return new CliError(
+      `${head}: it answered 401 (Unauthorized) and publishes no OAuth metadata; set ${tokenEnv} to send it a bearer token`,
       { cause: error },
     );
   }

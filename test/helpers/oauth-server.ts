@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 
 import { startHttpServer } from '../../src/server/transports/http/serve-http.js';
 
@@ -153,7 +154,7 @@ export async function startOAuthTestServer(
         });
         response.writeHead(answer.status, out);
         if (answer.body === null) return void response.end();
-        Readable.fromWeb(answer.body as import('node:stream/web').ReadableStream).pipe(response);
+        Readable.fromWeb(answer.body as WebReadableStream).pipe(response);
         return;
       }
       json(response, 404, { error: 'not_found' });

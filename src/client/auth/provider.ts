@@ -149,7 +149,9 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.#save({ discoveryState: state });
+    // Without authorization server metadata nothing was found worth keeping (a server that does not do OAuth).
+    if (state.authorizationServerMetadata === undefined) this.#entry = { ...this.#entry, discoveryState: state };
+    else this.#save({ discoveryState: state });
   }
 
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
