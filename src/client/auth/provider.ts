@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type {
+  OAuthClientInformationContext,
   OAuthClientMetadata,
   OAuthClientProvider,
   OAuthDiscoveryState,
@@ -112,13 +113,18 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     return randomBytes(24).toString('base64url');
   }
 
-  clientInformation(): StoredOAuthClientInformation | undefined {
+  clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
     const { clientId, clientSecret } = this.#options;
     const stored = this.#entry.clientInformation;
     if (clientId === undefined) return stored;
-    // The configured client, with the issuer stamp the SDK put on it once it was first used.
+    // The configured client, with the issuer stamp it got when it was first used.
     if (stored?.client_id === clientId && stored.client_secret === clientSecret) return stored;
-    return { client_id: clientId, ...(clientSecret !== undefined && { client_secret: clientSecret }) };
+    const configured = { client_id: clientId, ...(clientSecret !== undefined && { client_secret: clientSecret }) };
+    if (ctx === undefined) return configured;
+    // Bound to the authorization server it is first used with (SEP-2352), as the SDK would do after a warning.
+    const bound = { ...configured, issuer: ctx.issuer };
+    this.saveClientInformation(bound);
+    return bound;
   }
 
   saveClientInformation(clientInformation: StoredOAuthClientInformation): void {
