@@ -3,10 +3,11 @@
  * (test/helpers/oauth-server.ts): `auth login` through the loopback redirect (the test plays the browser by
  * fetching the printed URL), the stored file (0600, no token in any output), `auth status`, `summarize
  * --server` with the stored token, a refresh when the token has expired, the one line without a terminal,
- * a corrupt token file, and `auth logout`.
+ * the sign-in a 401 starts with a terminal (a pseudo-terminal from util-linux `script`), a corrupt token
+ * file, and `auth logout`.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,4 +148,43 @@ describe('mcp-sampling auth and --server with OAuth', () => {
     expect(again.stderr).toContain(`mcp-sampling auth login ${server.url}`);
     expect((await run(['auth', 'logout', 'http://127.0.0.1:9/never-used'])).stdout).toMatch(/nothing to delete/);
   });
+});
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('with a terminal', () => {
+  it.skipIf(!hasScript)(
+    'a 401 starts the sign-in: the URL is printed, and the command goes on once it is done',
+    async () => {
+      const own = await startOAuthTestServer();
+      try {
+        const ownHome = mkdtempSync(join(tmpdir(), 'mcp-sampling-oauth-tty-'));
+        const config = join(ownHome, 'auto.config.json');
+        writeFileSync(config, JSON.stringify({ servers: { '*': { approval: 'auto' } } }));
+        const command = [process.execPath, CLI, 'summarize', SAMPLE_PATH, '--server', own.url, '--config', config];
+        // `script` runs the command on a pseudo-terminal: stdin and stderr are terminals, as for a person.
+        const child = spawn('script', ['-qfec', command.join(' '), '/dev/null'], {
+          cwd: ownHome,
+          env: { ...env(), HOME: ownHome },
+        });
+        let output = '';
+        let opened = false;
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString('utf8').replaceAll('\r', '');
+          const printed = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(output);
+          if (printed === null || opened) return;
+          opened = true;
+          void fetch(printed[1]!, { redirect: 'manual' }).then((approved) => fetch(approved.headers.get('location')!));
+        });
+        const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+        expect(output).toMatch(/open this URL in a browser to sign in/);
+        expect(code).toBe(0);
+        expect(output).toMatch(/Summary:/);
+        expect(own.authorizations).toHaveLength(1);
+        expect(existsSync(join(ownHome, '.mcp-sampling', 'oauth'))).toBe(true);
+      } finally {
+        await own.close();
+      }
+    },
+  );
 });
