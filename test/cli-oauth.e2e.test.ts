@@ -127,6 +127,18 @@ describe('mcp-sampling auth and --server with OAuth', () => {
     expect(after.tokens.access_token).not.toBe(before.tokens.access_token);
   });
 
+  it('a refused token whose refresh is refused too is one line without a terminal, exit 1', async () => {
+    const path = join(home, '.mcp-sampling', 'oauth', tokenFiles()[0]!);
+    const saved = readFileSync(path, 'utf8');
+    server.revokeAll();
+    const { code, stderr } = await run(['summarize', SAMPLE_PATH, '--server', server.url]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `mcp-sampling: error: cannot use the server ${server.url}: the server refused the stored OAuth token; sign in with: mcp-sampling auth login ${server.url}`,
+    ]);
+    writeFileSync(path, saved, { mode: 0o600 });
+  });
+
   it('a corrupt token file is one line naming it, exit 2', async () => {
     const path = join(home, '.mcp-sampling', 'oauth', tokenFiles()[0]!);
     const saved = readFileSync(path, 'utf8');

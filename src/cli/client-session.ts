@@ -97,7 +97,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   // OAuth (stored tokens, a sign-in on 401) for an HTTP server, unless the static bearer token is set.
   const oauth =
     target.kind === 'http' && bearerToken === undefined
-      ? await sessionOAuth(target.url, loaded.config, env, interactive)
+      ? await sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
       : undefined;
   const runtime = createSamplingRuntime({
     env,

@@ -97,6 +97,23 @@ export async function oauthProviderFor(options: OAuthRouteOptions): Promise<Stor
   return provider;
 }
 
+let routed = false;
+
+/**
+ * The SDK's OAuth code reports what it recovers from with `console.warn` ("[mcp-sdk] OAuth "invalid_grant" —
+ * invalidating the stored tokens…"): in a CLI process those lines become details (`--verbose`), so that a
+ * failure stays one line. Other warnings pass through untouched.
+ */
+function routeSdkWarnings(detail: (text: string) => void): void {
+  if (routed) return;
+  routed = true;
+  const warn = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('[mcp-sdk]')) detail(args.map(String).join(' '));
+    else warn(...args);
+  };
+}
+
 /**
  * The provider a client command (`call`, `summarize`, `ask` with `--server <url>`) uses for an HTTP server
  * when no static bearer token is set. A corrupt token file is one line (exit 2) with the way out.
@@ -106,7 +123,9 @@ export async function sessionOAuth(
   config: Pick<Config, 'oauth'>,
   env: Readonly<Record<string, string | undefined>>,
   interactive: boolean,
+  detail?: (text: string) => void,
 ): Promise<StoredOAuthProvider> {
+  if (detail !== undefined) routeSdkWarnings(detail);
   try {
     return await oauthProviderFor({ serverUrl, config, env, interactive });
   } catch (error) {

@@ -23,6 +23,8 @@ export interface OAuthTestServer {
   grants: string[];
   /** Makes every access token issued so far invalid (as if it had expired). */
   expireAccessTokens(): void;
+  /** Revokes every token, refresh tokens included. */
+  revokeAll(): void;
   close(): Promise<void>;
 }
 
@@ -171,6 +173,10 @@ export async function startOAuthTestServer(
     authorizations,
     grants,
     expireAccessTokens: () => accessTokens.clear(),
+    revokeAll: () => {
+      accessTokens.clear();
+      refreshTokens.clear();
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
