@@ -35,6 +35,9 @@ describe('the oauth settings for a server', () => {
     expect(ConfigSchema.safeParse({ oauth: { '*': { clientMetadataUrl: 'http://example.com/c.json' } } }).success).toBe(
       false,
     );
+    expect(ConfigSchema.safeParse({ oauth: { '*': { clientMetadataUrl: 'https://example.com/' } } }).success).toBe(
+      false,
+    );
     expect(ConfigSchema.safeParse({ oauth: { '*': { redirectPort: 70000 } } }).success).toBe(false);
     expect(ConfigSchema.safeParse({ oauth: { '*': { scopes: ['two words'] } } }).success).toBe(false);
     expect(ConfigSchema.safeParse({ oauth: { '*': { clientSecret: 'inline' } } }).success).toBe(false);

@@ -105,6 +105,9 @@ export const OAuthServerConfigSchema = z.strictObject({
    */
   clientMetadataUrl: z
     .url({ protocol: /^https$/, error: 'must be an https:// URL with a path, like https://example.com/client.json' })
+    .refine((value) => new URL(value).pathname !== '/', {
+      error: 'must be an https:// URL with a path, like https://example.com/client.json',
+    })
     .optional(),
   /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
   scopes: z

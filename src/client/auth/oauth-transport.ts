@@ -31,6 +31,7 @@ const MAX_INLINE_SIGN_INS = 2;
 export class OAuthHttpClientTransport extends StreamableHTTPClientTransport {
   readonly #provider: TransportOAuthProvider;
   #inline = false;
+  #finishing: Promise<void> | undefined;
 
   constructor(url: URL, options: StreamableHTTPClientTransportOptions & { authProvider: TransportOAuthProvider }) {
     const provider = options.authProvider;
@@ -61,10 +62,21 @@ export class OAuthHttpClientTransport extends StreamableHTTPClientTransport {
    * `finishAuth`: RFC 9207 issuer check, PKCE verifier, resource indicator). False when none was started.
    */
   async finishPendingSignIn(): Promise<boolean> {
-    const callback = this.#provider.takeAuthorizationCallback?.();
-    if (callback === undefined) return false;
-    await this.finishAuth(await callback);
-    return true;
+    // Requests that failed together wait for the one sign-in in turn; a later one finds none and resends.
+    const previous = this.#finishing;
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.#finishing = mine;
+    try {
+      await previous;
+      const callback = this.#provider.takeAuthorizationCallback?.();
+      if (callback === undefined) return previous !== undefined && (await this.#provider.tokens()) !== undefined;
+      await this.finishAuth(await callback);
+      return true;
+    } finally {
+      release();
+      if (this.#finishing === mine) this.#finishing = undefined;
+    }
   }
 
   override async send(
