@@ -5,8 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 
-/** Shows `url` to whoever signs in; resolves once it was handed over (not once sign-in finished). */
-export type OpenAuthorizationUrl = (url: URL) => Promise<void>;
+/**
+ * Shows `url` to whoever signs in; resolves once it was handed over (not once sign-in finished). One that
+ * never shows it (`refuses`) needs no loopback listener.
+ */
+export type OpenAuthorizationUrl = ((url: URL) => Promise<void>) & { readonly refuses?: true };
 
 /** Thrown when the server wants a sign-in and no person can be asked: the message says what to run. */
 export class LoginRequiredError extends Error {
@@ -20,9 +23,10 @@ export function loginRequiredMessage(serverUrl: string, why = 'it requires OAuth
 
 /** Refuses: no terminal, so no person who could sign in. `why` says what is missing, at the moment it is. */
 export function refuseToOpen(serverUrl: string, why?: () => string): OpenAuthorizationUrl {
-  return async () => {
+  const refuse = async () => {
     throw new LoginRequiredError(loginRequiredMessage(serverUrl, why?.()));
   };
+  return Object.assign(refuse, { refuses: true as const });
 }
 
 /** Prints the URL (to stderr by default) for a person to open. */

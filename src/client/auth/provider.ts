@@ -171,6 +171,7 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
     await this.#pending?.close();
+    if (this.#options.open.refuses === true) return this.#options.open(authorizationUrl);
     const listener = await startLoopbackListener({
       port: this.#port,
       state: authorizationUrl.searchParams.get('state') ?? '',
