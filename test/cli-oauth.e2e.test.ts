@@ -125,6 +125,13 @@ describe('mcp-sampling auth and --server with OAuth', () => {
     expect(server.grants.at(-1)).toBe('refresh_token');
     const after = JSON.parse(readFileSync(join(home, '.mcp-sampling', 'oauth', tokenFiles()[0]!), 'utf8'));
     expect(after.tokens.access_token).not.toBe(before.tokens.access_token);
+    // The audit log records the sampling requests, never a token.
+    const audit = readFileSync(join(home, '.mcp-sampling', 'audit.jsonl'), 'utf8');
+    expect(audit).toMatch(/document-assistant/);
+    for (const token of [before.tokens.access_token, before.tokens.refresh_token, after.tokens.access_token]) {
+      expect(audit).not.toContain(token);
+      expect(second.stdout + second.stderr).not.toContain(token);
+    }
   });
 
   it('a refused token whose refresh is refused too is one line without a terminal, exit 1', async () => {
