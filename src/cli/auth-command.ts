@@ -102,6 +102,14 @@ export async function authLogin(
     try {
       result = await auth(provider, flow);
     } catch (error) {
+      const discovery = provider.discoveryState();
+      if (discovery !== undefined && discovery.authorizationServerMetadata === undefined) {
+        const asked = challenge === undefined ? 'it did not answer 401 without a token, and ' : '';
+        throw new CliError(
+          `cannot sign in to ${serverUrl}: ${asked}it publishes no OAuth metadata (no protected resource or authorization server metadata): it may not use OAuth`,
+          { cause: error },
+        );
+      }
       throw new CliError(`cannot sign in to ${serverUrl}: ${(error as Error).message}`, { cause: error });
     }
     if (result === 'REDIRECT') {

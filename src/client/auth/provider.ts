@@ -166,7 +166,9 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     if (scope === 'client' || scope === 'all') next.clientInformation = undefined;
     if (scope === 'tokens' || scope === 'all') Object.assign(next, { tokens: undefined, expiresAt: undefined });
     if (scope === 'discovery' || scope === 'all') next.discoveryState = undefined;
-    if (Object.keys(next).length > 0) this.#save(next);
+    // Only what is there to drop: nothing is written for a server that never stored anything.
+    const entry = this.#entry as unknown as Record<string, unknown>;
+    if (Object.keys(next).some((key) => entry[key] !== undefined)) this.#save(next);
   }
 
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
