@@ -18,6 +18,7 @@ import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { approvalPrompter, dashboardLinkOf } from './approval-route.js';
 import { elicitationHandler } from './elicitation-route.js';
+import { oauthConnectError, sessionOAuth } from './oauth-route.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 
@@ -127,6 +128,11 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             after();
           }
         };
+  // OAuth (stored tokens, a sign-in on 401) for an HTTP server, unless the static bearer token is set.
+  const oauth =
+    target.kind === 'http' && bearerToken === undefined
+      ? await sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
+      : undefined;
   const runtime = createSamplingRuntime({
     env,
     config: loaded.config,
@@ -160,6 +166,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             handler,
             roots,
             bearerToken,
+            oauth,
             tools,
             timeoutMs: options.timeoutMs,
             elicitation,
@@ -179,7 +186,10 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),
           });
   } catch (error) {
-    throw connectError(error, target, bearerToken, tokenEnv);
+    throw (
+      (oauth !== undefined && oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
+      connectError(error, target, bearerToken, tokenEnv)
+    );
   }
   session.era = connection.era;
   session.connection = connection;

@@ -10,7 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { Client, Tool } from '@modelcontextprotocol/client';
+import {
+  ClientCredentialsProvider,
+  PrivateKeyJwtProvider,
+  type Client,
+  type OAuthClientProvider,
+  type Tool,
+} from '@modelcontextprotocol/client';
+
+import { followRedirectHeadless } from '../client/auth/open-url.js';
+import { createOAuthProvider } from '../client/auth/provider.js';
+import { createTokenStore } from '../client/auth/token-store.js';
 
 import { connectHttp } from '../client/connect/http.js';
 import type { McpConnection } from '../client/connect/session.js';
@@ -28,6 +38,58 @@ interface ToolCall {
 export function eraForRevision(revision: string | undefined): EraMode {
   if (revision === undefined || revision === '') return 'auto';
   return revision >= MODERN_PROTOCOL_VERSION ? 'modern' : 'legacy';
+}
+
+/**
+ * The client id metadata document URL the suite's `auth/basic-cimd` authorization server expects as the
+ * client id (it cannot fetch one; a real deployment configures its own, `oauth.clientMetadataUrl`).
+ */
+const CONFORMANCE_CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
+
+/** The scenario's context (`MCP_CONFORMANCE_CONTEXT`), an object or nothing. */
+function contextOf(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined || raw === '') return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    throw new CliError('MCP_CONFORMANCE_CONTEXT is not JSON');
+  }
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/**
+ * The OAuth provider a scenario needs: the client credentials grant (an extension) with the SDK's own
+ * providers when the context gives a secret or a key without a browser step, else ours, the one the CLI
+ * uses, with a headless user agent instead of the browser and the tokens in `dir`.
+ */
+async function oauthFor(url: string, scenario: string, context: Record<string, unknown>, dir: string) {
+  const clientId = text(context['client_id']);
+  if (clientId !== undefined && scenario.startsWith('auth/client-credentials')) {
+    const privateKey = text(context['private_key_pem']);
+    const secret = text(context['client_secret']);
+    const provider: OAuthClientProvider | undefined =
+      privateKey !== undefined
+        ? new PrivateKeyJwtProvider({
+            clientId,
+            privateKey,
+            algorithm: text(context['signing_algorithm']) ?? 'ES256',
+          })
+        : secret !== undefined
+          ? new ClientCredentialsProvider({ clientId, clientSecret: secret })
+          : undefined;
+    if (provider !== undefined) return provider;
+  }
+  return createOAuthProvider({
+    serverUrl: url,
+    store: createTokenStore(join(dir, 'oauth')),
+    open: followRedirectHeadless(),
+    clientName: 'mcp-sampling conformance-client',
+    clientMetadataUrl: CONFORMANCE_CLIENT_METADATA_URL,
+    clientId,
+    clientSecret: text(context['client_secret']),
+  });
 }
 
 /** The tool calls a scenario passes in `MCP_CONFORMANCE_CONTEXT` (`{ toolCalls: [{ name, arguments }] }`). */
@@ -186,11 +248,13 @@ export async function runConformanceClient(url: string, env: NodeJS.ProcessEnv):
     statePath: join(dir, 'state.json'),
     auditPath: join(dir, 'audit.jsonl'),
   });
-  const state: { connection?: McpConnection } = {};
+  const state: { connection?: McpConnection; oauth?: OAuthClientProvider & { close?: () => Promise<void> } } = {};
   const handler = createSamplingHandler(runtime, { client: () => state.connection?.client, address: url });
   try {
     say(`scenario ${scenario === '' ? '(none)' : scenario}, era ${era}`);
+    state.oauth = await oauthFor(url, scenario, contextOf(env['MCP_CONFORMANCE_CONTEXT']), dir);
     state.connection = await connectHttp({
+      oauth: state.oauth,
       url,
       era,
       handler,
@@ -207,6 +271,7 @@ export async function runConformanceClient(url: string, env: NodeJS.ProcessEnv):
     await runScenario(scenario, connection, env, say);
   } finally {
     await state.connection?.close().catch(() => {});
+    await state.oauth?.close?.();
     await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }

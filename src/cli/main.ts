@@ -10,10 +10,12 @@
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
  *   log [--last N]     the audit log of sampling requests
  *   ui [--port N]      the local dashboard: approvals in the browser, audit, usage, budgets
+ *   auth login|logout|status   OAuth sign-ins to HTTP servers (tokens in ~/.mcp-sampling/oauth/)
  */
 import { Command } from 'commander';
 
 import { register as registerAsk } from './commands/ask.js';
+import { register as registerAuth } from './commands/auth.js';
 import { register as registerBudget } from './commands/budget.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerConfig } from './commands/config.js';
@@ -68,6 +70,7 @@ for (const register of [
   registerConfig,
   registerBudget,
   registerLog,
+  registerAuth,
   registerServe,
   registerUi,
   // Hidden from --help: the conformance suite's client command.

@@ -97,6 +97,14 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 }
 
 /**
+ * The client's own directory, `~/.mcp-sampling`: budget state, the audit log, OAuth tokens (`oauth/`), the
+ * dashboard's token and discovery file (`mcp-sampling ui`). Tests give HOME a temporary directory.
+ */
+export function dataDirectory(home: string = homedir()): string {
+  return join(home, '.mcp-sampling');
+}
+
+/**
  * Where daily budgets and the audit log live for `config`: its `statePath` and `audit.path` (relative to
  * the working directory; `~/` means the home directory), else `~/.mcp-sampling/state.json` and
  * `~/.mcp-sampling/audit.jsonl`, which `mcp-sampling log` and `budget` read.
@@ -107,18 +115,10 @@ export function dataPaths(
 ): { statePath: string; auditPath: string } {
   const cwd = options.cwd ?? process.cwd();
   const home = options.home ?? homedir();
-  const dir = dataDir(home);
+  const dir = dataDirectory(home);
   const place = (path: string) => (path.startsWith('~/') ? join(home, path.slice(2)) : resolve(cwd, path));
   return {
     statePath: config.statePath !== undefined ? place(config.statePath) : join(dir, 'state.json'),
     auditPath: config.audit.path !== undefined ? place(config.audit.path) : join(dir, 'audit.jsonl'),
   };
-}
-
-/**
- * The user's data directory, `~/.mcp-sampling/`: the default home of the budget state and the audit log, and
- * of the dashboard's token and discovery file (`mcp-sampling ui`). Tests give HOME a temporary directory.
- */
-export function dataDir(home: string = homedir()): string {
-  return join(home, '.mcp-sampling');
 }

@@ -93,6 +93,32 @@ export const ServerPolicySchema = z.strictObject({
 });
 export type ServerPolicy = z.infer<typeof ServerPolicySchema>;
 
+/** How the client authorizes itself to one HTTP server with OAuth 2.1 (or, under `"*"`, to every server). */
+export const OAuthServerConfigSchema = z.strictObject({
+  /** A client id registered with the server's authorization server beforehand (pre-registration). */
+  clientId: z.string().min(1).optional(),
+  /** The environment variable (or .env entry) holding that client's secret; the secret never goes in this file. */
+  clientSecretEnv: z.string().min(1).optional(),
+  /**
+   * The https URL of this client's Client ID Metadata Document, used as its client id where the
+   * authorization server supports URL-based client ids.
+   */
+  clientMetadataUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https:// URL with a path, like https://example.com/client.json' })
+    .refine((value) => new URL(value).pathname !== '/', {
+      error: 'must be an https:// URL with a path, like https://example.com/client.json',
+    })
+    .optional(),
+  /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
+  scopes: z
+    .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one word'))
+    .min(1)
+    .optional(),
+  /** The port of the loopback redirect listener on 127.0.0.1 (default: a free port, kept per server). */
+  redirectPort: z.number().int().min(1).max(65_535).optional(),
+});
+export type OAuthServerConfig = z.infer<typeof OAuthServerConfigSchema>;
+
 /**
  * The whole configuration file (`mcp-sampling.config.json`; docs/configuration.md). `z.input` of it is what
  * a host writes, `Config` what it parses to (defaults filled in).
@@ -164,6 +190,11 @@ export const ConfigSchema = z.strictObject({
       bearerTokenEnv: z.string().min(1).default('MCP_SAMPLING_SERVER_TOKEN'),
     })
     .default({ bearerTokenEnv: 'MCP_SAMPLING_SERVER_TOKEN' }),
+  /**
+   * OAuth for HTTP servers (`--server <url>`, `auth login <url>`), by server URL; `*` holds the defaults.
+   * Tokens are never here: they are kept per server under `~/.mcp-sampling/oauth/` (mode 0600).
+   */
+  oauth: z.record(z.string().min(1), OAuthServerConfigSchema).default({}),
   /** Directories servers may read files from (declared as MCP roots), besides the file given to `summarize`. */
   roots: z.array(z.string().min(1)).default([]),
   /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */

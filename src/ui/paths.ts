@@ -1,5 +1,5 @@
 /**
- * The dashboard's files in the user's data directory (`~/.mcp-sampling/`, src/config/load.ts `dataDir`):
+ * The dashboard's files in the user's data directory (`~/.mcp-sampling/`, src/config/load.ts `dataDirectory`):
  * `ui-token`, the per-user secret (0600) that client processes send to register and the browser brings
  * once in the printed URL; and `ui.json`, the discovery file (port and pid of the running dashboard, 0600)
  * that tells client processes where it listens. The directory is created 0700.
@@ -10,14 +10,14 @@ import { join } from 'node:path';
 
 import * as z from 'zod/v4';
 
-import { dataDir } from '../config/load.js';
+import { dataDirectory } from '../config/load.js';
 
 export const TOKEN_FILE = 'ui-token';
 export const DISCOVERY_FILE = 'ui.json';
 
 /** Where the dashboard's files live: `home` (default the user's) + `.mcp-sampling/`. */
 export function uiPaths(home?: string): { dir: string; token: string; discovery: string } {
-  const dir = dataDir(home);
+  const dir = dataDirectory(home);
   return { dir, token: join(dir, TOKEN_FILE), discovery: join(dir, DISCOVERY_FILE) };
 }
 

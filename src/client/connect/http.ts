@@ -1,8 +1,11 @@
 /**
  * Connects the sampling client to an MCP server at a Streamable HTTP URL. The server gets the optional
- * bearer token and nothing else; a 2025-era session is ended on the server when the connection closes.
+ * bearer token or, with an OAuth provider, the tokens OAuth gives (src/client/auth/); a 2025-era session is
+ * ended on the server when the connection closes.
  */
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
+
+import { OAuthHttpClientTransport, type TransportOAuthProvider } from '../auth/oauth-transport.js';
 
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
@@ -15,8 +18,13 @@ export interface ConnectHttpOptions {
   era: EraMode;
   handler: SamplingHandler;
   roots?: readonly string[];
-  /** Sent as `Authorization: Bearer …` on every request. */
+  /** Sent as `Authorization: Bearer …` on every request; takes precedence over `oauth`. */
   bearerToken?: string | undefined;
+  /**
+   * OAuth 2.1 for a server that requires it (src/client/auth/provider.ts): stored tokens are sent and
+   * refreshed, a 401 or a 403 `insufficient_scope` starts a sign-in through the provider.
+   */
+  oauth?: TransportOAuthProvider | undefined;
   fetch?: typeof fetch;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
@@ -41,24 +49,58 @@ export function parseServerUrl(value: string): URL {
 }
 
 export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
-  const client = buildSamplingClient(options.era, options.handler, options.roots, {
-    tools: options.tools !== false,
-    ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
-  });
-  const transport = new StreamableHTTPClientTransport(parseServerUrl(options.url), {
-    ...(options.bearerToken !== undefined && {
-      requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },
-    }),
-    // Without it, every POST leaves an abort listener on the transport's one signal until a full GC.
-    fetch: fetchWithOwnSignal(options.fetch ?? fetch),
-  });
-  const connection = await connectWith(client, transport, options.timeoutMs);
+  const url = parseServerUrl(options.url);
+  // Without it, every POST leaves an abort listener on the transport's one signal until a full GC.
+  const fetchFn = fetchWithOwnSignal(options.fetch ?? fetch);
+  const oauth = options.bearerToken === undefined ? options.oauth : undefined;
+  const connectOnce = async () => {
+    const client = buildSamplingClient(options.era, options.handler, options.roots, {
+      tools: options.tools !== false,
+      ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+    });
+    const transport =
+      oauth !== undefined
+        ? new OAuthHttpClientTransport(url, { authProvider: oauth, fetch: fetchFn })
+        : new StreamableHTTPClientTransport(url, {
+            ...(options.bearerToken !== undefined && {
+              requestInit: { headers: { authorization: `Bearer ${options.bearerToken}` } },
+            }),
+            fetch: fetchFn,
+          });
+    try {
+      const connection = await connectWith(client, transport, options.timeoutMs);
+      if (transport instanceof OAuthHttpClientTransport) transport.finishSignInsInline();
+      return { client, transport, connection };
+    } catch (error) {
+      // A sign-in was started while connecting: finish it outside any request (a person may take longer than
+      // a request's timeout), then connect again with the tokens.
+      if (
+        transport instanceof OAuthHttpClientTransport &&
+        UnauthorizedError.isInstance(error) &&
+        (await transport.finishPendingSignIn())
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  let connected;
+  try {
+    connected = (await connectOnce()) ?? (await connectOnce());
+    if (connected === undefined) throw new UnauthorizedError('the server refused the tokens of a fresh sign-in');
+  } catch (error) {
+    // A sign-in left waiting must not keep the process alive.
+    await oauth?.close?.();
+    throw error;
+  }
+  const { client, transport, connection } = connected;
   return {
     ...connection,
     // A 2025-era session lives on the server until it is deleted (or times out there): end it when done.
     close: async () => {
       if (transport.sessionId !== undefined) await transport.terminateSession().catch(() => {});
       await client.close();
+      await oauth?.close?.();
     },
   };
 }
