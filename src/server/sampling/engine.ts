@@ -16,7 +16,6 @@ import { setMaxListeners } from 'node:events';
 
 import {
   CLIENT_CAPABILITIES_META_KEY,
-  createRequestStateCodec,
   PROTOCOL_VERSION_META_KEY,
   type CallToolResult,
   type ClientCapabilities,
@@ -33,6 +32,7 @@ import {
 import { toolErrorResult } from '../tools/tool-result.js';
 import { checkEngineOptions, checkRegistration } from './engine-options.js';
 import { bindFallback, checkFallback, fallbackFor, samplerCapabilities, type SamplingFallback } from './fallback.js';
+import { createHmacStateCodec } from './hmac-state-codec.js';
 import { runPushed } from './pushed.js';
 import { runRounds } from './rounds.js';
 import type { SamplingToolBody } from './sampler.js';
@@ -246,7 +246,8 @@ function toToolResult(error: unknown): CallToolResult {
  */
 export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
   checkEngineOptions(options);
-  const codec = createRequestStateCodec<RoundState>({
+  // The SDK's token format, signed synchronously (hmac-state-codec.ts): no thread-pool job per round.
+  const codec = createHmacStateCodec<RoundState>({
     key:
       options.stateKey !== undefined
         ? resolveStateKey(options.stateKey, 'createSamplingEngine: stateKey')

@@ -18,11 +18,11 @@ import {
   type CallToolResult,
   type InputRequest,
   type InputRequiredResult,
-  type RequestStateCodec,
   type Root,
 } from '@modelcontextprotocol/server';
 
 import { checkSamplingAnswer } from './check-answer.js';
+import type { HmacStateCodec } from './hmac-state-codec.js';
 import {
   rootsUnsupported,
   samplingUnsupported,
@@ -35,7 +35,7 @@ import { progressSender, type ToolCall } from './tool-call.js';
 
 export interface RoundsOptions {
   /** Signs and verifies `requestState`. */
-  codec: RequestStateCodec<RoundState>;
+  codec: HmacStateCodec<RoundState>;
   /** Most requests one input_required round carries; the rest go in later rounds. */
   maxRequestsPerRound: number;
 }
@@ -219,7 +219,7 @@ export async function runRounds<Args>(
     if (lastProgress !== undefined) progressSender(ctx)(...lastProgress);
     if (outcome !== 'blocked') return outcome.result;
     const checkpoint = round.checkpoint();
-    const requestState = await options.codec.mint({
+    const requestState = options.codec.mintSync({
       t: toolName,
       h: argsHash,
       a: Object.fromEntries(round.used),
