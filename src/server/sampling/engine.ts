@@ -266,8 +266,6 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     args: Args,
     ctx: ServerContext,
   ): Promise<CallToolResult | InputRequiredResult> => {
-    // Every queued or in-flight sampling request of a long document listens to the call's signal.
-    setMaxListeners(0, ctx.mcpReq.signal);
     const capabilities = () => clientCapabilities(server, ctx);
     // Decided once per call: either the client answers all of its requests, or the fallback does.
     const direct = fallbackFor(fallback, capabilities());
@@ -288,7 +286,11 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
         return toToolResult(error);
       }
     };
-    return isModern(ctx) ? runRounds(call, mapped, args, rounds) : runPushed(call, mapped, args, pushed);
+    if (isModern(ctx)) return runRounds(call, mapped, args, rounds);
+    // Every queued or in-flight pushed request of a long document listens to the call's signal. (A
+    // 2026-era round adds one listener to it; rounds.ts lifts the limit of its own signal when needed.)
+    setMaxListeners(0, ctx.mcpReq.signal);
+    return runPushed(call, mapped, args, pushed);
   };
 
   const register: SamplingEngine['registerTool'] = <Input extends StandardSchemaWithJSON>(

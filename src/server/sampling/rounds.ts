@@ -10,6 +10,8 @@
  * When the engine's fallback answers this call (`call.fallback`), `sample()` runs on it at once and its
  * answer is kept like a client's; a call then ends in its first round unless it needs the client's roots.
  */
+import { setMaxListeners } from 'node:events';
+
 import {
   inputRequired,
   inputResponse,
@@ -129,7 +131,15 @@ function createRound(
     });
   };
   const never = <T>() => new Promise<T>(() => {});
+  // The round's signal gets a listener per fallback request and per tracked read; the common case (one
+  // request, nothing tracked) never needs the limit lifted, so it is lifted only once a second one comes.
+  let calls = 0;
+  const manyListeners = () => {
+    calls++;
+    if (calls === 2) setMaxListeners(0, signal);
+  };
   const track = <T>(work: Promise<T>): Promise<T> => {
+    manyListeners();
     busy++;
     const done = () => {
       busy--;
@@ -143,6 +153,7 @@ function createRound(
     signal,
     capabilities: call.samplerCapabilities(),
     sample(params) {
+      manyListeners();
       const base = digest(params);
       const n = occurrences.get(base) ?? 0;
       occurrences.set(base, n + 1);
@@ -189,6 +200,12 @@ function createRound(
   return { sampler, whenBlocked, used, pending, lastProgress: () => lastProgress, checkpoint: () => checkpoint };
 }
 
+/**
+ * Why a round's signal is aborted when the round ends without the body finishing. One instance: a
+ * `new Error` per round would capture a stack every time, for a reason nobody reads.
+ */
+const ROUND_ENDED = new Error('sampling round ended');
+
 /** Runs one round of `body` (see the module comment). */
 export async function runRounds<Args>(
   call: ToolCall,
@@ -229,6 +246,6 @@ export async function runRounds<Args>(
     return inputRequired({ inputRequests: Object.fromEntries(round.pending), requestState });
   } finally {
     ctx.mcpReq.signal.removeEventListener('abort', onCancel);
-    abort.abort(new Error('sampling round ended'));
+    abort.abort(ROUND_ENDED);
   }
 }
