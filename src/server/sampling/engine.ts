@@ -67,7 +67,10 @@ export interface SamplingEngineOptions {
   concurrency?: number | undefined;
   /** Timeout of one pushed sampling request in ms, reset by progress (2025 era). Default 600000 (10 minutes). */
   samplingTimeoutMs?: number | undefined;
-  /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
+  /**
+   * Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 1024.
+   * A round also carries at most 8 MiB of request params, whatever this says.
+   */
   maxRequestsPerRound?: number | undefined;
   /**
    * A direct-provider fallback (`directSampling({ model, when })` from `mcp-sampling/server/direct`):
@@ -184,6 +187,9 @@ export interface SamplingEngine {
 
 const STATE_KEY_MIN_CHARS = 32;
 
+/** Requests per 2026-era round unless the options say otherwise (rounds.ts bounds their bytes as well). */
+const DEFAULT_MAX_REQUESTS_PER_ROUND = 1024;
+
 /**
  * Turns the configured key material into the 32-byte HMAC key; a one-line error names where it came from
  * (`source`) and what is wrong. Only an unset key (undefined, or an empty environment variable) means a
@@ -255,7 +261,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     ttlSeconds: options.stateTtlSeconds ?? 900,
   });
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
-  const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? 64 };
+  const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? DEFAULT_MAX_REQUESTS_PER_ROUND };
   const verifier = createStateVerifier(codec.verify);
   const fallback = checkFallback(options.fallback);
 

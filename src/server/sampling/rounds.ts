@@ -3,7 +3,8 @@
  * *replay*: each `sample()` gets a key (a digest of its params plus an occurrence number); a known answer
  * resolves at once, an unknown one is recorded and never settles in this run. When the body is blocked (a
  * full turn of the event loop adds no new request, and no `track()`ed work is running), the run ends with
- * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`) and a signed
+ * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`, and at most
+ * MAX_ROUND_BYTES of their params) and a signed
  * `requestState` (state.ts) with the answers used so far. The client answers and retries; the body runs
  * again from the top and gets further. Within a round, progress is coalesced to the last value.
  *
@@ -32,7 +33,7 @@ import {
   type SamplingResult,
   type SamplingToolBody,
 } from './sampler.js';
-import { digest, openRoundState, ROOTS_KEY, SAMPLING_KEY, samplingKey, type RoundState } from './state.js';
+import { digestText, openRoundState, ROOTS_KEY, SAMPLING_KEY, samplingKey, type RoundState } from './state.js';
 import { progressSender, type ToolCall } from './tool-call.js';
 
 export interface RoundsOptions {
@@ -41,6 +42,13 @@ export interface RoundsOptions {
   /** Most requests one input_required round carries; the rest go in later rounds. */
   maxRequestsPerRound: number;
 }
+
+/**
+ * Most bytes of request params (their JSON) one round carries, besides the request count: a long
+ * document's map requests go in as few rounds as this allows (each round re-sends the call's arguments),
+ * while one result stays a size any client reads. A single larger request still goes alone.
+ */
+export const MAX_ROUND_BYTES = 8 * 1024 * 1024;
 
 /**
  * Why a 2026-era retry's `inputResponses` cannot be used, in one line; undefined when they can. Entries
@@ -111,6 +119,7 @@ function createRound(
   const pending = new Map<string, InputRequest>();
   const occurrences = new Map<string, number>();
   let waiting = 0; // requests issued without an answer (some beyond the round's cap)
+  let pendingBytes = 0;
   let busy = 0;
   let blocked!: () => void;
   const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
@@ -154,7 +163,8 @@ function createRound(
     capabilities: call.samplerCapabilities(),
     sample(params) {
       manyListeners();
-      const base = digest(params);
+      const json = JSON.stringify(params);
+      const base = digestText(json);
       const n = occurrences.get(base) ?? 0;
       occurrences.set(base, n + 1);
       const key = samplingKey(base, n);
@@ -174,7 +184,10 @@ function createRound(
       }
       if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
       waiting++;
-      if (pending.size < maxRequestsPerRound) pending.set(key, inputRequired.createMessage(params));
+      if (pending.size < maxRequestsPerRound && (pending.size === 0 || pendingBytes + json.length <= MAX_ROUND_BYTES)) {
+        pending.set(key, inputRequired.createMessage(params));
+        pendingBytes += json.length;
+      }
       watch();
       return never();
     },
