@@ -22,7 +22,8 @@ import {
 } from './stacks.js';
 
 const ERAS: readonly Era[] = ['legacy', 'modern'];
-const STACKS: readonly Stack[] = ['ours', 'bare'];
+/** Measured in this order (reversed every other round): the full stacks, our server alone, the floor. */
+const STACKS: readonly Stack[] = ['ours', 'bare', 'server', 'floor'];
 const ROUNDS = FULL ? 10 : 5;
 const SEQUENTIAL_CALLS = FULL ? 200 : 100;
 const CONCURRENT_CALLS = FULL ? 1000 : 500;
@@ -30,6 +31,8 @@ const IN_FLIGHT = 100;
 const WARM_UP_CALLS = 100;
 /** Ours must reach this fraction of the bare SDK's calls per second. */
 const TARGET_RATIO = 0.9;
+/** Our server alone (with the bare SDK client) against the bare server: 1.0 on 2025, 0.9 on 2026. */
+const SERVER_TARGET: Record<Era, number> = { legacy: 1.0, modern: 0.9 };
 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -68,7 +71,7 @@ export const roundTrip: Benchmark = {
     const rows: (string | number)[][] = [];
     const targets: TargetResult[] = [];
     const measurements: unknown[] = [];
-    const chart: { label: string; ours: number; bare: number }[] = [];
+    const chart: { label: string; ours: number; bare: number; server: number; floor: number }[] = [];
     const notes: string[] = [];
 
     for (const era of ERAS) {
@@ -103,6 +106,8 @@ export const roundTrip: Benchmark = {
       ] as const) {
         const ours = tallies.get('ours')!;
         const bare = tallies.get('bare')!;
+        const server = tallies.get('server')!;
+        const floor = tallies.get('floor')!;
         for (const stack of STACKS) {
           const tally = tallies.get(stack)!;
           rows.push([
@@ -140,6 +145,25 @@ export const roundTrip: Benchmark = {
           label: `${era} ${mode === 'sequential' ? 'seq' : IN_FLIGHT}`,
           ours: perSecond(ours),
           bare: perSecond(bare),
+          server: perSecond(server),
+          floor: perSecond(floor),
+        });
+        const serverRatio = perSecond(server) / perSecond(bare);
+        notes.push(
+          `${era}, ${mode}, against the physical floor (${round(perSecond(floor), 0)} calls/s; ` +
+            `${cpu(floor, 'clientCpuMs')} + ${cpu(floor, 'serverCpuMs')} ms CPU per call): ours ` +
+            `${round(perSecond(ours) / perSecond(floor), 3)}×, bare ${round(perSecond(bare) / perSecond(floor), 3)}×, ` +
+            `our server with the bare client ${round(perSecond(server) / perSecond(floor), 3)}× (its server ` +
+            `${cpu(server, 'serverCpuMs')} ms CPU per call against the bare server's ${cpu(bare, 'serverCpuMs')}).`,
+        );
+        targets.push({
+          name: `B1 ${era} ${mode}, our server alone`,
+          description: `the bare SDK client's calls/s on our server ÷ on the bare server ≥ ${SERVER_TARGET[era]}`,
+          measured: round(serverRatio, 3),
+          unit: '×',
+          limit: `≥ ${SERVER_TARGET[era]}`,
+          pass: serverRatio >= SERVER_TARGET[era],
+          detail: `${round(perSecond(server), 0)} vs ${round(perSecond(bare), 0)} calls/s`,
         });
         targets.push({
           name: `B1 ${era} ${mode}`,
@@ -187,6 +211,8 @@ export const roundTrip: Benchmark = {
           series: [
             { name: 'ours', values: chart.map((c) => round(c.ours, 0)) },
             { name: 'bare', values: chart.map((c) => round(c.bare, 0)) },
+            { name: 'our server, bare client', values: chart.map((c) => round(c.server, 0)) },
+            { name: 'floor (JSON lines, no SDK)', values: chart.map((c) => round(c.floor, 0)) },
           ],
         },
       ],

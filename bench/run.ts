@@ -45,6 +45,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     title: 'One large stdio message, ours against the SDK reader',
     load: async () => (await import('./stdio-framing.js')).stdioFraming,
   },
+  {
+    id: 'B7',
+    title: 'Long documents over Streamable HTTP, both eras',
+    load: async () => (await import('./long-documents-http.js')).longDocumentsHttp,
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
