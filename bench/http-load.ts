@@ -7,6 +7,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { collectGarbage, FULL, median, progress, round, type Benchmark, type TargetResult } from './lib.js';
 import { percentile } from './round-trip.js';
@@ -88,7 +91,11 @@ export const httpLoad: Benchmark = {
         const served = await startServer(stack);
         servers.set(stack, served);
         const connections: StackConnection[] = [];
-        for (let i = 0; i < CLIENTS; i += 1) connections.push(await connectHttpStack(stack, 'modern', served.url));
+        // Like one host with 50 connections: one audit file for all of our clients (each keeps its own state).
+        const auditDir = mkdtempSync(join(tmpdir(), 'mcp-sampling-b5-'));
+        for (let i = 0; i < CLIENTS; i += 1) {
+          connections.push(await connectHttpStack(stack, 'modern', served.url, auditDir));
+        }
         clients.set(stack, connections);
         // Warm up both ends.
         await runRound(connections.slice(0, 10));

@@ -47,6 +47,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
   },
   {
     id: 'B7',
+    title: 'Long documents over Streamable HTTP, both eras',
+    load: async () => (await import('./long-documents-http.js')).longDocumentsHttp,
+  },
+  {
+    id: 'B8',
     title: 'Scale-out: serve --http instances behind nginx (2026 era)',
     load: async () => (await import('./scale-out.js')).scaleOut,
   },

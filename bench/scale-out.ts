@@ -1,5 +1,5 @@
 /**
- * B7: scale-out behind nginx. Calls per second of `mcp-sampling serve --http` on the 2026 era: one
+ * B8: scale-out behind nginx. Calls per second of `mcp-sampling serve --http` on the 2026 era: one
  * instance reached directly, one instance behind nginx, and three instances sharing the state key behind
  * nginx (round-robin), with the nginx configuration of docs/deploy.md (test/helpers/nginx.ts renders and
  * runs it). The three set-ups alternate round by round. Skipped, with the reason, when nginx is missing.
@@ -77,12 +77,12 @@ async function runRound(setup: Setup): Promise<void> {
 const perSecond = (setup: Setup) => (setup.calls * 1000) / setup.ms;
 
 export const scaleOut: Benchmark = {
-  id: 'B7',
+  id: 'B8',
   title: 'Scale-out: serve --http instances behind nginx (2026 era)',
   async run() {
     const nginxBinary = findNginx();
     if (nginxBinary === undefined) {
-      progress('B7: skipped, nginx is not installed');
+      progress('B8: skipped, nginx is not installed');
       return {
         about: 'Skipped: nginx is not installed on this machine (`apt-get install -y nginx`).',
         tables: [],
@@ -121,7 +121,7 @@ export const scaleOut: Benchmark = {
           collectGarbage();
           await runRound(setup);
         }
-        progress(`B7: round ${r + 1}/${ROUNDS}`);
+        progress(`B8: round ${r + 1}/${ROUNDS}`);
       }
     } finally {
       for (const setup of setups) await Promise.all(setup.clients.map((client) => client.close()));

@@ -10,6 +10,7 @@
  * Both answer with an *instant* model, so what is measured is the protocol and our layers, not a model.
  * Ours reaches it through its provider registry (the one seam swapped here); bare returns it directly.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,7 +39,14 @@ export const OUR_CLI = join(ROOT, 'dist', 'cli', 'main.js');
 export const BARE_SERVER = join(ROOT, 'bench', 'bare', 'bare-server.mjs');
 
 export type Era = 'legacy' | 'modern';
-export type Stack = 'ours' | 'bare';
+/**
+ * - `ours`: our client and our server; `bare`: the bare SDK client and the bare server (the reference);
+ * - `server`: the bare SDK client against our server (what our server alone costs);
+ * - `floor`: two JSON-line round trips over a pipe, no SDK (bench/bare/floor.mjs): the physical floor.
+ */
+export type Stack = 'ours' | 'bare' | 'server' | 'floor';
+
+export const FLOOR_SERVER = join(ROOT, 'bench', 'bare', 'floor.mjs');
 
 /** What the instant model says, every time. */
 export const INSTANT_TEXT = 'Street trees cool cities, hold rain water and shelter wildlife.';
@@ -75,19 +83,21 @@ export function createInstantModel(): LanguageModelV3 {
  * Our sampling handler, exactly as the CLI builds it, with one configured model (`instant/instant-model`,
  * the default) served by the instant model instead of an HTTP endpoint. Audit log on.
  */
-export function createOurHandler() {
+export function createOurHandler(auditDir?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-bench-'));
+  // Clients of one host share its audit file (B5); otherwise each handler has its own.
+  const auditPath = join(auditDir ?? dir, 'audit.jsonl');
   const config = ConfigSchema.parse({
     providers: { instant: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } },
     models: [{ provider: 'instant', id: 'instant-model', price: { input: 0.1, output: 0.2 } }],
     defaultModel: 'instant/instant-model',
-    audit: { enabled: true, path: join(dir, 'audit.jsonl') },
+    audit: { enabled: true, path: auditPath },
   });
   const runtime = createSamplingRuntime({
     env: {},
     config,
     statePath: join(dir, 'state.json'),
-    auditPath: join(dir, 'audit.jsonl'),
+    auditPath,
   });
   const instantRuntime = withProviderModel(runtime, 'instant', createInstantModel());
   const handler = createSamplingHandler({
@@ -95,7 +105,7 @@ export function createOurHandler() {
     server: () => ({ name: 'document-assistant', address: 'bench' }),
     era: () => 'bench',
   });
-  return { handler, auditPath: join(dir, 'audit.jsonl') };
+  return { handler, auditPath };
 }
 
 /** The bare client: sampling declared, a handler that returns the instant answer. */
@@ -154,8 +164,53 @@ function callOf(client: Client): () => Promise<CallToolResult> {
 
 const QUIET_ENV = { MCP_SAMPLING_QUIET: '1' };
 
+/** The floor: a child that answers JSON lines (bench/bare/floor.mjs); one call is two round trips. */
+function connectFloor(): StackConnection {
+  const child = spawn(process.execPath, [FLOOR_SERVER], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const waiting = new Map<number, (message: { sample?: unknown; result?: CallToolResult }) => void>();
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    buffered += chunk;
+    let newline = buffered.indexOf('\n');
+    while (newline !== -1) {
+      const message = JSON.parse(buffered.slice(0, newline)) as {
+        id: number;
+        sample?: unknown;
+        result?: CallToolResult;
+      };
+      buffered = buffered.slice(newline + 1);
+      const resolve = waiting.get(message.id);
+      waiting.delete(message.id);
+      resolve?.(message);
+      newline = buffered.indexOf('\n');
+    }
+  });
+  let next = 0;
+  const roundTrip = (line: object, id: number) =>
+    new Promise<{ sample?: unknown; result?: CallToolResult }>((resolve) => {
+      waiting.set(id, resolve);
+      child.stdin.write(`${JSON.stringify(line)}\n`);
+    });
+  return {
+    call: async () => {
+      const id = next++;
+      await roundTrip({ id, call: { name: 'summarize_document', text: DOCUMENT } }, id);
+      const { result } = await roundTrip({ id, answer: { text: INSTANT_TEXT } }, id);
+      if (result === undefined) throw new Error('the floor server sent no result');
+      return result;
+    },
+    close: async () => {
+      child.stdin.end();
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+    serverPid: child.pid,
+  };
+}
+
 /** One stack over stdio: the server spawned, the client connected on `era`. */
 export async function connectStdioStack(stack: Stack, era: Era): Promise<StackConnection> {
+  if (stack === 'floor') return connectFloor();
   if (stack === 'ours') {
     const connection: McpConnection = await connectStdio({
       command: process.execPath,
@@ -169,7 +224,7 @@ export async function connectStdioStack(stack: Stack, era: Era): Promise<StackCo
   const client = createBareClient(era);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BARE_SERVER],
+    args: stack === 'server' ? [OUR_CLI, 'serve'] : [BARE_SERVER],
     env: { PATH: process.env['PATH'] ?? '', ...QUIET_ENV },
     stderr: 'ignore',
   });
@@ -178,9 +233,14 @@ export async function connectStdioStack(stack: Stack, era: Era): Promise<StackCo
 }
 
 /** One client of a stack over Streamable HTTP. */
-export async function connectHttpStack(stack: Stack, era: Era, url: string): Promise<StackConnection> {
+export async function connectHttpStack(
+  stack: Stack,
+  era: Era,
+  url: string,
+  auditDir?: string,
+): Promise<StackConnection> {
   if (stack === 'ours') {
-    const connection = await connectHttp({ url, era, handler: createOurHandler().handler });
+    const connection = await connectHttp({ url, era, handler: createOurHandler(auditDir).handler });
     return { call: callOf(connection.client), close: () => connection.close() };
   }
   const client = createBareClient(era);

@@ -35,6 +35,21 @@ describe('createAuditLog', () => {
     expect((await readFile(path, 'utf8')).trim().split('\n')).toHaveLength(301);
   });
 
+  it('shares one batch between every log of this process on the same file, each keeping its own secrets', async () => {
+    const path = join(dir, 'shared.jsonl');
+    // Two runtimes of one host (one per connection), on one configured audit file.
+    const one = createAuditLog({ path, enabled: true, includeText: true, secrets: ['sk-one-secret-0000'] });
+    const two = createAuditLog({ path: join(dir, '.', 'shared.jsonl'), enabled: true, includeText: true });
+    void one.write({ ...record(1), completion: 'sk-one-secret-0000' } as AuditRecord);
+    void two.write(record(2));
+    void one.write(record(3));
+    // Flushing one writes the other's lines too: they are in the same batch, in the order they came.
+    await one.flush();
+    const { records } = await readAuditLog(path);
+    expect(records.map((r) => r.server)).toEqual(['server-1', 'server-2', 'server-3']);
+    expect(await readFile(path, 'utf8')).not.toContain('sk-one-secret-0000');
+  });
+
   it('never writes a secret value, and writes nothing when disabled', async () => {
     const path = join(dir, 'audit.jsonl');
     const log = createAuditLog({ path, enabled: true, includeText: true, secrets: ['sk-secret-value-1234'] });

@@ -5,7 +5,7 @@
  * config turns it on. Known secret values are scrubbed from every line before it is written.
  */
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import type { RefusalKind } from './gate.js';
 import { createWriteBehind } from './write-behind.js';
@@ -178,18 +178,23 @@ export function scrubSecrets(line: string, secrets: readonly string[]): string {
   return out;
 }
 
-export function createAuditLog(options: AuditLogOptions): AuditLog {
-  const io = options.io ?? nodeIo;
-  const timeoutMs = options.timeoutMs ?? AUDIT_TIMEOUT_MS;
+/** One file's appender: the lines waiting for it and its one write-behind, shared by every log on the file. */
+interface Appender {
+  push(line: string): Promise<void>;
+  flush(): Promise<void>;
+  readonly stalled: boolean;
+}
+
+function createAppender(path: string, io: AuditIo, timeoutMs: number): Appender {
   /** The directory exists, and whether the file's last line lacks its newline (a run cut short). */
   let ready: Promise<{ newline: boolean }> | undefined;
   /** Set once an operation did not return in time: nothing more is written (it would wait as long). */
   let stalled = false;
   /** Lines waiting for the next append. */
   let buffered: string[] = [];
-  const open = async () => {
-    await ensureDir(io, dirname(options.path));
-    const last = await io.lastByte(options.path);
+  const openFile = async () => {
+    await ensureDir(io, dirname(path));
+    const last = await io.lastByte(path);
     return { newline: last !== undefined && last !== 0x0a };
   };
   // One append at a time (lines never interleave), taking every line queued until it runs.
@@ -198,11 +203,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     const lines = buffered;
     buffered = [];
     try {
-      ready ??= within(open(), timeoutMs, 'creating its directory');
+      ready ??= within(openFile(), timeoutMs, 'creating its directory');
       const { newline } = await ready;
       // Start on a new line after a truncated last line, so that the first record stays readable.
       const data = (newline ? '\n' : '') + lines.join('');
-      await within(io.appendFile(options.path, data), timeoutMs, 'appending to it');
+      await within(io.appendFile(path, data), timeoutMs, 'appending to it');
       if (newline) ready = Promise.resolve({ newline: false });
     } catch (error) {
       if (error instanceof AuditTimeoutError) {
@@ -214,25 +219,67 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       }
       // A failed write never breaks a request: it is said once per batch on stderr (once in all if stalled).
       process.stderr.write(
-        `mcp-sampling: warning: cannot write the audit log ${options.path}: ${(error as Error).message}` +
+        `mcp-sampling: warning: cannot write the audit log ${path}: ${(error as Error).message}` +
           (stalled ? '; audit lines of this run are not written' : '') +
           '\n',
       );
     }
   });
+  return {
+    get stalled() {
+      return stalled;
+    },
+    push(line) {
+      if (stalled) return Promise.resolve();
+      buffered.push(line);
+      return writer.schedule();
+    },
+    flush: () => writer.flush(),
+  };
+}
+
+/**
+ * The process's appenders on the real disk, by absolute path: every audit log of this process that writes
+ * to one file (a host with one runtime per connection has many) shares one buffer and one write-behind, so
+ * a batch holds the lines of all of them instead of one each. Bounded: past MAX_SHARED_APPENDERS files the
+ * oldest entry is forgotten (its pending lines are still written; a later log on it gets a new appender).
+ */
+const sharedAppenders = new Map<string, Appender>();
+const MAX_SHARED_APPENDERS = 64;
+
+function sharedAppender(path: string, timeoutMs: number): Appender {
+  const key = resolve(path);
+  let appender = sharedAppenders.get(key);
+  if (appender === undefined) {
+    appender = createAppender(path, nodeIo, timeoutMs);
+    if (sharedAppenders.size >= MAX_SHARED_APPENDERS) sharedAppenders.delete(sharedAppenders.keys().next().value!);
+    sharedAppenders.set(key, appender);
+  }
+  return appender;
+}
+
+export function createAuditLog(options: AuditLogOptions): AuditLog {
+  const timeoutMs = options.timeoutMs ?? AUDIT_TIMEOUT_MS;
+  // Injected file operations (tests) get an appender of their own; the real disk's are process-wide.
+  let appender: Appender | undefined;
+  const appenderOf = () =>
+    (appender ??=
+      options.io !== undefined
+        ? createAppender(options.path, options.io, timeoutMs)
+        : sharedAppender(options.path, timeoutMs));
 
   return {
     includeText: options.includeText,
     get stalled() {
-      return stalled;
+      return appender?.stalled ?? false;
     },
     write(record) {
       if (!options.enabled) return Promise.resolve();
-      if (stalled) return Promise.resolve();
-      buffered.push(scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n');
-      return writer.schedule();
+      const target = appenderOf();
+      if (target.stalled) return Promise.resolve();
+      return target.push(scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n');
     },
-    flush: () => writer.flush(),
+    flush: () => appender?.flush() ?? Promise.resolve(),
   };
 }
 

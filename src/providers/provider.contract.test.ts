@@ -24,6 +24,7 @@ import { estimateTokens } from '../shared/estimate-tokens.js';
 import { callWithFallbacks } from './call-with-fallbacks.js';
 import { PROVIDER_DEFINITIONS } from './definitions.js';
 import { AllModelsFailedError, ProviderCallError } from './errors.js';
+import { generateCompletion } from './generate-completion.js';
 import type { ProviderKind } from './provider.js';
 import { createProviderRegistry } from './registry.js';
 
@@ -97,6 +98,21 @@ function runLocalContract(vendor: ContractVendor): void {
     expect([cut.finishReason, cut.rawFinishReason]).toEqual(['length', 'max-tokens']);
   });
 
+  it('answers a plain-text request through generateCompletion as through generateText', async () => {
+    const messages = [{ role: 'user' as const, content: [{ type: 'text' as const, text: document }] }];
+    for (const maxOutputTokens of [1000, 5]) {
+      const direct = await generateCompletion(model(), { messages, maxOutputTokens }, new AbortController().signal);
+      const viaSdk = await generateText({ model: model(), messages, maxOutputTokens, maxRetries: 0 });
+      expect(direct).toMatchObject({
+        text: viaSdk.text,
+        finishReason: viaSdk.finishReason,
+        rawFinishReason: viaSdk.rawFinishReason,
+        usage: { inputTokens: viaSdk.usage.inputTokens, outputTokens: viaSdk.usage.outputTokens },
+        response: { modelId: viaSdk.response.modelId },
+      });
+    }
+  });
+
   it('cannot call tools, and says so', async () => {
     expect(PROVIDER_DEFINITIONS[vendor.kind].canCallTools).toBe(false);
     await expect(generateText({ model: model(), prompt: document, tools: TOOLS, maxRetries: 0 })).rejects.toThrow(
@@ -129,7 +145,24 @@ function runWireContract(vendor: ContractVendor, wire: WireFixture): void {
         retry: RETRY,
         attemptTimeoutMs,
       });
-    return { name, stub, call, withFallbacks };
+    const direct = (signal: AbortSignal = new AbortController().signal, extra: { tools?: ToolSet } = {}) =>
+      generateCompletion(
+        registry.languageModel(name, vendor.model),
+        {
+          system: 'Answer briefly.',
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'Street trees cool cities.' }] }],
+          maxOutputTokens: 50,
+          temperature: 0.2,
+          ...extra,
+        },
+        signal,
+      );
+    const directWithFallbacks = (attemptTimeoutMs?: number) =>
+      callWithFallbacks([{ provider: name, id: vendor.model }], (_candidate, signal) => direct(signal), {
+        retry: RETRY,
+        attemptTimeoutMs,
+      });
+    return { name, stub, call, withFallbacks, direct, directWithFallbacks };
   }
 
   /** The failure `callWithFallbacks` ends with, as the ProviderCallError of the (only) candidate. */
@@ -179,6 +212,65 @@ function runWireContract(vendor: ContractVendor, wire: WireFixture): void {
     expect(result.toolCalls).toHaveLength(1);
     expect(result.toolCalls[0]).toMatchObject({ toolName: 'weather', input: { city: 'Lyon' } });
     if (wire.echoesToolCallId) expect(result.toolCalls[0]?.toolCallId).toBe('call_1');
+  });
+
+  it('answers a plain-text request through generateCompletion exactly as through generateText', async () => {
+    for (const finish of [wire.finishes.stop, wire.finishes.length]) {
+      const {
+        call,
+        direct,
+        stub: s,
+      } = await against(() => ({ json: wire.completion('Trees cool cities.', finish, U) }));
+      const viaSdk = await call();
+      const result = await direct();
+      expect(result).toMatchObject({
+        text: viaSdk.text,
+        toolCalls: [],
+        finishReason: viaSdk.finishReason,
+        rawFinishReason: viaSdk.rawFinishReason,
+        usage: { inputTokens: U.input, outputTokens: U.output, totalTokens: U.input + U.output },
+        response: { modelId: viaSdk.response.modelId },
+      });
+      // The direct request carries the system prompt, the text and the settings to the API.
+      const sent = JSON.stringify(s.requests.at(-1)?.body ?? '');
+      expect(sent).toContain('Answer briefly.');
+      expect(sent).toContain('Street trees cool cities.');
+      await s.close();
+      stub = undefined;
+    }
+  });
+
+  it('sends a request with tools through generateText, which hands the tool call back', async () => {
+    const { direct } = await against(() => ({
+      json: wire.toolCall({ id: 'call_1', name: 'weather', arguments: '{"city":"Lyon"}' }),
+    }));
+    const result = await direct(undefined, { tools: TOOLS });
+    expect(result.finishReason).toBe('tool-calls');
+    expect(result.toolCalls[0]).toMatchObject({ toolName: 'weather', input: { city: 'Lyon' } });
+  });
+
+  it('fails through generateCompletion as through generateText: 401 at once, 429 retried, timeouts', async () => {
+    const unauthorized = await against(() => ({ status: 401, json: wire.error(401, 'Invalid API key provided') }));
+    const error = await failure(unauthorized.directWithFallbacks());
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(new RegExp(`^${unauthorized.name} ${vendor.model}: HTTP 401: .*Invalid API key`));
+    expect(error.message).not.toContain(SECRET);
+    expect(unauthorized.stub.requests).toHaveLength(1);
+    await unauthorized.stub.close();
+
+    const limited = await against((index) =>
+      index === 0
+        ? { status: 429, json: wire.error(429, 'Rate limit reached') }
+        : { json: wire.completion('After the retry.', wire.finishes.stop, U) },
+    );
+    expect((await limited.directWithFallbacks()).value.text).toBe('After the retry.');
+    expect(limited.stub.requests).toHaveLength(2);
+    await limited.stub.close();
+
+    const hanging = await against(() => ({ hang: true }));
+    const timedOut = await failure(hanging.directWithFallbacks(150));
+    expect(timedOut.message).toMatch(new RegExp(`^${hanging.name} ${vendor.model}: timed out`));
+    expect(hanging.stub.requests).toHaveLength(RETRY.maxRetries + 1);
   });
 
   it('fails on 401 at once, in one line naming provider, model and status, without the key', async () => {

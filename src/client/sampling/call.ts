@@ -3,10 +3,9 @@
  * order with retries and fallbacks (providers/call-with-fallbacks.ts), each attempt wrapped by the gates'
  * holds (the budget's reservations). The request's cancellation aborts the call in flight.
  */
-import { generateText } from 'ai';
-
 import { PolicyRefusal, type GateHold, type ResolvedCandidate } from '../../policy/gate.js';
 import { callWithFallbacks } from '../../providers/call-with-fallbacks.js';
+import { generateCompletion } from '../../providers/generate-completion.js';
 import { createSemaphore, type Semaphore } from '../../shared/semaphore.js';
 import { generateOptions, maxOutputTokensFor, type RequestContext } from './context.js';
 import type { SamplingEvent } from './events.js';
@@ -39,13 +38,11 @@ export function createProviderCall(models: RuntimeModels, onEvent: ((event: Samp
     let refused: PolicyRefusal | undefined;
     const attempt = (c: ResolvedCandidate, signal: AbortSignal) => {
       const run = () =>
-        generateText({
-          model: models.languageModel(c),
-          ...generate,
-          maxOutputTokens: maxOutputTokensFor(generate, c),
-          maxRetries: 0,
-          abortSignal: signal,
-        });
+        generateCompletion(
+          models.languageModel(c),
+          { ...generate, maxOutputTokens: maxOutputTokensFor(generate, c) },
+          signal,
+        );
       // The holds wrap each attempt, the first gate's outermost.
       const wrapped = holds.reduceRight<() => ReturnType<typeof run>>(
         (next, hold) => (hold.attempt === undefined ? next : () => hold.attempt!(c, signal, next)),

@@ -16,7 +16,6 @@ import { setMaxListeners } from 'node:events';
 
 import {
   CLIENT_CAPABILITIES_META_KEY,
-  createRequestStateCodec,
   PROTOCOL_VERSION_META_KEY,
   type CallToolResult,
   type ClientCapabilities,
@@ -33,6 +32,7 @@ import {
 import { toolErrorResult } from '../tools/tool-result.js';
 import { checkEngineOptions, checkRegistration } from './engine-options.js';
 import { bindFallback, checkFallback, fallbackFor, samplerCapabilities, type SamplingFallback } from './fallback.js';
+import { createHmacStateCodec } from './hmac-state-codec.js';
 import { runPushed } from './pushed.js';
 import { runRounds } from './rounds.js';
 import type { SamplingToolBody } from './sampler.js';
@@ -67,7 +67,10 @@ export interface SamplingEngineOptions {
   concurrency?: number | undefined;
   /** Timeout of one pushed sampling request in ms, reset by progress (2025 era). Default 600000 (10 minutes). */
   samplingTimeoutMs?: number | undefined;
-  /** Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 64. */
+  /**
+   * Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 1024.
+   * A round also carries at most 8 MiB of request params, whatever this says.
+   */
   maxRequestsPerRound?: number | undefined;
   /**
    * A direct-provider fallback (`directSampling({ model, when })` from `mcp-sampling/server/direct`):
@@ -184,6 +187,9 @@ export interface SamplingEngine {
 
 const STATE_KEY_MIN_CHARS = 32;
 
+/** Requests per 2026-era round unless the options say otherwise (rounds.ts bounds their bytes as well). */
+const DEFAULT_MAX_REQUESTS_PER_ROUND = 1024;
+
 /**
  * Turns the configured key material into the 32-byte HMAC key; a one-line error names where it came from
  * (`source`) and what is wrong. Only an unset key (undefined, or an empty environment variable) means a
@@ -246,7 +252,8 @@ function toToolResult(error: unknown): CallToolResult {
  */
 export function createSamplingEngine(options: SamplingEngineOptions = {}): SamplingEngine {
   checkEngineOptions(options);
-  const codec = createRequestStateCodec<RoundState>({
+  // The SDK's token format, signed synchronously (hmac-state-codec.ts): no thread-pool job per round.
+  const codec = createHmacStateCodec<RoundState>({
     key:
       options.stateKey !== undefined
         ? resolveStateKey(options.stateKey, 'createSamplingEngine: stateKey')
@@ -254,7 +261,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     ttlSeconds: options.stateTtlSeconds ?? 900,
   });
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
-  const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? 64 };
+  const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? DEFAULT_MAX_REQUESTS_PER_ROUND };
   const verifier = createStateVerifier(codec.verify);
   const fallback = checkFallback(options.fallback);
 
@@ -265,8 +272,6 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
     args: Args,
     ctx: ServerContext,
   ): Promise<CallToolResult | InputRequiredResult> => {
-    // Every queued or in-flight sampling request of a long document listens to the call's signal.
-    setMaxListeners(0, ctx.mcpReq.signal);
     const capabilities = () => clientCapabilities(server, ctx);
     // Decided once per call: either the client answers all of its requests, or the fallback does.
     const direct = fallbackFor(fallback, capabilities());
@@ -287,7 +292,11 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
         return toToolResult(error);
       }
     };
-    return isModern(ctx) ? runRounds(call, mapped, args, rounds) : runPushed(call, mapped, args, pushed);
+    if (isModern(ctx)) return runRounds(call, mapped, args, rounds);
+    // Every queued or in-flight pushed request of a long document listens to the call's signal. (A
+    // 2026-era round adds one listener to it; rounds.ts lifts the limit of its own signal when needed.)
+    setMaxListeners(0, ctx.mcpReq.signal);
+    return runPushed(call, mapped, args, pushed);
   };
 
   const register: SamplingEngine['registerTool'] = <Input extends StandardSchemaWithJSON>(

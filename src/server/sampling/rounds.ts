@@ -3,13 +3,16 @@
  * *replay*: each `sample()` gets a key (a digest of its params plus an occurrence number); a known answer
  * resolves at once, an unknown one is recorded and never settles in this run. When the body is blocked (a
  * full turn of the event loop adds no new request, and no `track()`ed work is running), the run ends with
- * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`) and a signed
+ * one `input_required` result carrying the pending requests (at most `maxRequestsPerRound`, and at most
+ * MAX_ROUND_BYTES of their params) and a signed
  * `requestState` (state.ts) with the answers used so far. The client answers and retries; the body runs
  * again from the top and gets further. Within a round, progress is coalesced to the last value.
  *
  * When the engine's fallback answers this call (`call.fallback`), `sample()` runs on it at once and its
  * answer is kept like a client's; a call then ends in its first round unless it needs the client's roots.
  */
+import { setMaxListeners } from 'node:events';
+
 import {
   inputRequired,
   inputResponse,
@@ -18,11 +21,11 @@ import {
   type CallToolResult,
   type InputRequest,
   type InputRequiredResult,
-  type RequestStateCodec,
   type Root,
 } from '@modelcontextprotocol/server';
 
 import { checkSamplingAnswer } from './check-answer.js';
+import type { HmacStateCodec } from './hmac-state-codec.js';
 import {
   rootsUnsupported,
   samplingUnsupported,
@@ -30,15 +33,22 @@ import {
   type SamplingResult,
   type SamplingToolBody,
 } from './sampler.js';
-import { digest, openRoundState, ROOTS_KEY, SAMPLING_KEY, samplingKey, type RoundState } from './state.js';
+import { digestText, openRoundState, ROOTS_KEY, SAMPLING_KEY, samplingKey, type RoundState } from './state.js';
 import { progressSender, type ToolCall } from './tool-call.js';
 
 export interface RoundsOptions {
   /** Signs and verifies `requestState`. */
-  codec: RequestStateCodec<RoundState>;
+  codec: HmacStateCodec<RoundState>;
   /** Most requests one input_required round carries; the rest go in later rounds. */
   maxRequestsPerRound: number;
 }
+
+/**
+ * Most bytes of request params (their JSON) one round carries, besides the request count: a long
+ * document's map requests go in as few rounds as this allows (each round re-sends the call's arguments),
+ * while one result stays a size any client reads. A single larger request still goes alone.
+ */
+export const MAX_ROUND_BYTES = 8 * 1024 * 1024;
 
 /**
  * Why a 2026-era retry's `inputResponses` cannot be used, in one line; undefined when they can. Entries
@@ -109,6 +119,7 @@ function createRound(
   const pending = new Map<string, InputRequest>();
   const occurrences = new Map<string, number>();
   let waiting = 0; // requests issued without an answer (some beyond the round's cap)
+  let pendingBytes = 0;
   let busy = 0;
   let blocked!: () => void;
   const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
@@ -129,7 +140,15 @@ function createRound(
     });
   };
   const never = <T>() => new Promise<T>(() => {});
+  // The round's signal gets a listener per fallback request and per tracked read; the common case (one
+  // request, nothing tracked) never needs the limit lifted, so it is lifted only once a second one comes.
+  let calls = 0;
+  const manyListeners = () => {
+    calls++;
+    if (calls === 2) setMaxListeners(0, signal);
+  };
   const track = <T>(work: Promise<T>): Promise<T> => {
+    manyListeners();
     busy++;
     const done = () => {
       busy--;
@@ -143,7 +162,9 @@ function createRound(
     signal,
     capabilities: call.samplerCapabilities(),
     sample(params) {
-      const base = digest(params);
+      manyListeners();
+      const json = JSON.stringify(params);
+      const base = digestText(json);
       const n = occurrences.get(base) ?? 0;
       occurrences.set(base, n + 1);
       const key = samplingKey(base, n);
@@ -163,7 +184,10 @@ function createRound(
       }
       if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
       waiting++;
-      if (pending.size < maxRequestsPerRound) pending.set(key, inputRequired.createMessage(params));
+      if (pending.size < maxRequestsPerRound && (pending.size === 0 || pendingBytes + json.length <= MAX_ROUND_BYTES)) {
+        pending.set(key, inputRequired.createMessage(params));
+        pendingBytes += json.length;
+      }
       watch();
       return never();
     },
@@ -188,6 +212,12 @@ function createRound(
   };
   return { sampler, whenBlocked, used, pending, lastProgress: () => lastProgress, checkpoint: () => checkpoint };
 }
+
+/**
+ * Why a round's signal is aborted when the round ends without the body finishing. One instance: a
+ * `new Error` per round would capture a stack every time, for a reason nobody reads.
+ */
+const ROUND_ENDED = new Error('sampling round ended');
 
 /** Runs one round of `body` (see the module comment). */
 export async function runRounds<Args>(
@@ -219,7 +249,7 @@ export async function runRounds<Args>(
     if (lastProgress !== undefined) progressSender(ctx)(...lastProgress);
     if (outcome !== 'blocked') return outcome.result;
     const checkpoint = round.checkpoint();
-    const requestState = await options.codec.mint({
+    const requestState = options.codec.mintSync({
       t: toolName,
       h: argsHash,
       a: Object.fromEntries(round.used),
@@ -229,6 +259,6 @@ export async function runRounds<Args>(
     return inputRequired({ inputRequests: Object.fromEntries(round.pending), requestState });
   } finally {
     ctx.mcpReq.signal.removeEventListener('abort', onCancel);
-    abort.abort(new Error('sampling round ended'));
+    abort.abort(ROUND_ENDED);
   }
 }

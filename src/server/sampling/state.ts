@@ -36,10 +36,12 @@ export const SAMPLING_KEY = /^s[\w-]{16}\.\d+$/;
 
 /** A short, stable digest of a JSON value (object key order as produced by the caller). */
 export function digest(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(value) ?? 'undefined')
-    .digest('base64url')
-    .slice(0, 16);
+  return digestText(JSON.stringify(value) ?? 'undefined');
+}
+
+/** `digest` of a value already serialized (its JSON text). */
+export function digestText(json: string): string {
+  return createHash('sha256').update(json).digest('base64url').slice(0, 16);
 }
 
 /** The key of a sampling request: a digest of its params plus how many identical ones came before it. */

@@ -25,6 +25,7 @@ import {
   isJSONRPCRequest,
   isLegacyRequest,
   type McpServer,
+  PROTOCOL_VERSION_META_KEY,
 } from '@modelcontextprotocol/server';
 
 import { screenInbound } from '../../sampling/guard-inbound.js';
@@ -337,7 +338,10 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
     const screened = screenBody(body);
     if ('reply' in screened) return Response.json(screened.reply);
     body = screened.deliver;
-    const isLegacy = await isLegacyRequest(request, body, { maxRequestBodySize: maxBodyBytes });
+    // A request carrying the 2026 envelope claim is never legacy (the SDK documents it); only the rest is
+    // classified here, since the modern handler classifies every request again itself.
+    const isLegacy =
+      !carriesEnvelopeClaim(body) && (await isLegacyRequest(request, body, { maxRequestBodySize: maxBodyBytes }));
     if (draining && !(isLegacy && finishesSessionWork(request, body))) {
       return jsonRpcError(503, -32000, 'Server shutting down: send new requests to another instance', {
         connection: 'close',
@@ -498,4 +502,20 @@ function checkHttpOptions(options: unknown): void {
   if (o.authToken !== undefined && (typeof o.authToken !== 'string' || o.authToken === '')) {
     throw new TypeError('serveHttp: authToken must be a non-empty string when given');
   }
+}
+
+/**
+ * Whether `body` is one JSON-RPC request whose `_meta` claims a protocol version (the 2026 envelope): such a
+ * request is never legacy, whatever else it holds (`isLegacyRequest` says so), so it needs no classifying.
+ */
+function carriesEnvelopeClaim(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const params = (body as { params?: unknown }).params;
+  if (typeof params !== 'object' || params === null) return false;
+  const meta = (params as { _meta?: unknown })._meta;
+  return (
+    typeof meta === 'object' &&
+    meta !== null &&
+    (meta as Record<string, unknown>)[PROTOCOL_VERSION_META_KEY] !== undefined
+  );
 }
