@@ -105,6 +105,8 @@ async function forward(upstream: Upstream, method: string, params: unknown, ctx:
   const why = upstream.gone();
   if (why !== undefined) throw toHostError(new Error(why), upstream);
   const token = ctx.mcpReq._meta?.progressToken;
+  // Progress sent before the result must reach the host before it: the result waits for them.
+  const sent: Promise<void>[] = [];
   try {
     const result = await upstream.client.request(
       { method, params: forwardedParams(params as Record<string, unknown> | undefined) } as never,
@@ -114,13 +116,16 @@ async function forward(upstream: Upstream, method: string, params: unknown, ctx:
         // The upstream's progress goes back under the host's own token (the client gives the upstream its own).
         ...(token !== undefined && {
           onprogress: (progress: { progress: number; total?: number | undefined; message?: string | undefined }) => {
-            void ctx.mcpReq
-              .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
-              .catch(() => {});
+            sent.push(
+              ctx.mcpReq
+                .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
+                .catch(() => {}),
+            );
           },
         }),
       },
     );
+    await Promise.all(sent);
     return returnedResult(result as Record<string, unknown>);
   } catch (error) {
     throw toHostError(error, upstream);

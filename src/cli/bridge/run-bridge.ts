@@ -11,12 +11,20 @@
 import type { Readable, Writable } from 'node:stream';
 
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
-import { isJSONRPCRequest, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
+import {
+  isJSONRPCRequest,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import { serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
 
 import type { EraMode } from '../../client/connect/era.js';
 import type { DeclaredRoot } from '../../client/connect/session.js';
 import { createStdioServerTransport } from '../../server/transports/serve-stdio.js';
+import { PACKAGE_VERSION } from '../../shared/version.js';
 import { openClientSession, type ClientSession, type ServerTarget } from '../client-session.js';
 import { errorText, type Output } from '../output.js';
 import { createHostPrompter, type AskHost } from './host-prompter.js';
@@ -74,23 +82,55 @@ function hostCanElicit(host: HostSide): Server | undefined {
   return elicitation === undefined ? undefined : current.server;
 }
 
-/** When the upstream cannot be reached: every host request gets this error, until the host closes stdin. */
+/**
+ * When the upstream cannot be reached: a 2025-era host's `initialize` gets `message` as its error; a
+ * 2026-era host discovers a server (its probe must succeed for any error to reach it) whose every request
+ * fails with `message`. Served until the host closes stdin.
+ */
 async function serveFailure(message: string, stdin: Readable, stdout: Writable, log: (line: string) => void) {
-  const transport = createStdioServerTransport(stdin, stdout);
+  const wire = createStdioServerTransport(stdin, stdout);
+  const relay: Transport = {
+    start: async () => {},
+    send: (out) => wire.send(out),
+    close: () => wire.close(),
+  };
   const closed = new Promise<void>((resolve) => {
-    transport.onclose = resolve;
+    wire.onclose = () => {
+      relay.onclose?.();
+      resolve();
+    };
     stdin.once('end', resolve);
     stdin.once('close', resolve);
   });
-  transport.onmessage = (message_: JSONRPCMessage) => {
-    if (!isJSONRPCRequest(message_)) return;
-    void transport
-      .send({ jsonrpc: '2.0', id: message_.id, error: { code: -32603, message } })
-      .catch((error: unknown) => log(`cannot answer the host: ${(error as Error).message}`));
+  wire.onmessage = (incoming: JSONRPCMessage) => {
+    if (isJSONRPCRequest(incoming) && incoming.method === 'initialize') {
+      void wire
+        .send({ jsonrpc: '2.0', id: incoming.id, error: { code: ProtocolErrorCode.InternalError, message } })
+        .catch((error: unknown) => log(`cannot answer the host: ${(error as Error).message}`));
+      return;
+    }
+    relay.onmessage?.(incoming);
   };
-  await transport.start();
+  const fail = async (): Promise<never> => {
+    throw new ProtocolError(ProtocolErrorCode.InternalError, message);
+  };
+  const handle = sdkServeStdio(
+    () => {
+      const server = new Server(
+        { name: 'mcp-sampling bridge (no upstream)', version: PACKAGE_VERSION },
+        { capabilities: { tools: {} }, instructions: message },
+      );
+      server.setRequestHandler('tools/list', fail);
+      server.setRequestHandler('tools/call', fail);
+      server.fallbackRequestHandler = fail;
+      return server;
+    },
+    { transport: relay, onerror: (error) => log(error.message) },
+  );
+  await wire.start();
   await closed;
-  await transport.close().catch(() => {});
+  await handle.close().catch(() => {});
+  await wire.close().catch(() => {});
 }
 
 /** Runs the bridge until the host closes stdin (or a signal); resolves when everything is closed. */
