@@ -45,6 +45,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     title: 'One large stdio message, ours against the SDK reader',
     load: async () => (await import('./stdio-framing.js')).stdioFraming,
   },
+  {
+    id: 'B7',
+    title: 'The bridge on a plain tool call, against direct',
+    load: async () => (await import('./bridge-overhead.js')).bridgeOverhead,
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
