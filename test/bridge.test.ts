@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { Client, type ClientCapabilities, type ElicitResult } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -321,6 +321,67 @@ describe('bridge, approval through the host (2025-era host with elicitation)', (
     );
     expect(result.failed).toBe(true);
     expect(result.text).toMatch(/denied by the user at the host/);
+  });
+});
+
+describe('bridge, what the upstream asks of the host (2025-era host)', () => {
+  it("the upstream's elicitation reaches a host that supports it, with the host's answer", async () => {
+    const asked: string[] = [];
+    const { client } = await host({
+      era: 'legacy',
+      upstream: EVERYTHING,
+      capabilities: { elicitation: { form: {} } },
+      onElicit: (message) => {
+        asked.push(message);
+        return { action: 'decline' };
+      },
+    });
+    const result = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+    expect(asked).toEqual(['Please provide inputs for the following fields:']);
+    expect(textOf(result)).toMatch(/declined/);
+  });
+
+  it("a host without elicitation: the upstream's elicitation is declined, the host is not asked", async () => {
+    const { client } = await host({ era: 'legacy', upstream: EVERYTHING });
+    const result = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+    expect(textOf(result)).toMatch(/declined/);
+  });
+
+  it("roots: the host's own, followed, plus --root", async () => {
+    const extra = mkdtempSync(join(tmpdir(), 'mcp-bridge-root-'));
+    homes.push(extra);
+    const { home, config } = makeHome();
+    let hostRoots = [{ uri: 'file:///srv/host-project', name: 'host-project' }];
+    const client = new Client(
+      { name: 'host-with-roots', version: '1.0.0' },
+      { capabilities: { roots: { listChanged: true } }, versionNegotiation: versionNegotiation('legacy') },
+    );
+    client.setRequestHandler('roots/list', async () => ({ roots: hostRoots }));
+    clients.push(client);
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [CLI, 'bridge', '--config', config, '--root', extra, '--', ...EVERYTHING],
+        env: { PATH: process.env['PATH'] ?? '', HOME: home },
+        stderr: 'ignore',
+      }),
+    );
+    const listed = async () => textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }));
+    let text = '';
+    for (let i = 0; i < 40 && !text.includes('host-project'); i++) {
+      text = await listed();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toContain('file:///srv/host-project');
+    expect(text).toContain(pathToFileURL(extra).href);
+    hostRoots = [{ uri: 'file:///srv/other-project', name: 'other-project' }];
+    await client.sendRootsListChanged();
+    for (let i = 0; i < 40 && !text.includes('other-project'); i++) {
+      text = await listed();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toContain('file:///srv/other-project');
+    expect(text).not.toContain('host-project');
   });
 });
 

@@ -242,6 +242,12 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       server.setNotificationHandler('notifications/roots/list_changed', () => {
         void client.sendRootsListChanged().catch(() => {});
       });
+      // The upstream listed the roots before this host came: it has roots of its own to add now.
+      server.oninitialized = () => {
+        if (era === 'legacy' && server.getClientCapabilities()?.roots !== undefined) {
+          void client.sendRootsListChanged().catch(() => {});
+        }
+      };
       server.onclose = () => {
         if (host.current === mine) host.current = undefined;
       };
