@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigSchema, type ProviderConfig } from '../../config/schema.js';
 import { buildCatalog } from '../catalog.js';
 import { createProviderRegistry } from '../registry.js';
+import { runProviderContract } from '../provider.contract.test.js';
 import { commandCatalogEntries } from './command.js';
 import { fromCommandOutput, toCommandInput } from './framing.js';
 
@@ -36,6 +37,8 @@ function alive(pid: number): boolean {
 async function waitFor(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
 }
+
+runProviderContract({ kind: 'command', model: 'default' });
 
 describe('command provider', () => {
   it('plain framing: the prompt on stdin, stdout is the completion', async () => {

@@ -27,6 +27,9 @@ async function generate(
   settings: CommandSettings,
   call: LanguageModelV3CallOptions,
 ): Promise<LanguageModelV3GenerateResult> {
+  if (call.tools !== undefined && call.tools.length > 0) {
+    throw new Error(`provider '${name}' runs a command, which cannot call tools: choose a model that can`);
+  }
   const input = toCommandInput(call, settings.input);
   const warnings: SharedV3Warning[] = [];
   const { omitted } = readPrompt(call.prompt);
