@@ -16,6 +16,7 @@ import { Client, type ClientCapabilities, type ElicitResult } from '@modelcontex
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { startHttpServer, type RunningHttpServer } from '../src/server/transports/http/serve-http.js';
 import { CLI, ERAS, textOf, versionNegotiation, type Era } from './helpers/wire.js';
 
 const require = createRequire(import.meta.url);
@@ -382,6 +383,23 @@ describe('bridge, what the upstream asks of the host (2025-era host)', () => {
     }
     expect(text).toContain('file:///srv/other-project');
     expect(text).not.toContain('host-project');
+  });
+});
+
+describe.each(ERAS)('bridge to a Streamable HTTP upstream (--server), host on the %s era', (era) => {
+  let running: RunningHttpServer | undefined;
+  afterEach(async () => {
+    await running?.close(0);
+    running = undefined;
+  });
+
+  it.each(ERAS)('upstream era %s: summarize_document works', async (upstreamEra) => {
+    running = await startHttpServer({ port: 0, log: { info: () => {}, error: () => {} } });
+    const { client } = await host({ era, upstream: [], bridgeArgs: ['--server', running.url, '--era', upstreamEra] });
+    expect(client.getServerVersion()?.name).toBe('document-assistant (via mcp-sampling bridge)');
+    const summary = await client.callTool({ name: 'summarize_document', arguments: { document_text: DOCUMENT } });
+    expect(summary.isError).not.toBe(true);
+    expect(textOf(summary)).toMatch(/trees|roots|shade/i);
   });
 });
 
