@@ -55,6 +55,11 @@ const BENCHMARKS: { id: string; title: string; load: () => Promise<Benchmark> }[
     title: 'Scale-out: serve --http instances behind nginx (2026 era)',
     load: async () => (await import('./scale-out.js')).scaleOut,
   },
+  {
+    id: 'B9',
+    title: 'The bridge on a plain tool call, against direct',
+    load: async () => (await import('./bridge-overhead.js')).bridgeOverhead,
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 
 import { type EraMode } from '../client/connect/era.js';
 import { connectHttp } from '../client/connect/http.js';
-import { type ElicitationHandler, type McpConnection } from '../client/connect/session.js';
+import { type ElicitationHandler, type ListRoots, type McpConnection } from '../client/connect/session.js';
 import { connectStdio } from '../client/connect/stdio.js';
 // The runtime and the handler are the public ones (mcp-sampling/client), as a host would build them.
 import { createSamplingHandler, createSamplingRuntime, type Prompter } from '../client/index.js';
@@ -46,6 +46,10 @@ export interface ClientSessionOptions {
    * progress bar off the terminal meanwhile).
    */
   aroundElicitation?: (() => () => void) | undefined;
+  /** Roots that change while connected (the bridge's host roots), declared with `listChanged`. */
+  listRoots?: ListRoots | undefined;
+  /** Install the Ctrl-C handler that aborts `cancel` (default true; the bridge handles its own signals). */
+  interrupt?: boolean | undefined;
 }
 
 export interface ClientSession {
@@ -170,6 +174,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             tools,
             timeoutMs: options.timeoutMs,
             elicitation,
+            listRoots: options.listRoots,
           })
         : await connectStdio({
             command: target.command,
@@ -181,6 +186,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             roots,
             handler,
             elicitation,
+            listRoots: options.listRoots,
             onServerLog: (text) => out.detail(`server: ${text}`),
             // The call then fails with the SDK's bare "Connection closed": say why first.
             onTooLarge: (error) => process.stderr.write(`mcp-sampling: error: ${error.message}\n`),
@@ -211,7 +217,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
     if (cancel.signal.aborted) process.exit(EXIT_CANCELLED);
     cancel.abort(new Error('cancelled by the user (Ctrl-C)'));
   };
-  process.on('SIGINT', onInterrupt);
+  if (options.interrupt !== false) process.on('SIGINT', onInterrupt);
 
   return {
     connection,

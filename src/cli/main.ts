@@ -5,6 +5,7 @@
  *   summarize <file>   the main job (server + client over stdio, offline by default)
  *   serve [--http]     the Document Assistant MCP server on stdio (any MCP host) or Streamable HTTP
  *   ask <file> <q>     ask a question about a file; the answer and the passages it cites
+ *   bridge -- <cmd>    serve any MCP server to a host without sampling, answering its sampling here
  *   call <tool>        call any tool on any MCP server (stdio command or HTTP URL), answering its sampling
  *   config check       validate the client configuration, print it with secrets redacted
  *   budget reset       start the daily budget counters afresh (the way out of a corrupt state file)
@@ -16,6 +17,7 @@ import { Command } from 'commander';
 
 import { register as registerAsk } from './commands/ask.js';
 import { register as registerAuth } from './commands/auth.js';
+import { register as registerBridge } from './commands/bridge.js';
 import { register as registerBudget } from './commands/budget.js';
 import { register as registerCall } from './commands/call.js';
 import { register as registerConfig } from './commands/config.js';
@@ -67,6 +69,7 @@ for (const register of [
   registerSummarize,
   registerAsk,
   registerCall,
+  registerBridge,
   registerConfig,
   registerBudget,
   registerLog,

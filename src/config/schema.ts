@@ -14,24 +14,81 @@ const NonNegative = z.number().nonnegative();
 
 export const BUILTIN_PROVIDERS = ['openai', 'anthropic', 'google'] as const;
 export type BuiltinProvider = (typeof BUILTIN_PROVIDERS)[number];
-/** The kinds of provider a config entry may be (`type`): a built-in vendor, or an OpenAI-compatible endpoint. */
-export const PROVIDER_TYPES = [...BUILTIN_PROVIDERS, 'openai-compatible'] as const;
+/**
+ * The kinds of provider a config entry may be (`type`): a built-in vendor, an OpenAI-compatible endpoint,
+ * or a local command (a CLI that reads the prompt on stdin and prints the completion).
+ */
+export const PROVIDER_TYPES = [...BUILTIN_PROVIDERS, 'openai-compatible', 'command'] as const;
+
+/** How a `command` provider's prompt is written to its stdin and its completion read from its stdout. */
+export const COMMAND_FRAMINGS = ['plain', 'json'] as const;
+/** Default of a `command` provider's `timeoutMs`. */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 300_000;
+/** Default of a `command` provider's `maxOutputBytes`. */
+export const DEFAULT_COMMAND_MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** The settings only a `command` provider has. */
+const COMMAND_SETTINGS = ['command', 'input', 'output', 'outputField', 'timeoutMs', 'maxOutputBytes', 'model'] as const;
 
 /** One provider: a built-in vendor, or any OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, llama.cpp). */
-export const ProviderConfigSchema = z.strictObject({
-  /** `openai` | `anthropic` | `google` | `openai-compatible`; default: the provider's own name when built in. */
-  type: z.enum(PROVIDER_TYPES).optional(),
-  /** Name of the environment variable holding the API key (never the key itself). */
-  apiKeyEnv: z.string().min(1).optional(),
-  /** Endpoint; required for openai-compatible providers. An http:// or https:// URL. */
-  baseURL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, like http://127.0.0.1:11434/v1' })
-    .optional(),
-  /** Turn a provider off without deleting it. */
-  enabled: z.boolean().default(true),
-  /** Extra HTTP headers (values may be `${ENV_NAME}` references, resolved from the environment). */
-  headers: z.record(z.string(), z.string()).optional(),
-});
+export const ProviderConfigSchema = z
+  .strictObject({
+    /** `openai` | `anthropic` | `google` | `openai-compatible`; default: the provider's own name when built in. */
+    type: z.enum(PROVIDER_TYPES).optional(),
+    /** Name of the environment variable holding the API key (never the key itself). */
+    apiKeyEnv: z.string().min(1).optional(),
+    /** Endpoint; required for openai-compatible providers. An http:// or https:// URL. */
+    baseURL: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, like http://127.0.0.1:11434/v1' })
+      .optional(),
+    /** Turn a provider off without deleting it. */
+    enabled: z.boolean().default(true),
+    /** Extra HTTP headers (values may be `${ENV_NAME}` references, resolved from the environment). */
+    headers: z.record(z.string(), z.string()).optional(),
+    /** `command` only: the program and its arguments (no shell), e.g. `["claude", "-p", "--output-format", "json"]`. */
+    command: z.array(z.string().min(1)).min(1).optional(),
+    /** `command` only: what goes to stdin: `plain` (the prompt as text, the default) or `json` (one object). */
+    input: z.enum(COMMAND_FRAMINGS).optional(),
+    /** `command` only: what stdout holds: `plain` (the completion, the default) or `json` (read at `outputField`). */
+    output: z.enum(COMMAND_FRAMINGS).optional(),
+    /** `command` only, with `output: "json"`: the dotted path of the completion's text. Default `result`. */
+    outputField: z.string().min(1).optional(),
+    /** `command` only: how long one run may take before the process tree is killed. Default 300000 (5 min). */
+    timeoutMs: PositiveInt.optional(),
+    /** `command` only: the most stdout accepted; past it the process is killed and the call fails. Default 4 MiB. */
+    maxOutputBytes: PositiveInt.optional(),
+    /** `command` only: the model id of its catalog entry (`<provider>/<model>`). Default `default`. */
+    model: z.string().min(1).optional(),
+  })
+  .superRefine((provider, ctx) => {
+    const own = COMMAND_SETTINGS.filter((key) => provider[key] !== undefined);
+    if (provider.type === 'command') {
+      if (provider.command === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['command'],
+          message: 'a "command" provider needs "command": [program, ...args]',
+        });
+      }
+      for (const key of ['baseURL', 'apiKeyEnv', 'headers'] as const) {
+        if (provider[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `a "command" provider has no "${key}" (it runs a local program)`,
+          });
+        }
+      }
+    } else {
+      for (const key of own) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `"${key}" is a setting of "type": "command" providers only`,
+        });
+      }
+    }
+  });
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
 /** A catalog entry: what a model is, what it costs, how it scores. */

@@ -7,6 +7,7 @@
  * that apply. The check at the bottom makes sure every kind has such a file.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 import { generateText, jsonSchema, type ToolSet } from 'ai';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,7 +71,8 @@ export function runProviderContract(vendor: ContractVendor): void {
     it('has its own definition in the registry, of its kind', () => {
       expect(PROVIDER_DEFINITIONS[vendor.kind].kind).toBe(vendor.kind);
     });
-    if (vendor.wire === undefined) runLocalContract(vendor);
+    if (vendor.kind === 'command') runCommandContract(vendor);
+    else if (vendor.wire === undefined) runLocalContract(vendor);
     else runWireContract(vendor, vendor.wire);
   });
 }
@@ -116,6 +118,32 @@ function runLocalContract(vendor: ContractVendor): void {
   it('cannot call tools, and says so', async () => {
     expect(PROVIDER_DEFINITIONS[vendor.kind].canCallTools).toBe(false);
     await expect(generateText({ model: model(), prompt: document, tools: TOOLS, maxRetries: 0 })).rejects.toThrow(
+      /cannot call tools/,
+    );
+  });
+}
+
+/** A command provider, on a CLI-like script of ours (test/fixtures/command/echo-model.mjs): text, usage, no tools. */
+function runCommandContract(vendor: ContractVendor): void {
+  const script = new URL('../../test/fixtures/command/echo-model.mjs', import.meta.url);
+  const providers: Record<string, ProviderConfig> = {
+    cli: { type: 'command', command: [process.execPath, fileURLToPath(script)], enabled: true },
+  };
+  const model = () => createProviderRegistry({ providers, env: {} }).languageModel('cli', vendor.model);
+
+  it('answers with its stdout, and its usage', async () => {
+    const result = await generateText({ model: model(), prompt: 'Say hello.', maxRetries: 0 });
+    expect(result.text).toBe('echo (2 words): Say hello.');
+    expect(result.finishReason).toBe('stop');
+    expect(result.usage).toMatchObject({
+      inputTokens: estimateTokens('Say hello.\n'),
+      outputTokens: estimateTokens(result.text),
+    });
+  });
+
+  it('cannot call tools, and says so', async () => {
+    expect(PROVIDER_DEFINITIONS[vendor.kind].canCallTools).toBe(false);
+    await expect(generateText({ model: model(), prompt: 'Hi', tools: TOOLS, maxRetries: 0 })).rejects.toThrow(
       /cannot call tools/,
     );
   });
@@ -355,7 +383,12 @@ export function chatCompletionsWire(setup: WireFixture['setup']): WireFixture {
 if (expect.getState().testPath?.endsWith('provider.contract.test.ts') === true) {
   describe('every provider kind', () => {
     it.each(Object.keys(PROVIDER_DEFINITIONS))('%s runs the contract in its own test file', (kind) => {
-      const file = kind === 'embedded' ? './embedded/embedded.test.ts' : `./vendors/${kind}.test.ts`;
+      const file =
+        kind === 'embedded'
+          ? './embedded/embedded.test.ts'
+          : kind === 'command'
+            ? './command/command.test.ts'
+            : `./vendors/${kind}.test.ts`;
       const source = readFileSync(new URL(file, import.meta.url), 'utf8');
       expect(source).toMatch(new RegExp(`runProviderContract\\(\\{\\s*kind: '${kind}'`));
     });

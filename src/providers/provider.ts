@@ -26,6 +26,20 @@ export interface ProviderSettings {
   headers: Record<string, string>;
   /** The fetch to use: the injected or global one, wrapped in the response-size cap. */
   fetch: typeof fetch;
+  /** A `command` provider's program and framing (from its config entry); undefined for every other kind. */
+  command?: CommandSettings | undefined;
+}
+
+/** What a `command` provider runs and how it talks to it (its config entry, defaults filled in). */
+export interface CommandSettings {
+  /** The program and its arguments; run without a shell. */
+  argv: readonly string[];
+  input: 'plain' | 'json';
+  output: 'plain' | 'json';
+  /** With `output: "json"`: the dotted path of the completion's text. */
+  outputField: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
 }
 
 /** Builds one model instance (never a string id) of a provider. */

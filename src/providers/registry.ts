@@ -10,6 +10,8 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 
 import {
   BUILTIN_PROVIDERS,
+  DEFAULT_COMMAND_MAX_OUTPUT_BYTES,
+  DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   type BuiltinProvider,
   type ProviderConfig,
@@ -18,6 +20,7 @@ import type { Env } from '../config/env.js';
 import { EXTRACTIVE_PROVIDER } from './embedded/extractive-model.js';
 import { PROVIDER_DEFINITIONS } from './definitions.js';
 import type {
+  CommandSettings,
   ConfiguredProviderKind,
   LanguageModelFactory,
   ProviderDefinition,
@@ -68,6 +71,20 @@ interface Resolved {
   baseURL: string | undefined;
   apiKey: string | undefined;
   headers: Record<string, string>;
+  command: CommandSettings | undefined;
+}
+
+/** A `command` provider's settings with the defaults filled in (undefined for other kinds). */
+function commandSettings(config: ProviderConfig | undefined): CommandSettings | undefined {
+  if (config?.type !== 'command' || config.command === undefined) return undefined;
+  return {
+    argv: [...config.command],
+    input: config.input ?? 'plain',
+    output: config.output ?? 'plain',
+    outputField: config.outputField ?? 'result',
+    timeoutMs: config.timeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+    maxOutputBytes: config.maxOutputBytes ?? DEFAULT_COMMAND_MAX_OUTPUT_BYTES,
+  };
 }
 
 function isBuiltin(name: string): name is BuiltinProvider {
@@ -154,8 +171,11 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
   const { headers, missing } = resolveHeaders(config?.headers, env);
 
   let why: string | undefined;
+  const command = commandSettings(config);
   if (!enabled) {
     why = `provider '${name}' is disabled in the config (enabled: false)`;
+  } else if (type === 'command' && command === undefined) {
+    why = `provider '${name}' (type "command") has no "command": set it to [program, ...args]`;
   } else if (vendor.baseURLRequired && baseURL === undefined) {
     why = `provider '${name}' has no baseURL: set "baseURL" for it under "providers" in the config`;
   } else if (fromEnv !== undefined && config?.baseURL === undefined && !/^https?:\/\/[^/]/i.test(fromEnv)) {
@@ -178,7 +198,7 @@ function resolveProvider(name: string, config: ProviderConfig | undefined, env: 
     usable: why === undefined,
     ...(why !== undefined && { why }),
   };
-  return { status, baseURL, apiKey, headers };
+  return { status, baseURL, apiKey, headers, command };
 }
 
 function createFactory(
@@ -187,13 +207,14 @@ function createFactory(
   fetchImpl: typeof fetch,
   maxBytes: number,
 ): LanguageModelFactory {
-  const { baseURL, apiKey, headers } = resolved;
+  const { baseURL, apiKey, headers, command } = resolved;
   return DEFINITIONS[resolved.status.type].languageModels({
     name,
     baseURL,
     apiKey,
     headers,
     fetch: limitResponseSize(fetchImpl, name, maxBytes),
+    ...(command !== undefined && { command }),
   });
 }
 

@@ -10,7 +10,13 @@ import { OAuthHttpClientTransport, type TransportOAuthProvider } from '../auth/o
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
-import { connectWith, buildSamplingClient, type ElicitationHandler, type McpConnection } from './session.js';
+import {
+  connectWith,
+  buildSamplingClient,
+  type ElicitationHandler,
+  type ListRoots,
+  type McpConnection,
+} from './session.js';
 
 export interface ConnectHttpOptions {
   /** The server's Streamable HTTP endpoint, e.g. `http://127.0.0.1:3000/mcp`. */
@@ -30,6 +36,8 @@ export interface ConnectHttpOptions {
   tools?: boolean;
   /** Answers the server's form elicitations (the `elicitation` capability is declared only with one). */
   elicitation?: ElicitationHandler | undefined;
+  /** Roots that change while connected (declared with `listChanged`), after `roots`. */
+  listRoots?: ListRoots | undefined;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
 }
@@ -57,6 +65,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     const client = buildSamplingClient(options.era, options.handler, options.roots, {
       tools: options.tools !== false,
       ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+      ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
     });
     const transport =
       oauth !== undefined

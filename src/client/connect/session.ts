@@ -27,6 +27,17 @@ export const CLIENT_INFO = { name: 'mcp-sampling', version: PACKAGE_VERSION } as
  * content for a form), decline or cancel. `signal` aborts when the server or the user cancels the request.
  */
 export type ElicitationHandler = (request: ElicitRequest, signal?: AbortSignal) => Promise<ElicitResult>;
+/** A root as declared to servers. */
+export interface DeclaredRoot {
+  uri: string;
+  name?: string;
+}
+
+/**
+ * Roots that change while connected (the bridge's: its host's roots plus its own): asked at each
+ * `roots/list`, with `roots.listChanged` declared (send `notifications/roots/list_changed` on a change).
+ */
+export type ListRoots = () => Promise<DeclaredRoot[]>;
 
 /** What `buildSamplingClient` may add to the defaults. */
 export interface SamplingClientBuild {
@@ -38,6 +49,8 @@ export interface SamplingClientBuild {
   afterClose?: () => Promise<void>;
   /** Answers elicitations; declares the `elicitation` capability (form and URL modes) only when given. */
   elicitation?: ElicitationHandler | undefined;
+  /** Roots asked at each `roots/list` (after the fixed `roots`), declared with `listChanged`. */
+  listRoots?: ListRoots | undefined;
 }
 
 /** A client whose `close()` also runs `afterClose` (the sampling runtime's flush). */
@@ -67,10 +80,13 @@ export function buildSamplingClient(
   // `sampling.tools` is declared only when a model that can call tools may answer (see `canUseTools`), so
   // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
   const sampling = options.tools === false ? {} : { tools: {} };
+  const { listRoots } = options;
   const client = new SamplingClient(options.clientInfo ?? CLIENT_INFO, {
     capabilities: {
       sampling,
-      ...(roots.length > 0 && { roots: { listChanged: false } }),
+      ...(listRoots !== undefined
+        ? { roots: { listChanged: true } }
+        : roots.length > 0 && { roots: { listChanged: false } }),
       ...(options.elicitation !== undefined && { elicitation: { form: {}, url: {} } }),
     },
     versionNegotiation: versionNegotiation(era),
@@ -79,10 +95,17 @@ export function buildSamplingClient(
   client.afterClose = options.afterClose;
   client.setRequestHandler('sampling/createMessage', handler);
   const elicit = options.elicitation;
-  if (elicit !== undefined)
+  if (elicit !== undefined) {
     client.setRequestHandler('elicitation/create', (request, ctx) => elicit(request, ctx.mcpReq.signal));
-  if (roots.length > 0) {
-    const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
+  }
+  const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));
+  if (listRoots !== undefined) {
+    client.setRequestHandler('roots/list', async () => {
+      const more = await listRoots();
+      const seen = new Set(list.map((root) => root.uri));
+      return { roots: [...list, ...more.filter((root) => !seen.has(root.uri))] };
+    });
+  } else if (roots.length > 0) {
     client.setRequestHandler('roots/list', async () => ({ roots: list }));
   }
   return client;

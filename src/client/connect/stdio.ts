@@ -10,7 +10,13 @@ import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../..
 import type { SamplingHandler } from '../sampling/handler.js';
 import { isSecretName } from '../../config/secret-names.js';
 import type { EraMode } from './era.js';
-import { connectWith, buildSamplingClient, type ElicitationHandler, type McpConnection } from './session.js';
+import {
+  connectWith,
+  buildSamplingClient,
+  type ElicitationHandler,
+  type ListRoots,
+  type McpConnection,
+} from './session.js';
 
 /**
  * The largest message accepted from a stdio server. Long documents on the 2026 era send large rounds
@@ -68,6 +74,8 @@ export interface ConnectStdioOptions {
   timeoutMs?: number | undefined;
   /** Answers the server's elicitations, forms and URLs (the `elicitation` capability is declared only with one). */
   elicitation?: ElicitationHandler | undefined;
+  /** Roots that change while connected (declared with `listChanged`), after `roots`. */
+  listRoots?: ListRoots | undefined;
 }
 
 /**
@@ -111,6 +119,7 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
   const client = buildSamplingClient(options.era, options.handler, options.roots, {
     tools: options.tools !== false,
     ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+    ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
   });
   const transport = createStdioTransport(options);
   let buffered = '';

@@ -12,6 +12,7 @@ import { buildCatalog, type CatalogModel } from '../../providers/catalog.js';
 import type { Env } from '../../config/env.js';
 import { createProviderRegistry, type ProviderRegistry } from '../../providers/registry.js';
 import { isSecretName } from '../../config/secret-names.js';
+import { commandCatalogEntries } from '../../providers/command/command.js';
 import { EXTRACTIVE_PROVIDER } from '../../providers/embedded/extractive-model.js';
 import { checkHostModels, HOST_PROVIDER, withHostModels, type HostModel } from './host-models.js';
 
@@ -76,7 +77,8 @@ export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime 
   return {
     config,
     registry: withHostModels(registry, host, only),
-    catalog: buildCatalog([...hostFacts, ...config.models]),
+    // Then each command provider's entry (free, scored zero), also overridable under `models`.
+    catalog: buildCatalog([...hostFacts, ...commandCatalogEntries(config.providers), ...config.models]),
     aliases: mergeAliases(config.aliases),
     budget: createBudgetTracker({ statePath: options.statePath }),
     audit: createAuditLog({
@@ -89,6 +91,8 @@ export function createSamplingRuntime(options: RuntimeOptions): SamplingRuntime 
     callsTools: (model) => {
       if (model.provider === EXTRACTIVE_PROVIDER) return false;
       if (model.provider === HOST_PROVIDER) return host.entries.get(model.id)?.tools ?? false;
+      // A local CLI gets text and prints text: it cannot return tool calls.
+      if (config.providers[model.provider]?.type === 'command') return false;
       return true;
     },
   };

@@ -1,0 +1,158 @@
+/**
+ * The bridge's face towards the host: a low-level SDK `Server` (raw lists, not McpServer's registry) that
+ * declares exactly the upstream's capabilities and forwards each request to the upstream client as it
+ * came (params, `_meta`, cursors), with the host's cancellation and a progress-token mapping, and each
+ * upstream notification (list changes, resource updates, log messages) back to the host. Sampling never
+ * reaches the host: the upstream client answers it (client-session.ts).
+ */
+import type { Client } from '@modelcontextprotocol/client';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type ServerCapabilities,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+
+/** The suffix of the server name the host sees. */
+export const BRIDGE_NAME_SUFFIX = ' (via mcp-sampling bridge)';
+
+/** No bridge-side limit on a forwarded request: the host decides how long to wait, and cancels. */
+const FORWARD_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** The requests forwarded as they are, by the capability that offers them. */
+const FORWARDED = {
+  tools: ['tools/list', 'tools/call'],
+  resources: ['resources/list', 'resources/templates/list', 'resources/read'],
+  subscribe: ['resources/subscribe', 'resources/unsubscribe'],
+  prompts: ['prompts/list', 'prompts/get'],
+  completions: ['completion/complete'],
+  logging: ['logging/setLevel'],
+} as const;
+
+/** The upstream as the proxy sees it. */
+export interface Upstream {
+  client: Client;
+  server: { name: string; version: string } | undefined;
+  /** Why the upstream can no longer answer (it exited, or closed the connection); undefined while it can. */
+  gone(): string | undefined;
+}
+
+/** The capabilities the host is offered: the upstream's own, for what the bridge forwards. */
+export function proxiedCapabilities(upstream: ServerCapabilities | undefined): ServerCapabilities {
+  const from = upstream ?? {};
+  return {
+    ...(from.tools !== undefined && { tools: { ...from.tools } }),
+    ...(from.resources !== undefined && { resources: { ...from.resources } }),
+    ...(from.prompts !== undefined && { prompts: { ...from.prompts } }),
+    ...(from.completions !== undefined && { completions: { ...from.completions } }),
+    ...(from.logging !== undefined && { logging: { ...from.logging } }),
+  };
+}
+
+/** The instructions the host sees: the upstream's, saying they come through the bridge. */
+export function proxiedInstructions(upstream: Upstream): string {
+  const name = upstream.server?.name ?? 'the server';
+  const own = upstream.client.getInstructions();
+  const note =
+    `This is ${name}, reached through mcp-sampling bridge: the bridge answers its sampling requests ` +
+    'with your own models, under your policy.';
+  return own === undefined || own === '' ? note : `${own}\n\n(${note})`;
+}
+
+/** `_meta` as forwarded: the host's own keys, without the envelope of its protocol era. */
+function forwardedParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (params === undefined) return undefined;
+  const { inputResponses: _responses, requestState: _state, _meta, ...rest } = params;
+  void _responses;
+  void _state;
+  const { progressToken: _token, ...meta } = withoutEnvelope(_meta) ?? {};
+  void _token;
+  return Object.keys(meta).length > 0 ? { ...rest, _meta: meta } : rest;
+}
+
+/** `_meta` without the protocol envelope (`io.modelcontextprotocol/…`, the upstream era's own keys). */
+function withoutEnvelope(meta: unknown): Record<string, unknown> | undefined {
+  if (meta === null || typeof meta !== 'object') return undefined;
+  const kept = Object.entries(meta as Record<string, unknown>).filter(
+    ([key]) => !key.startsWith('io.modelcontextprotocol/'),
+  );
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/** A result as returned to the host: without the upstream era's `resultType` and envelope; its own `_meta` kept. */
+function returnedResult(result: Record<string, unknown>): Record<string, unknown> {
+  const { resultType: _type, _meta, ...rest } = result;
+  void _type;
+  const meta = withoutEnvelope(_meta);
+  return meta === undefined ? rest : { ...rest, _meta: meta };
+}
+
+/** Turns a failure to reach the upstream into the error the host receives; upstream errors pass as they are. */
+export function toHostError(error: unknown, upstream: Upstream): Error {
+  if (error instanceof ProtocolError) return error;
+  const why = upstream.gone();
+  const name = upstream.server?.name ?? 'the upstream server';
+  const message = (error as Error)?.message ?? String(error);
+  return new ProtocolError(
+    ProtocolErrorCode.InternalError,
+    why !== undefined ? `mcp-sampling bridge: ${name} ${why}` : `mcp-sampling bridge: ${name}: ${message}`,
+  );
+}
+
+/** Forwards one host request to the upstream, mapping its progress token and its cancellation. */
+async function forward(upstream: Upstream, method: string, params: unknown, ctx: ServerContext) {
+  const why = upstream.gone();
+  if (why !== undefined) throw toHostError(new Error(why), upstream);
+  const token = ctx.mcpReq._meta?.progressToken;
+  // Progress sent before the result must reach the host before it: the result waits for them.
+  const sent: Promise<void>[] = [];
+  try {
+    const result = await upstream.client.request(
+      { method, params: forwardedParams(params as Record<string, unknown> | undefined) } as never,
+      {
+        signal: ctx.mcpReq.signal,
+        timeout: FORWARD_TIMEOUT_MS,
+        // The upstream's progress goes back under the host's own token (the client gives the upstream its own).
+        ...(token !== undefined && {
+          onprogress: (progress: { progress: number; total?: number | undefined; message?: string | undefined }) => {
+            sent.push(
+              ctx.mcpReq
+                .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
+                .catch(() => {}),
+            );
+          },
+        }),
+      },
+    );
+    await Promise.all(sent);
+    return returnedResult(result as Record<string, unknown>);
+  } catch (error) {
+    throw toHostError(error, upstream);
+  }
+}
+
+/** Builds one host-facing server (the stdio entry builds one per connection, and one per era probe). */
+export function createProxyServer(upstream: Upstream): Server {
+  const capabilities = proxiedCapabilities(upstream.client.getServerCapabilities());
+  const info = upstream.server ?? { name: 'server', version: '0.0.0' };
+  const server = new Server(
+    { name: `${info.name}${BRIDGE_NAME_SUFFIX}`, version: info.version },
+    { capabilities, instructions: proxiedInstructions(upstream) },
+  );
+  const offered: string[] = [
+    ...(capabilities.tools !== undefined ? FORWARDED.tools : []),
+    ...(capabilities.resources !== undefined ? FORWARDED.resources : []),
+    ...(capabilities.resources?.subscribe === true ? FORWARDED.subscribe : []),
+    ...(capabilities.prompts !== undefined ? FORWARDED.prompts : []),
+    ...(capabilities.completions !== undefined ? FORWARDED.completions : []),
+    ...(capabilities.logging !== undefined ? FORWARDED.logging : []),
+  ];
+  for (const method of offered) {
+    server.setRequestHandler(
+      method as 'tools/list',
+      (request, ctx) => forward(upstream, method, request.params, ctx) as never,
+    );
+  }
+  return server;
+}

@@ -1,0 +1,275 @@
+/**
+ * `mcp-sampling bridge`: a stdio MCP server for the host and an MCP client of the upstream server (a
+ * command after `--`, or `--server <url>`), opened by openClientSession (the user's config, policy, audit,
+ * models; the minimal environment for a spawned server; the bearer token). The host sees the upstream's
+ * offer (proxy-server.ts) and never sees sampling: the bridge answers it. Approval asks the host
+ * (host-prompter.ts); the upstream's elicitations go to the host when it can answer them, and are declined
+ * otherwise; roots are the host's (followed while connected) plus `--root`.
+ *
+ * stdout is the protocol; everything else goes to stderr. The bridge ends when the host closes stdin.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
+import {
+  isJSONRPCRequest,
+  ProtocolError,
+  ProtocolErrorCode,
+  Server,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
+import { serveStdio as sdkServeStdio } from '@modelcontextprotocol/server/stdio';
+
+import type { EraMode } from '../../client/connect/era.js';
+import type { DeclaredRoot } from '../../client/connect/session.js';
+import { createStdioServerTransport } from '../../server/transports/serve-stdio.js';
+import { PACKAGE_VERSION } from '../../shared/version.js';
+import { openClientSession, type ClientSession, type ServerTarget } from '../client-session.js';
+import { errorText, type Output } from '../output.js';
+import { createHostPrompter, type AskHost } from './host-prompter.js';
+import { createProxyServer, type Upstream } from './proxy-server.js';
+
+/** How long connecting to the upstream may take by default (less than a host's own 60 s wait). */
+export const DEFAULT_BRIDGE_CONNECT_TIMEOUT_MS = 30_000;
+/** How long the person at the host has to answer a form passed on (the policy's own timeout still applies). */
+const ELICIT_TIMEOUT_MS = 10 * 60 * 1000;
+/** Upstream stderr lines kept to explain a crash. */
+const KEPT_LOG_LINES = 5;
+
+export interface BridgeOptions {
+  target: ServerTarget;
+  era: EraMode;
+  config?: string | undefined;
+  roots?: readonly string[] | undefined;
+  timeoutMs?: number | undefined;
+  verbose?: boolean | undefined;
+  /** The host's side. Default: this process's stdin and stdout. */
+  stdin?: Readable;
+  stdout?: Writable;
+  /** Default: stderr. */
+  log?: (line: string) => void;
+}
+
+/** The host-facing servers alive now (the stdio entry pins one per connection; a 2026 probe makes another). */
+interface HostSide {
+  current: { server: Server; era: 'legacy' | 'modern' } | undefined;
+}
+
+/** Output of the upstream session: the bridge's stdout is the protocol, so everything goes to the log. */
+function bridgeOutput(log: (line: string) => void, verbose: boolean, serverLines: string[]): Output {
+  return {
+    json: false,
+    verbose,
+    step: (label, text) => log(`${label}: ${text}`),
+    detail: (text) => {
+      if (text.startsWith('server: ')) {
+        serverLines.push(text.slice('server: '.length));
+        if (serverLines.length > KEPT_LOG_LINES) serverLines.shift();
+      }
+      if (verbose) log(text);
+    },
+    summary: (text) => log(text),
+    result: () => {},
+  };
+}
+
+/** Whether the host can be asked a form right now (a 2025-era host that declared elicitation). */
+function hostCanElicit(host: HostSide): Server | undefined {
+  const current = host.current;
+  if (current === undefined || current.era !== 'legacy') return undefined;
+  const elicitation = current.server.getClientCapabilities()?.elicitation;
+  return elicitation === undefined ? undefined : current.server;
+}
+
+/**
+ * When the upstream cannot be reached: a 2025-era host's `initialize` gets `message` as its error; a
+ * 2026-era host discovers a server (its probe must succeed for any error to reach it) whose every request
+ * fails with `message`. Served until the host closes stdin.
+ */
+async function serveFailure(message: string, stdin: Readable, stdout: Writable, log: (line: string) => void) {
+  const wire = createStdioServerTransport(stdin, stdout);
+  const relay: Transport = {
+    start: async () => {},
+    send: (out) => wire.send(out),
+    close: () => wire.close(),
+  };
+  const closed = new Promise<void>((resolve) => {
+    wire.onclose = () => {
+      relay.onclose?.();
+      resolve();
+    };
+    stdin.once('end', resolve);
+    stdin.once('close', resolve);
+  });
+  wire.onmessage = (incoming: JSONRPCMessage) => {
+    if (isJSONRPCRequest(incoming) && incoming.method === 'initialize') {
+      void wire
+        .send({ jsonrpc: '2.0', id: incoming.id, error: { code: ProtocolErrorCode.InternalError, message } })
+        .catch((error: unknown) => log(`cannot answer the host: ${(error as Error).message}`));
+      return;
+    }
+    relay.onmessage?.(incoming);
+  };
+  const fail = async (): Promise<never> => {
+    throw new ProtocolError(ProtocolErrorCode.InternalError, message);
+  };
+  const handle = sdkServeStdio(
+    () => {
+      const server = new Server(
+        { name: 'mcp-sampling bridge (no upstream)', version: PACKAGE_VERSION },
+        { capabilities: { tools: {} }, instructions: message },
+      );
+      server.setRequestHandler('tools/list', fail);
+      server.setRequestHandler('tools/call', fail);
+      server.fallbackRequestHandler = fail;
+      return server;
+    },
+    { transport: relay, onerror: (error) => log(error.message) },
+  );
+  await wire.start();
+  await closed;
+  await handle.close().catch(() => {});
+  await wire.close().catch(() => {});
+}
+
+/** Runs the bridge until the host closes stdin (or a signal); resolves when everything is closed. */
+export async function runBridge(options: BridgeOptions): Promise<void> {
+  const stdin = options.stdin ?? process.stdin;
+  const stdout = options.stdout ?? process.stdout;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[mcp-sampling bridge] ${line}\n`));
+  const serverLines: string[] = [];
+  const out = bridgeOutput(log, options.verbose === true, serverLines);
+  const host: HostSide = { current: undefined };
+
+  const askHost: AskHost = (form, signal) => {
+    const server = hostCanElicit(host);
+    if (server === undefined) return undefined;
+    return server
+      .elicitInput({ mode: 'form', ...form } as never, { signal, timeout: ELICIT_TIMEOUT_MS })
+      .then((result) =>
+        result.action === 'accept'
+          ? { action: 'accept' as const, content: result.content ?? {} }
+          : { action: result.action },
+      );
+  };
+
+  // The upstream's own forms go to the host when it can answer them; declined otherwise.
+  const elicitation = async (request: ElicitRequest, signal?: AbortSignal): Promise<ElicitResult> => {
+    const server = hostCanElicit(host);
+    if (server === undefined) return { action: 'decline' };
+    return server.elicitInput(request.params, { timeout: ELICIT_TIMEOUT_MS, ...(signal !== undefined && { signal }) });
+  };
+
+  // The host's roots, asked when the upstream asks (a 2025-era host that declared roots); `--root` besides.
+  const listRoots = async (): Promise<DeclaredRoot[]> => {
+    const current = host.current;
+    if (current === undefined || current.era !== 'legacy') return [];
+    if (current.server.getClientCapabilities()?.roots === undefined) return [];
+    try {
+      const { roots } = await current.server.listRoots(undefined, { timeout: 10_000 });
+      return roots.map((root) => ({ uri: root.uri, ...(root.name !== undefined && { name: root.name }) }));
+    } catch (error) {
+      log(`cannot list the host's roots: ${(error as Error).message}`);
+      return [];
+    }
+  };
+
+  let session: ClientSession;
+  try {
+    session = await openClientSession({
+      target: options.target,
+      era: options.era,
+      config: options.config,
+      roots: options.roots ?? [],
+      timeoutMs: options.timeoutMs ?? DEFAULT_BRIDGE_CONNECT_TIMEOUT_MS,
+      out,
+      prompter: createHostPrompter(askHost),
+      elicitation,
+      listRoots,
+      interrupt: false,
+    });
+  } catch (error) {
+    // Bad config and the like end here too: the host shows the error on its first request.
+    const lastLog = serverLines.length > 0 ? ` (its last words: ${serverLines.at(-1)})` : '';
+    const message = `mcp-sampling bridge: ${errorText(error)}${lastLog}`;
+    log(message);
+    await serveFailure(message, stdin, stdout, log);
+    return;
+  }
+
+  const { connection } = session;
+  const { client } = connection;
+  let gone: string | undefined;
+  let closing = false;
+  const previousOnClose = client.onclose;
+  client.onclose = () => {
+    previousOnClose?.();
+    if (gone === undefined) {
+      const last = serverLines.at(-1);
+      gone = `is no longer connected (it exited or closed the connection${last !== undefined ? `; its last words: ${last}` : ''})`;
+      if (!closing) log(`the upstream server ${gone}`);
+    }
+  };
+  const upstream: Upstream = { client, server: connection.server, gone: () => gone };
+
+  // The upstream's notifications, passed to the host.
+  const toHost = (send: (server: Server) => Promise<void>) => {
+    const current = host.current;
+    if (current !== undefined) void send(current.server).catch(() => {});
+  };
+  client.setNotificationHandler('notifications/tools/list_changed', () => toHost((s) => s.sendToolListChanged()));
+  client.setNotificationHandler('notifications/prompts/list_changed', () => toHost((s) => s.sendPromptListChanged()));
+  client.setNotificationHandler('notifications/resources/list_changed', () =>
+    toHost((s) => s.sendResourceListChanged()),
+  );
+  client.setNotificationHandler('notifications/resources/updated', (n) =>
+    toHost((s) => s.sendResourceUpdated(n.params)),
+  );
+  client.setNotificationHandler('notifications/message', (n) =>
+    toHost((s) => s.notification({ method: 'notifications/message', params: n.params })),
+  );
+
+  const transport = createStdioServerTransport(stdin, stdout);
+  let ended!: () => void;
+  const closed = new Promise<void>((resolve) => (ended = resolve));
+  const handle = sdkServeStdio(
+    ({ era }) => {
+      const server = createProxyServer(upstream);
+      const mine = { server, era };
+      host.current = mine;
+      // The host's roots changed: tell the upstream, which asks again.
+      server.setNotificationHandler('notifications/roots/list_changed', () => {
+        void client.sendRootsListChanged().catch(() => {});
+      });
+      // The upstream listed the roots before this host came: it has roots of its own to add now.
+      server.oninitialized = () => {
+        if (era === 'legacy' && server.getClientCapabilities()?.roots !== undefined) {
+          void client.sendRootsListChanged().catch(() => {});
+        }
+      };
+      server.onclose = () => {
+        if (host.current === mine) host.current = undefined;
+      };
+      return server;
+    },
+    { transport, onerror: (error) => log(error.message) },
+  );
+  const stop = () => ended();
+  stdin.once('end', stop);
+  stdin.once('close', stop);
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  log(
+    `${connection.server?.name ?? 'server'} (era ${connection.era}) is served on stdio through the bridge; ` +
+      'sampling is answered here',
+  );
+  await closed;
+  closing = true;
+  stdin.off('end', stop);
+  stdin.off('close', stop);
+  process.off('SIGTERM', stop);
+  process.off('SIGINT', stop);
+  await handle.close().catch((error: unknown) => log((error as Error).message));
+  await session.close().catch((error: unknown) => log(`closing the upstream: ${(error as Error).message}`));
+}
