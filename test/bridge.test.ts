@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { Client, type ClientCapabilities, type ElicitResult } from '@modelcontextprotocol/client';
+import { Client, type ClientCapabilities, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -28,8 +28,10 @@ const EVERYTHING_BIN = join(
   ]!,
 );
 const FIXTURES = fileURLToPath(new URL('./fixtures/command/', import.meta.url));
-/** Tools server-everything registers only for clients that declare a capability (the bridge declares them). */
-const CAPABILITY_TOOLS = ['trigger-sampling-request', 'trigger-elicitation-request', 'get-roots-list'];
+/** Tools server-everything registers only for clients that declare sampling (the bridge always does). */
+const SAMPLING_TOOLS = ['trigger-sampling-request'];
+/** What the bridge itself declares to the upstream, whatever the host: sampling. */
+const BRIDGE_DECLARES: ClientCapabilities = { sampling: {} };
 
 const DOCUMENT = [
   'Street trees cool cities by several degrees on summer afternoons.',
@@ -64,7 +66,7 @@ interface HostOptions {
   bridgeArgs?: string[];
   config?: Record<string, unknown>;
   capabilities?: ClientCapabilities;
-  onElicit?: (message: string) => ElicitResult;
+  onElicit?: (message: string, params: ElicitRequest['params']) => ElicitResult;
 }
 
 /** A host without sampling, connected to the bridge (which runs `upstream`). */
@@ -76,7 +78,7 @@ async function host(options: HostOptions): Promise<{ client: Client; home: strin
   );
   if (options.onElicit !== undefined) {
     const answer = options.onElicit;
-    client.setRequestHandler('elicitation/create', async (request) => answer(request.params.message));
+    client.setRequestHandler('elicitation/create', async (request) => answer(request.params.message, request.params));
   }
   let stderr = '';
   const transport = new StdioClientTransport({
@@ -91,11 +93,11 @@ async function host(options: HostOptions): Promise<{ client: Client; home: strin
   return { client, home, stderr: () => stderr };
 }
 
-/** A host without sampling, connected straight to the upstream (the offer to compare with). */
-async function direct(era: Era, upstream: string[]): Promise<Client> {
+/** A client connected straight to the upstream (the offer to compare with); default: no capabilities. */
+async function direct(era: Era, upstream: string[], capabilities: ClientCapabilities = {}): Promise<Client> {
   const client = new Client(
-    { name: 'host-without-sampling', version: '1.0.0' },
-    { capabilities: {}, versionNegotiation: versionNegotiation(era) },
+    { name: 'direct-client', version: '1.0.0' },
+    { capabilities, versionNegotiation: versionNegotiation(era) },
   );
   clients.push(client);
   await client.connect(new StdioClientTransport({ command: upstream[0]!, args: upstream.slice(1), stderr: 'ignore' }));
@@ -112,6 +114,11 @@ async function firstRequest(connected: Promise<{ client: Client }>): Promise<unk
 }
 
 const EVERYTHING = [process.execPath, EVERYTHING_BIN];
+
+type Tools = Awaited<ReturnType<Client['listTools']>>['tools'];
+/** A 2026-era host's SDK has no tasks: it drops `execution` (taskSupport) from what it reads. */
+const onHostEra = (tools: Tools, era: Era): Tools =>
+  era === 'modern' ? tools.map(({ execution: _execution, ...tool }) => (void _execution, tool)) : tools;
 /** The Document Assistant serves both eras; the bridge's `--era` picks the upstream's. */
 const serve = (_era: Era) => [process.execPath, CLI, 'serve'];
 
@@ -150,14 +157,15 @@ describe.each(ERAS)('bridge, host on the %s era', (era) => {
 
     const bridged = (await client.listTools()).tools;
     const straight = (await plain.listTools()).tools;
-    expect(bridged.map((t) => t.name)).toContain('trigger-sampling-request');
+    // The offer equals the upstream's to a client that declares what the bridge declares (sampling): the
+    // tools of a plain client plus the sampling tools, and no elicitation or roots tools for this host.
+    const sampling = await direct('legacy', EVERYTHING, BRIDGE_DECLARES);
+    expect(onHostEra(bridged, era)).toEqual(onHostEra((await sampling.listTools()).tools, era));
+    expect(bridged.map((t) => t.name)).toEqual(expect.arrayContaining(SAMPLING_TOOLS));
     expect(straight.map((t) => t.name)).not.toContain('trigger-sampling-request');
-    // A 2026-era host's SDK has no tasks: it drops `execution` (taskSupport) from what it reads.
-    const onHostEra = (tools: typeof straight) =>
-      era === 'modern' ? tools.map(({ execution: _execution, ...tool }) => (void _execution, tool)) : tools;
-    expect(bridged.filter((t) => !CAPABILITY_TOOLS.includes(t.name))).toEqual(
-      onHostEra(straight.filter((t) => !CAPABILITY_TOOLS.includes(t.name))),
-    );
+    expect(bridged.filter((t) => !SAMPLING_TOOLS.includes(t.name))).toEqual(onHostEra(straight, era));
+    expect(bridged.map((t) => t.name)).not.toContain('trigger-elicitation-request');
+    expect(bridged.map((t) => t.name)).not.toContain('get-roots-list');
     // The lists themselves (a 2026-era result also carries the era's envelope: serverInfo, cache hints).
     expect((await client.listResources()).resources).toEqual((await plain.listResources()).resources);
     expect((await client.listResourceTemplates()).resourceTemplates).toEqual(
@@ -198,6 +206,18 @@ describe.each(ERAS)('bridge, host on the %s era', (era) => {
   });
 
   describe.each(ERAS)('upstream: the Document Assistant on the %s era', (upstreamEra) => {
+    it("the offer equals the upstream's to a sampling client: tools, prompts, resources", async () => {
+      const { client } = await host({ era, upstream: serve(upstreamEra), bridgeArgs: ['--era', upstreamEra] });
+      const straight = await direct(upstreamEra, serve(upstreamEra), BRIDGE_DECLARES);
+      expect(onHostEra((await client.listTools()).tools, era)).toEqual(
+        onHostEra((await straight.listTools()).tools, era),
+      );
+      expect((await client.listPrompts()).prompts).toEqual((await straight.listPrompts()).prompts);
+      expect((await client.listResourceTemplates()).resourceTemplates).toEqual(
+        (await straight.listResourceTemplates()).resourceTemplates,
+      );
+    });
+
     it('summarize_document and ask_document work', async () => {
       const { client } = await host({ era, upstream: serve(upstreamEra), bridgeArgs: ['--era', upstreamEra] });
       const summary = await client.callTool({ name: 'summarize_document', arguments: { document_text: DOCUMENT } });
@@ -326,7 +346,11 @@ describe('bridge, approval through the host (2025-era host with elicitation)', (
 });
 
 describe('bridge, what the upstream asks of the host (2025-era host)', () => {
-  it("the upstream's elicitation reaches a host that supports it, with the host's answer", async () => {
+  /** The tools server-everything offers straight to a client that declares `capabilities` and sampling. */
+  const directTools = async (capabilities: ClientCapabilities) =>
+    (await direct('legacy', EVERYTHING, { ...BRIDGE_DECLARES, ...capabilities })).listTools();
+
+  it("form elicitation: offered as to the host itself, and the upstream's form reaches the host", async () => {
     const asked: string[] = [];
     const { client } = await host({
       era: 'legacy',
@@ -337,14 +361,57 @@ describe('bridge, what the upstream asks of the host (2025-era host)', () => {
         return { action: 'decline' };
       },
     });
+    const tools = (await client.listTools()).tools;
+    expect(tools).toEqual((await directTools({ elicitation: { form: {} } })).tools);
+    expect(tools.map((t) => t.name)).toContain('trigger-elicitation-request');
+    expect(tools.map((t) => t.name)).not.toContain('trigger-url-elicitation');
     const result = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
     expect(asked).toEqual(['Please provide inputs for the following fields:']);
     expect(textOf(result)).toMatch(/declined/);
   });
 
-  it("a host without elicitation: the upstream's elicitation is declined, the host is not asked", async () => {
-    const { client } = await host({ era: 'legacy', upstream: EVERYTHING });
+  it('URL elicitation: only to a host that declares it, which is asked with the URL', async () => {
+    const asked: ElicitRequest['params'][] = [];
+    const { client } = await host({
+      era: 'legacy',
+      upstream: EVERYTHING,
+      capabilities: { elicitation: { form: {}, url: {} } },
+      onElicit: (_message, params) => {
+        asked.push(params);
+        return { action: 'accept' };
+      },
+    });
+    const tools = (await client.listTools()).tools;
+    expect(tools).toEqual((await directTools({ elicitation: { form: {}, url: {} } })).tools);
+    const result = await client.callTool({
+      name: 'trigger-url-elicitation',
+      arguments: { url: 'https://example.com/consent', message: 'Open the consent page' },
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatchObject({
+      mode: 'url',
+      url: 'https://example.com/consent',
+      message: 'Open the consent page',
+    });
+    expect(textOf(result)).toMatch(/User completed the URL elicitation flow/);
+  });
+
+  it('a bare elicitation capability means form: the form tool is offered and answered', async () => {
+    const asked: string[] = [];
+    const { client } = await host({
+      era: 'legacy',
+      upstream: EVERYTHING,
+      capabilities: { elicitation: {} },
+      onElicit: (message) => {
+        asked.push(message);
+        return { action: 'decline' };
+      },
+    });
+    const names = (await client.listTools()).tools.map((t) => t.name);
+    expect(names).toContain('trigger-elicitation-request');
+    expect(names).not.toContain('trigger-url-elicitation');
     const result = await client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+    expect(asked).toHaveLength(1);
     expect(textOf(result)).toMatch(/declined/);
   });
 
@@ -367,6 +434,7 @@ describe('bridge, what the upstream asks of the host (2025-era host)', () => {
         stderr: 'ignore',
       }),
     );
+    expect((await client.listTools()).tools).toEqual((await directTools({ roots: { listChanged: true } })).tools);
     const listed = async () => textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }));
     let text = '';
     for (let i = 0; i < 40 && !text.includes('host-project'); i++) {
@@ -383,6 +451,33 @@ describe('bridge, what the upstream asks of the host (2025-era host)', () => {
     }
     expect(text).toContain('file:///srv/other-project');
     expect(text).not.toContain('host-project');
+  });
+});
+
+describe('bridge, a 2026-era host that declares elicitation and roots', () => {
+  it('the bridge cannot send it requests: the upstream is offered neither, so neither tool appears', async () => {
+    const { client } = await host({
+      era: 'modern',
+      upstream: EVERYTHING,
+      capabilities: { elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+    });
+    const sampling = await direct('legacy', EVERYTHING, BRIDGE_DECLARES);
+    expect(onHostEra((await client.listTools()).tools, 'modern')).toEqual(
+      onHostEra((await sampling.listTools()).tools, 'modern'),
+    );
+  });
+
+  it('with --root, the roots tool appears and lists only those roots', async () => {
+    const extra = mkdtempSync(join(tmpdir(), 'mcp-bridge-root-'));
+    homes.push(extra);
+    const { client } = await host({
+      era: 'modern',
+      upstream: EVERYTHING,
+      bridgeArgs: ['--root', extra],
+      capabilities: { roots: { listChanged: true } },
+    });
+    const text = textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }));
+    expect(text).toContain(pathToFileURL(extra).href);
   });
 });
 

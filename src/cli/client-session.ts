@@ -8,7 +8,12 @@ import { setMaxListeners } from 'node:events';
 
 import { type EraMode } from '../client/connect/era.js';
 import { connectHttp } from '../client/connect/http.js';
-import { type ElicitationHandler, type ListRoots, type McpConnection } from '../client/connect/session.js';
+import {
+  type ElicitationHandler,
+  type ElicitationModes,
+  type ListRoots,
+  type McpConnection,
+} from '../client/connect/session.js';
 import { connectStdio } from '../client/connect/stdio.js';
 // The runtime and the handler are the public ones (mcp-sampling/client), as a host would build them.
 import { createSamplingHandler, createSamplingRuntime, type Prompter } from '../client/index.js';
@@ -46,6 +51,8 @@ export interface ClientSessionOptions {
    * progress bar off the terminal meanwhile).
    */
   aroundElicitation?: (() => () => void) | undefined;
+  /** Which elicitation modes are declared (default form and URL; neither: elicitation is not declared). */
+  elicitationModes?: ElicitationModes | undefined;
   /** Roots that change while connected (the bridge's host roots), declared with `listChanged`. */
   listRoots?: ListRoots | undefined;
   /** Install the Ctrl-C handler that aborts `cancel` (default true; the bridge handles its own signals). */
@@ -174,6 +181,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             tools,
             timeoutMs: options.timeoutMs,
             elicitation,
+            elicitationModes: options.elicitationModes,
             listRoots: options.listRoots,
           })
         : await connectStdio({
@@ -186,6 +194,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             roots,
             handler,
             elicitation,
+            elicitationModes: options.elicitationModes,
             listRoots: options.listRoots,
             onServerLog: (text) => out.detail(`server: ${text}`),
             // The call then fails with the SDK's bare "Connection closed": say why first.

@@ -7,6 +7,7 @@
  */
 import type { CompletionView, Prompter, RequestView } from '../../client/index.js';
 import { lastUserText } from '../../policy/approval.js';
+import { noDashboardReason } from '../../ui/link.js';
 import { approvalPrompter } from '../approval-route.js';
 
 /** How much of the prompt or completion the form shows. */
@@ -93,13 +94,23 @@ export function completionForm(view: CompletionView): HostForm {
   };
 }
 
-/** The one-line reason when nobody can be asked. */
-export function noApproverReason(server: string): string {
+/** The one-line reason when nobody can be asked (`why`: what the dashboard link found, by default none running). */
+export function noApproverReason(server: string, why = 'no approvals dashboard is running'): string {
   return (
     `server '${server}' needs approval (approval: "ask") but nobody can be asked: the host did not declare ` +
-    'elicitation and no approvals dashboard is running; start one with `mcp-sampling ui`, use a host that ' +
+    `elicitation and ${why}; start the dashboard with \`mcp-sampling ui\`, use a host that ` +
     'supports elicitation, or set approval to "auto" for this server; denied'
   );
+}
+
+/**
+ * The dashboard link's own refusal when it cannot reach a dashboard (noDashboardReason in src/ui/link.ts
+ * speaks of a terminal): said again the bridge's way, with every way to enable approval. Other answers pass.
+ */
+function bridgeReason(reason: string, server: string): string {
+  const [prefix = '', suffix = ''] = noDashboardReason(server, '\u0000').split('\u0000');
+  if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) return reason;
+  return noApproverReason(server, reason.slice(prefix.length, reason.length - suffix.length));
 }
 
 /**
@@ -114,7 +125,12 @@ export function createHostPrompter(
     async reviewRequest(view, signal) {
       const asked = askHost(requestForm(view), signal);
       if (asked === undefined) {
-        if (fallback !== undefined) return fallback.reviewRequest(view, signal);
+        if (fallback !== undefined) {
+          const decision = await fallback.reviewRequest(view, signal);
+          return decision.action === 'deny' && decision.reason !== undefined
+            ? { ...decision, reason: bridgeReason(decision.reason, view.server) }
+            : decision;
+        }
         return { action: 'deny', reason: noApproverReason(view.server) };
       }
       const answer = await asked;
@@ -130,7 +146,12 @@ export function createHostPrompter(
     async reviewCompletion(view, signal) {
       const asked = askHost(completionForm(view), signal);
       if (asked === undefined) {
-        if (fallback !== undefined) return fallback.reviewCompletion(view, signal);
+        if (fallback !== undefined) {
+          const decision = await fallback.reviewCompletion(view, signal);
+          return decision.action === 'reject' && decision.reason !== undefined
+            ? { ...decision, reason: bridgeReason(decision.reason, view.server) }
+            : decision;
+        }
         return { action: 'reject', reason: noApproverReason(view.server) };
       }
       const answer = await asked;

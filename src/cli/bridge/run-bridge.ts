@@ -74,12 +74,88 @@ function bridgeOutput(log: (line: string) => void, verbose: boolean, serverLines
   };
 }
 
-/** Whether the host can be asked a form right now (a 2025-era host that declared elicitation). */
-function hostCanElicit(host: HostSide): Server | undefined {
+/**
+ * What the host can answer, read from its first message (before the upstream connects, so that the bridge
+ * declares to the upstream only what the host can take): a 2025-era `initialize`'s capabilities. A
+ * 2026-era host declares its capabilities in each request's envelope, but the bridge cannot send it
+ * requests (no push channel on that era), so neither elicitation nor roots pass to it.
+ */
+export interface HostAbilities {
+  /** The elicitation modes the host answers (a bare `elicitation: {}` is form). */
+  elicitation: { form: boolean; url: boolean };
+  roots: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The host's abilities from its first message (anything else than a 2025-era `initialize`: none). */
+export function hostAbilitiesOf(first: JSONRPCMessage | undefined): HostAbilities {
+  const none: HostAbilities = { elicitation: { form: false, url: false }, roots: false };
+  if (first === undefined || !isJSONRPCRequest(first) || first.method !== 'initialize') return none;
+  const capabilities = isObject(first.params) ? first.params['capabilities'] : undefined;
+  if (!isObject(capabilities)) return none;
+  const elicitation = capabilities['elicitation'];
+  const modes = isObject(elicitation) ? elicitation : undefined;
+  const bare = modes !== undefined && modes['form'] === undefined && modes['url'] === undefined;
+  return {
+    elicitation: {
+      form: modes !== undefined && (bare || modes['form'] !== undefined),
+      url: modes?.['url'] !== undefined && modes['url'] !== null,
+    },
+    roots: isObject(capabilities['roots']),
+  };
+}
+
+/** The host's server, when it is a 2025-era connection (the only era the bridge can send requests on). */
+function legacyHost(host: HostSide): Server | undefined {
   const current = host.current;
-  if (current === undefined || current.era !== 'legacy') return undefined;
-  const elicitation = current.server.getClientCapabilities()?.elicitation;
-  return elicitation === undefined ? undefined : current.server;
+  return current === undefined || current.era !== 'legacy' ? undefined : current.server;
+}
+
+/**
+ * The host's stdio, read before anything is served: `first` resolves with the host's first message (or
+ * undefined when stdin ends first); `relay()` is the transport the bridge then serves, which receives the
+ * held messages first.
+ */
+function holdHostWire(stdin: Readable, stdout: Writable) {
+  const wire = createStdioServerTransport(stdin, stdout);
+  const held: JSONRPCMessage[] = [];
+  let relay: Transport | undefined;
+  let firstSeen!: (message: JSONRPCMessage | undefined) => void;
+  const first = new Promise<JSONRPCMessage | undefined>((resolve) => (firstSeen = resolve));
+  wire.onmessage = (message: JSONRPCMessage) => {
+    if (relay?.onmessage !== undefined) relay.onmessage(message);
+    else {
+      held.push(message);
+      firstSeen(message);
+    }
+  };
+  const ended = () => firstSeen(undefined);
+  wire.onclose = () => {
+    ended();
+    relay?.onclose?.();
+  };
+  stdin.once('end', ended);
+  stdin.once('close', ended);
+  const started = wire.start();
+  return {
+    wire,
+    first: started.then(() => first),
+    relay(): Transport {
+      stdin.off('end', ended);
+      stdin.off('close', ended);
+      const mine: Transport = {
+        start: async () => {
+          for (const message of held.splice(0)) mine.onmessage?.(message);
+        },
+        send: (message) => wire.send(message),
+        close: () => wire.close(),
+      };
+      relay = mine;
+      return mine;
+    },
+  };
 }
 
 /**
@@ -87,22 +163,28 @@ function hostCanElicit(host: HostSide): Server | undefined {
  * 2026-era host discovers a server (its probe must succeed for any error to reach it) whose every request
  * fails with `message`. Served until the host closes stdin.
  */
-async function serveFailure(message: string, stdin: Readable, stdout: Writable, log: (line: string) => void) {
-  const wire = createStdioServerTransport(stdin, stdout);
+async function serveFailure(
+  message: string,
+  hostWire: ReturnType<typeof holdHostWire>,
+  stdin: Readable,
+  log: (line: string) => void,
+) {
+  const { wire } = hostWire;
+  const inner = hostWire.relay();
   const relay: Transport = {
-    start: async () => {},
+    start: () => inner.start(),
     send: (out) => wire.send(out),
     close: () => wire.close(),
   };
   const closed = new Promise<void>((resolve) => {
-    wire.onclose = () => {
+    inner.onclose = () => {
       relay.onclose?.();
       resolve();
     };
     stdin.once('end', resolve);
     stdin.once('close', resolve);
   });
-  wire.onmessage = (incoming: JSONRPCMessage) => {
+  inner.onmessage = (incoming: JSONRPCMessage) => {
     if (isJSONRPCRequest(incoming) && incoming.method === 'initialize') {
       void wire
         .send({ jsonrpc: '2.0', id: incoming.id, error: { code: ProtocolErrorCode.InternalError, message } })
@@ -127,7 +209,6 @@ async function serveFailure(message: string, stdin: Readable, stdout: Writable, 
     },
     { transport: relay, onerror: (error) => log(error.message) },
   );
-  await wire.start();
   await closed;
   await handle.close().catch(() => {});
   await wire.close().catch(() => {});
@@ -142,8 +223,21 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   const out = bridgeOutput(log, options.verbose === true, serverLines);
   const host: HostSide = { current: undefined };
 
+  // The host's first message says what it can answer: the upstream is offered that, and no more.
+  const hostWire = holdHostWire(stdin, stdout);
+  const first = await hostWire.first;
+  if (first === undefined) {
+    await hostWire.wire.close().catch(() => {});
+    return;
+  }
+  const abilities = hostAbilitiesOf(first);
+  const hostAnswers = (mode: 'form' | 'url'): Server | undefined => {
+    const server = legacyHost(host);
+    return server !== undefined && abilities.elicitation[mode] ? server : undefined;
+  };
+
   const askHost: AskHost = (form, signal) => {
-    const server = hostCanElicit(host);
+    const server = hostAnswers('form');
     if (server === undefined) return undefined;
     return server
       .elicitInput({ mode: 'form', ...form } as never, { signal, timeout: ELICIT_TIMEOUT_MS })
@@ -154,20 +248,19 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       );
   };
 
-  // The upstream's own forms go to the host when it can answer them; declined otherwise.
+  // The upstream's own elicitations go to the host in the modes it answers; declined otherwise.
   const elicitation = async (request: ElicitRequest, signal?: AbortSignal): Promise<ElicitResult> => {
-    const server = hostCanElicit(host);
+    const server = hostAnswers(request.params.mode === 'url' ? 'url' : 'form');
     if (server === undefined) return { action: 'decline' };
     return server.elicitInput(request.params, { timeout: ELICIT_TIMEOUT_MS, ...(signal !== undefined && { signal }) });
   };
 
   // The host's roots, asked when the upstream asks (a 2025-era host that declared roots); `--root` besides.
   const listRoots = async (): Promise<DeclaredRoot[]> => {
-    const current = host.current;
-    if (current === undefined || current.era !== 'legacy') return [];
-    if (current.server.getClientCapabilities()?.roots === undefined) return [];
+    const server = legacyHost(host);
+    if (server === undefined) return [];
     try {
-      const { roots } = await current.server.listRoots(undefined, { timeout: 10_000 });
+      const { roots } = await server.listRoots(undefined, { timeout: 10_000 });
       return roots.map((root) => ({ uri: root.uri, ...(root.name !== undefined && { name: root.name }) }));
     } catch (error) {
       log(`cannot list the host's roots: ${(error as Error).message}`);
@@ -186,7 +279,8 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       out,
       prompter: createHostPrompter(askHost),
       elicitation,
-      listRoots,
+      elicitationModes: abilities.elicitation,
+      ...(abilities.roots && { listRoots }),
       interrupt: false,
     });
   } catch (error) {
@@ -194,7 +288,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     const lastLog = serverLines.length > 0 ? ` (its last words: ${serverLines.at(-1)})` : '';
     const message = `mcp-sampling bridge: ${errorText(error)}${lastLog}`;
     log(message);
-    await serveFailure(message, stdin, stdout, log);
+    await serveFailure(message, hostWire, stdin, log);
     return;
   }
 
@@ -230,7 +324,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     toHost((s) => s.notification({ method: 'notifications/message', params: n.params })),
   );
 
-  const transport = createStdioServerTransport(stdin, stdout);
+  const transport = hostWire.relay();
   let ended!: () => void;
   const closed = new Promise<void>((resolve) => (ended = resolve));
   const handle = sdkServeStdio(
@@ -244,7 +338,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       });
       // The upstream listed the roots before this host came: it has roots of its own to add now.
       server.oninitialized = () => {
-        if (era === 'legacy' && server.getClientCapabilities()?.roots !== undefined) {
+        if (era === 'legacy' && abilities.roots) {
           void client.sendRootsListChanged().catch(() => {});
         }
       };

@@ -14,6 +14,7 @@ import {
   connectWith,
   buildSamplingClient,
   type ElicitationHandler,
+  type ElicitationModes,
   type ListRoots,
   type McpConnection,
 } from './session.js';
@@ -36,6 +37,8 @@ export interface ConnectHttpOptions {
   tools?: boolean;
   /** Answers the server's form elicitations (the `elicitation` capability is declared only with one). */
   elicitation?: ElicitationHandler | undefined;
+  /** Which elicitation modes are declared with `elicitation` (default form and URL). */
+  elicitationModes?: ElicitationModes | undefined;
   /** Roots that change while connected (declared with `listChanged`), after `roots`. */
   listRoots?: ListRoots | undefined;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
@@ -65,6 +68,8 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     const client = buildSamplingClient(options.era, options.handler, options.roots, {
       tools: options.tools !== false,
       ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+    ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
+      ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
       ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
     });
     const transport =

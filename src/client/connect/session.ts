@@ -28,6 +28,15 @@ export const CLIENT_INFO = { name: 'mcp-sampling', version: PACKAGE_VERSION } as
  */
 export type ElicitationHandler = (request: ElicitRequest, signal?: AbortSignal) => Promise<ElicitResult>;
 /** A root as declared to servers. */
+/**
+ * The elicitation modes declared with an elicitation handler (default: both). Neither mode: the
+ * `elicitation` capability is not declared (the bridge, for a host that cannot answer).
+ */
+export interface ElicitationModes {
+  form?: boolean;
+  url?: boolean;
+}
+
 export interface DeclaredRoot {
   uri: string;
   name?: string;
@@ -49,6 +58,8 @@ export interface SamplingClientBuild {
   afterClose?: () => Promise<void>;
   /** Answers elicitations; declares the `elicitation` capability (form and URL modes) only when given. */
   elicitation?: ElicitationHandler | undefined;
+  /** Which modes of elicitation are declared with `elicitation` (default both). */
+  elicitationModes?: ElicitationModes | undefined;
   /** Roots asked at each `roots/list` (after the fixed `roots`), declared with `listChanged`. */
   listRoots?: ListRoots | undefined;
 }
@@ -81,13 +92,19 @@ export function buildSamplingClient(
   // that a server can choose another way (ask_document's retrieval) instead of a request we must refuse.
   const sampling = options.tools === false ? {} : { tools: {} };
   const { listRoots } = options;
+  const modes = options.elicitationModes ?? { form: true, url: true };
+  const declaredElicitation = {
+    ...(modes.form === true && { form: {} }),
+    ...(modes.url === true && { url: {} }),
+  };
+  const elicits = options.elicitation !== undefined && Object.keys(declaredElicitation).length > 0;
   const client = new SamplingClient(options.clientInfo ?? CLIENT_INFO, {
     capabilities: {
       sampling,
       ...(listRoots !== undefined
         ? { roots: { listChanged: true } }
         : roots.length > 0 && { roots: { listChanged: false } }),
-      ...(options.elicitation !== undefined && { elicitation: { form: {}, url: {} } }),
+      ...(elicits && { elicitation: declaredElicitation }),
     },
     versionNegotiation: versionNegotiation(era),
     inputRequired: { maxRounds: 1000 },
@@ -95,7 +112,7 @@ export function buildSamplingClient(
   client.afterClose = options.afterClose;
   client.setRequestHandler('sampling/createMessage', handler);
   const elicit = options.elicitation;
-  if (elicit !== undefined) {
+  if (elicit !== undefined && elicits) {
     client.setRequestHandler('elicitation/create', (request, ctx) => elicit(request, ctx.mcpReq.signal));
   }
   const list = roots.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) }));

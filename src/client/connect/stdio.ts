@@ -14,6 +14,7 @@ import {
   connectWith,
   buildSamplingClient,
   type ElicitationHandler,
+  type ElicitationModes,
   type ListRoots,
   type McpConnection,
 } from './session.js';
@@ -74,6 +75,8 @@ export interface ConnectStdioOptions {
   timeoutMs?: number | undefined;
   /** Answers the server's elicitations, forms and URLs (the `elicitation` capability is declared only with one). */
   elicitation?: ElicitationHandler | undefined;
+  /** Which elicitation modes are declared with `elicitation` (default form and URL). */
+  elicitationModes?: ElicitationModes | undefined;
   /** Roots that change while connected (declared with `listChanged`), after `roots`. */
   listRoots?: ListRoots | undefined;
 }
@@ -119,6 +122,7 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
   const client = buildSamplingClient(options.era, options.handler, options.roots, {
     tools: options.tools !== false,
     ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
+    ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
     ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
   });
   const transport = createStdioTransport(options);
