@@ -7,6 +7,7 @@
  */
 import type { CompletionView, Prompter, RequestView } from '../../client/index.js';
 import { lastUserText } from '../../policy/approval.js';
+import { PolicyRefusal } from '../../policy/gate.js';
 import { noDashboardReason } from '../../ui/link.js';
 import { approvalPrompter } from '../approval-route.js';
 
@@ -104,13 +105,21 @@ export function noApproverReason(server: string, why = 'no approvals dashboard i
 }
 
 /**
- * The dashboard link's own refusal when it cannot reach a dashboard (noDashboardReason in src/ui/link.ts
- * speaks of a terminal): said again the bridge's way, with every way to enable approval. Other answers pass.
+ * The dashboard link's own refusal when it cannot reach a dashboard (noDashboardReason in src/ui/link.ts,
+ * thrown as a PolicyRefusal, speaks of a terminal): said again the bridge's way, with every way to enable
+ * approval. Any other outcome passes as it is.
  */
-function bridgeReason(reason: string, server: string): string {
-  const [prefix = '', suffix = ''] = noDashboardReason(server, '\u0000').split('\u0000');
-  if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) return reason;
-  return noApproverReason(server, reason.slice(prefix.length, reason.length - suffix.length));
+async function askedTheBridgeWay<T>(server: string, ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (error) {
+    if (!(error instanceof PolicyRefusal)) throw error;
+    const [prefix = '', suffix = ''] = noDashboardReason(server, '\u0000').split('\u0000');
+    const reason = error.message;
+    if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) throw error;
+    const why = reason.slice(prefix.length, reason.length - suffix.length);
+    throw new PolicyRefusal(noApproverReason(server, why), error.kind, { cause: error, answer: error.answer });
+  }
 }
 
 /**
@@ -125,12 +134,7 @@ export function createHostPrompter(
     async reviewRequest(view, signal) {
       const asked = askHost(requestForm(view), signal);
       if (asked === undefined) {
-        if (fallback !== undefined) {
-          const decision = await fallback.reviewRequest(view, signal);
-          return decision.action === 'deny' && decision.reason !== undefined
-            ? { ...decision, reason: bridgeReason(decision.reason, view.server) }
-            : decision;
-        }
+        if (fallback !== undefined) return askedTheBridgeWay(view.server, () => fallback.reviewRequest(view, signal));
         return { action: 'deny', reason: noApproverReason(view.server) };
       }
       const answer = await asked;
@@ -147,10 +151,7 @@ export function createHostPrompter(
       const asked = askHost(completionForm(view), signal);
       if (asked === undefined) {
         if (fallback !== undefined) {
-          const decision = await fallback.reviewCompletion(view, signal);
-          return decision.action === 'reject' && decision.reason !== undefined
-            ? { ...decision, reason: bridgeReason(decision.reason, view.server) }
-            : decision;
+          return askedTheBridgeWay(view.server, () => fallback.reviewCompletion(view, signal));
         }
         return { action: 'reject', reason: noApproverReason(view.server) };
       }
