@@ -68,7 +68,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     const client = buildSamplingClient(options.era, options.handler, options.roots, {
       tools: options.tools !== false,
       ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
-    ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
+      ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
       ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
       ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
     });
