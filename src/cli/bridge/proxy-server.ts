@@ -63,6 +63,8 @@ export function proxiedInstructions(upstream: Upstream): string {
 /** `_meta` as forwarded: the host's own keys, without the envelope of its protocol era. */
 function forwardedParams(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (params === undefined) return undefined;
+  // The usual call has none of these: forwarded as it came, without a copy (the SDK does not change it).
+  if (!('_meta' in params) && !('inputResponses' in params) && !('requestState' in params)) return params;
   const { inputResponses: _responses, requestState: _state, _meta, ...rest } = params;
   void _responses;
   void _state;
@@ -82,6 +84,7 @@ function withoutEnvelope(meta: unknown): Record<string, unknown> | undefined {
 
 /** A result as returned to the host: without the upstream era's `resultType` and envelope; its own `_meta` kept. */
 function returnedResult(result: Record<string, unknown>): Record<string, unknown> {
+  if (!('resultType' in result) && !('_meta' in result)) return result;
   const { resultType: _type, _meta, ...rest } = result;
   void _type;
   const meta = withoutEnvelope(_meta);
@@ -125,7 +128,7 @@ async function forward(upstream: Upstream, method: string, params: unknown, ctx:
         }),
       },
     );
-    await Promise.all(sent);
+    if (sent.length > 0) await Promise.all(sent);
     return returnedResult(result as Record<string, unknown>);
   } catch (error) {
     throw toHostError(error, upstream);
