@@ -4,7 +4,6 @@
  * process gets no decision (so it denies) and the discovery file is removed. With a dashboard already
  * running for this user, it prints (and opens) that one's URL instead.
  */
-import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
@@ -12,6 +11,7 @@ import { basename, dirname } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 
 import { loadClientEnv } from '../config/env.js';
+import { spawnOpener } from '../shared/system-opener.js';
 import { createDashboardApp, dashboardConfig } from './app.js';
 import { createHub } from './hub.js';
 import { ensureToken, readDiscovery, removeDiscovery, writeDiscovery } from './paths.js';
@@ -39,14 +39,7 @@ export const dashboardUrl = (port: number, token: string) => `http://127.0.0.1:$
 
 /** Opens `url` in the user's browser; never fails (a machine without one just prints the URL). */
 function openBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  try {
-    const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // best effort
-  }
+  void spawnOpener(url).then((child) => child?.unref());
 }
 
 async function answers(port: number): Promise<boolean> {
