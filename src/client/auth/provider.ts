@@ -54,6 +54,10 @@ export function isExpired(entry: Pick<StoredServerAuth, 'expiresAt'>, now = Date
   return entry.expiresAt !== undefined && entry.expiresAt <= now + 60_000;
 }
 
+function sameTokens(a: StoredOAuthTokens | undefined, b: StoredOAuthTokens | undefined): boolean {
+  return a?.access_token === b?.access_token && a?.refresh_token === b?.refresh_token;
+}
+
 /**
  * The provider for `options.serverUrl`; async because it settles the redirect port first (the registered
  * `redirect_uris` must name the port the listener will use).
@@ -73,6 +77,8 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
 export class StoredOAuthProvider implements InteractiveOAuthProvider {
   readonly #options: OAuthProviderOptions;
   #entry: StoredServerAuth;
+  /** The file's modification time when `#entry` was last read or written: another process may change it. */
+  #seenAt: number | undefined;
   readonly #port: number;
   #codeVerifier: string | undefined;
   #pending: LoopbackListener | undefined;
@@ -80,6 +86,7 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   constructor(options: OAuthProviderOptions, entry: StoredServerAuth, port: number) {
     this.#options = options;
     this.#entry = entry;
+    this.#seenAt = options.store.modifiedAt(options.serverUrl);
     this.#port = port;
     if (options.clientMetadataUrl !== undefined) {
       Object.defineProperty(this, 'clientMetadataUrl', { value: options.clientMetadataUrl, enumerable: true });
@@ -132,6 +139,8 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   }
 
   tokens(): StoredOAuthTokens | undefined {
+    // Another process (a second `call`, the bridge) may have refreshed since: use what it saved.
+    this.#reload();
     return this.#entry.tokens;
   }
 
@@ -151,6 +160,7 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
+    this.#reload();
     return this.#entry.discoveryState;
   }
 
@@ -166,6 +176,16 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     if (scope === 'client' || scope === 'all') next.clientInformation = undefined;
     if (scope === 'tokens' || scope === 'all') Object.assign(next, { tokens: undefined, expiresAt: undefined });
     if (scope === 'discovery' || scope === 'all') next.discoveryState = undefined;
+    if (next.tokens === undefined && 'tokens' in next) {
+      // invalid_grant may only mean another process refreshed first (rotating the refresh token we used):
+      // when the file holds other tokens than the ones this process used, keep them, and the retry uses them.
+      const used = this.#entry.tokens;
+      this.#reload(true);
+      if (!sameTokens(used, this.#entry.tokens)) {
+        delete next.tokens;
+        delete next.expiresAt;
+      }
+    }
     // Only what is there to drop: nothing is written for a server that never stored anything.
     const entry = this.#entry as unknown as Record<string, unknown>;
     if (Object.keys(next).some((key) => entry[key] !== undefined)) this.#save(next);
@@ -202,8 +222,22 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     this.#pending = undefined;
   }
 
+  /** Re-reads the file when it changed since this process last saw it (or always, with `force`). */
+  #reload(force = false): void {
+    const { store, serverUrl } = this.#options;
+    const modifiedAt = store.modifiedAt(serverUrl);
+    if (!force && modifiedAt === this.#seenAt) return;
+    const onDisk = store.read(serverUrl);
+    this.#seenAt = modifiedAt;
+    if (onDisk === undefined) return;
+    // A discovery state kept only in memory (no authorization server metadata) stays.
+    this.#entry = { ...onDisk, discoveryState: onDisk.discoveryState ?? this.#entry.discoveryState };
+  }
+
+  /** Writes only `change` over what the file holds now (under its lock), so another process's save survives. */
   #save(change: Partial<StoredServerAuth>): void {
-    this.#entry = { ...this.#entry, ...change, serverUrl: this.#options.serverUrl };
-    this.#options.store.write(this.#entry);
+    const { store, serverUrl } = this.#options;
+    this.#entry = store.update(serverUrl, (current) => ({ ...(current ?? { serverUrl }), ...change, serverUrl }));
+    this.#seenAt = store.modifiedAt(serverUrl);
   }
 }
