@@ -78,3 +78,17 @@ describe('two client processes on one token store', () => {
     rmSync(lock, { force: true });
   });
 });
+
+describe('a fresh sign-in (auth login)', () => {
+  it('does not use the stored tokens, yet keeps them until new ones are saved', async () => {
+    const { store, a } = await twoProcesses();
+    a.ignoreStoredTokens();
+    expect(a.tokens()).toBeUndefined();
+    // A failed or stopped sign-in (the flow may also invalidate the tokens it never used): still there.
+    a.invalidateCredentials('tokens');
+    expect(store.read(serverUrl)?.tokens?.access_token).toBe('access-1');
+    a.saveTokens(second);
+    expect(store.read(serverUrl)?.tokens?.access_token).toBe('access-2');
+    expect(a.tokens()?.access_token).toBe('access-2');
+  });
+});

@@ -80,6 +80,8 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   /** The file's modification time when `#entry` was last read or written: another process may change it. */
   #seenAt: number | undefined;
   readonly #port: number;
+  /** A fresh sign-in is under way: the stored tokens are kept on disk but not used (`ignoreStoredTokens`). */
+  #ignoreTokens = false;
   #codeVerifier: string | undefined;
   #pending: LoopbackListener | undefined;
 
@@ -138,7 +140,17 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     this.#save({ clientInformation, redirectPort: this.#port });
   }
 
+  /**
+   * Starts a fresh sign-in without deleting what works: until new tokens are saved, the stored ones are not
+   * used (so the flow asks for authorization instead of refreshing), yet they stay in the file, and a
+   * sign-in that fails or is abandoned leaves them as they were.
+   */
+  ignoreStoredTokens(): void {
+    this.#ignoreTokens = true;
+  }
+
   tokens(): StoredOAuthTokens | undefined {
+    if (this.#ignoreTokens) return undefined;
     // Another process (a second `call`, the bridge) may have refreshed since: use what it saved.
     this.#reload();
     return this.#entry.tokens;
@@ -147,6 +159,7 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   saveTokens(tokens: StoredOAuthTokens): void {
     const now = (this.#options.now ?? Date.now)();
     const expiresAt = typeof tokens.expires_in === 'number' ? now + tokens.expires_in * 1000 : undefined;
+    this.#ignoreTokens = false;
     this.#save({ tokens, expiresAt });
   }
 
@@ -176,7 +189,11 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     if (scope === 'client' || scope === 'all') next.clientInformation = undefined;
     if (scope === 'tokens' || scope === 'all') Object.assign(next, { tokens: undefined, expiresAt: undefined });
     if (scope === 'discovery' || scope === 'all') next.discoveryState = undefined;
-    if (next.tokens === undefined && 'tokens' in next) {
+    // During a fresh sign-in the stored tokens were not used, so nothing says they are bad: keep them.
+    if (this.#ignoreTokens && 'tokens' in next) {
+      delete next.tokens;
+      delete next.expiresAt;
+    } else if ('tokens' in next) {
       // invalid_grant may only mean another process refreshed first (rotating the refresh token we used):
       // when the file holds other tokens than the ones this process used, keep them, and the retry uses them.
       const used = this.#entry.tokens;
