@@ -54,6 +54,21 @@ describe('planServerApproval', () => {
   });
 });
 
+describe('a server that names itself after an object key', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('%s: refused in one line, the file untouched', (name) => {
+    const text = `${JSON.stringify({ servers: { '*': { approval: 'ask' } } }, null, 2)}\n`;
+    const file = fileIn(text);
+    let message = '';
+    try {
+      planServerApproval(file, name, 'auto');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(`cannot set a policy for a server named '${name}': the name is reserved, not changed`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
+
 describe('lineDiff', () => {
   it('marks removed and added lines around the common ones', () => {
     expect(lineDiff('a\nb\nc\n', 'a\nx\nc\n')).toEqual(['  a', '- b', '+ x', '  c']);

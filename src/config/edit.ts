@@ -70,12 +70,18 @@ export function lineDiff(before: string, after: string): string[] {
   return out;
 }
 
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Plans `servers[server].approval = mode` in `file`: the edited JSON must pass `ConfigSchema`, else the
  * ConfigError names the problem and nothing is written.
  */
 export function planServerApproval(file: string, server: string, mode: ApprovalMode): ConfigEdit {
   if (server === '' || server === '*') throw new ConfigError(`cannot set a policy for server '${server}' here`);
+  // The name comes from the server itself: one of these would edit the object's prototype, not an entry.
+  if (RESERVED_NAMES.has(server)) {
+    throw new ConfigError(`cannot set a policy for a server named '${server}': the name is reserved, not changed`);
+  }
   const { raw, text, exists } = readRaw(file);
   const servers = raw['servers'];
   if (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers))) {
