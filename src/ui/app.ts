@@ -369,7 +369,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const question = await body(c, AskSchema);
     if (question instanceof Response) return question;
     const asked = hub.ask(question);
-    if (asked === undefined) return problem(c, 409, 'this process is not registered, or too many requests wait');
+    if (typeof asked === 'string') return problem(c, 409, asked);
     // The asker hanging up (its own timeout, a cancelled request, the process gone) ends it on the page too.
     const signal = c.req.raw.signal;
     const onAbort = () => asked.cancel('the process stopped waiting');
