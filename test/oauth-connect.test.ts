@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { followRedirectHeadless } from '../src/client/auth/open-url.js';
+import { followRedirectHeadless, printUrl } from '../src/client/auth/open-url.js';
 import { createOAuthProvider } from '../src/client/auth/provider.js';
 import { createTokenStore } from '../src/client/auth/token-store.js';
 import { connectHttp } from '../src/client/connect/http.js';
@@ -25,6 +25,30 @@ afterEach(async () => {
 });
 
 describe.each(ERAS)('connectHttp with OAuth (%s era)', (era) => {
+  it('refuses, in one line and without showing it, an authorization endpoint that is a file: URL', async () => {
+    const server = await startOAuthTestServer({ authorizationEndpoint: 'file:///C:/Windows/System32/calc.exe' });
+    servers.push(server);
+    const store = createTokenStore(join(mkdtempSync(join(tmpdir(), 'mcp-sampling-oauth-')), 'oauth'));
+    const shown: string[] = [];
+    const oauth = await createOAuthProvider({
+      serverUrl: server.url,
+      store,
+      open: printUrl((line) => shown.push(line)),
+    });
+    const outcome = await connectHttp({ url: server.url, era, handler: testHandler(), oauth }).then(
+      async (connection) => {
+        await connection.close();
+        return 'connected';
+      },
+      (error: unknown) => (error as Error).message,
+    );
+    expect(outcome).toMatch(
+      /refusing to open the authorization URL "file:\/\/\/C:\/Windows\/System32\/calc\.exe.*file: is not https/,
+    );
+    expect(shown).toEqual([]);
+    expect(server.authorizations).toHaveLength(0);
+  });
+
   it('signs in once, reuses the stored token, and refreshes it when it has expired', async () => {
     const server = await startOAuthTestServer();
     servers.push(server);

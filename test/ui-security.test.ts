@@ -75,7 +75,7 @@ describe('the dashboard over HTTP', () => {
 
   beforeAll(async () => {
     ui = await startDashboardCli();
-    const signIn = await send(ui.port, 'GET', `/?token=${ui.token}`, {});
+    const signIn = await send(ui.port, 'GET', `/?code=${ui.code}`, {});
     expect(signIn.status).toBe(303);
     expect(signIn.headers['location']).toBe('/');
     const setCookie = String(signIn.headers['set-cookie']);
@@ -100,8 +100,9 @@ describe('the dashboard over HTTP', () => {
     (JSON.parse((await send(ui.port, 'GET', '/api/state', { cookie })).body) as { processes: { label: string }[] })
       .processes;
 
-  it('keeps its token in a 0600 file in a 0700 directory, and prints it in a loopback URL', () => {
-    expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+  it('keeps its token in a 0600 file in a 0700 directory, and prints a loopback URL with a one-time code, not the token', () => {
+    expect(ui.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{22}$/);
+    expect(ui.url).not.toContain(ui.token);
     const dir = join(ui.home, '.mcp-sampling');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'ui-token')).mode & 0o777).toBe(0o600);
@@ -123,6 +124,29 @@ describe('the dashboard over HTTP', () => {
     const page = await send(ui.port, 'GET', '/', { cookie });
     expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('signs in once with the printed code: a replayed code gets no cookie', async () => {
+    const replay = await send(ui.port, 'GET', `/?code=${ui.code}`, {});
+    expect(replay.status).toBe(401);
+    expect(replay.headers['set-cookie']).toBeUndefined();
+    expect(replay.body).toMatch(/used already or has expired/);
+  });
+
+  it('gives a second `mcp-sampling ui` a fresh code of the running dashboard', async () => {
+    const second = await send(ui.port, 'POST', '/client/login-code', { authorization: `Bearer ${ui.token}` }, {});
+    expect(second.status).toBe(200);
+    const code = (JSON.parse(second.body) as { code: string }).code;
+    expect(code).not.toBe(ui.code);
+    expect((await send(ui.port, 'GET', `/?code=${code}`, {})).status).toBe(303);
+    // `mcp-sampling ui` run again in the same home prints such a code for the running dashboard.
+    const again = await startDashboardCli(ui.home);
+    expect(again.port).toBe(ui.port);
+    expect(again.code).not.toBe(ui.code);
+    expect((await send(ui.port, 'GET', `/?code=${again.code}`, {})).status).toBe(303);
+    await again.stop();
+    const stranger = await send(ui.port, 'POST', '/client/login-code', { authorization: 'Bearer wrong' }, {});
+    expect(stranger.status).toBe(401);
   });
 
   it('refuses a wrong token: no cookie, and nothing without one', async () => {

@@ -88,8 +88,9 @@ export async function authLogin(
     storeError(error, serverUrl);
   }
   try {
-    // A fresh sign-in: the old tokens go, the client's registration with the authorization server stays.
-    provider.invalidateCredentials('tokens');
+    // A fresh sign-in: the old tokens are not used, but stay stored until new ones replace them (a sign-in
+    // that fails or is stopped leaves a working one); the client's registration stays too.
+    provider.ignoreStoredTokens();
     const challenge = await challengeOf(serverUrl);
     const flow: AuthOptions = {
       serverUrl,

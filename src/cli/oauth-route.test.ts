@@ -22,7 +22,9 @@ describe('the oauth settings for a server', () => {
   });
 
   it('refuses a config whose client secret variable is not set, in one line (exit 2)', async () => {
-    const withSecret = ConfigSchema.parse({ oauth: { '*': { clientId: 'c', clientSecretEnv: 'DOCS_OAUTH_SECRET' } } });
+    const withSecret = ConfigSchema.parse({
+      oauth: { 'https://mcp.example.com/mcp': { clientId: 'c', clientSecretEnv: 'DOCS_OAUTH_SECRET' } },
+    });
     await expect(
       oauthProviderFor({ serverUrl: 'https://mcp.example.com/mcp', config: withSecret, env: {}, interactive: false }),
     ).rejects.toMatchObject({

@@ -1,34 +1,27 @@
 /**
- * Opens an address in the system browser (`open` on macOS, `start` on Windows, `xdg-open` elsewhere), for
- * URL-mode elicitations. Says whether it could: with no desktop (no DISPLAY on Linux) or no opener, the
- * caller prints the address instead.
+ * Opens an address in the system browser (`open` on macOS, `rundll32 url.dll,FileProtocolHandler` on
+ * Windows, `xdg-open` elsewhere; never through a shell), for URL-mode elicitations. Says whether it could:
+ * with no desktop (no DISPLAY on Linux), no opener, or an address that is not http(s), the caller prints
+ * the address instead.
  */
-import { spawn } from 'node:child_process';
+import { spawnOpener } from '../shared/system-opener.js';
 
 /** How long an opener may take before it counts as having opened the page (a browser may stay in front). */
 const OPENER_WAIT_MS = 3000;
 
 /** True when the page was handed to a browser; false when there is no way to open one here. */
-export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
+export async function openInBrowser(url: string, platform: NodeJS.Platform = process.platform): Promise<boolean> {
   const env = process.env;
-  if (platform === 'linux' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) return Promise.resolve(false);
-  const [command, args] =
-    platform === 'darwin'
-      ? ['open', [url]]
-      : platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
-        : ['xdg-open', [url]];
+  if (platform === 'linux' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) return false;
+  if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) return false;
+  const child = await spawnOpener(url, platform);
+  if (child === undefined) return false;
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true });
     const timer = setTimeout(() => {
       child.unref();
       resolve(true);
     }, OPENER_WAIT_MS);
     timer.unref();
-    child.once('error', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       resolve(code === 0);

@@ -1,5 +1,5 @@
 /** planServerApproval / applyConfigEdit: the per-server approval written through the config schema, diff first. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,6 +51,34 @@ describe('planServerApproval', () => {
     writeFileSync(file, JSON.stringify({ servers: { notes: { maxTokens: -1 } } }));
     expect(() => planServerApproval(file, 'notes', 'auto')).toThrow(/servers\.notes\.maxTokens/);
     expect(() => planServerApproval(file, '*', 'auto')).toThrow(/cannot set a policy/);
+  });
+});
+
+describe('a server that names itself after an object key', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('%s: refused in one line, the file untouched', (name) => {
+    const text = `${JSON.stringify({ servers: { '*': { approval: 'ask' } } }, null, 2)}\n`;
+    const file = fileIn(text);
+    let message = '';
+    try {
+      planServerApproval(file, name, 'auto');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe(`cannot set a policy for a server named '${name}': the name is reserved, not changed`);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
+
+describe('applyConfigEdit on a symlinked config', () => {
+  it('writes through to the file the link points to, and the link stays a link', async () => {
+    const file = fileIn();
+    const target = join(dir!, 'dotfiles-config.json');
+    writeFileSync(target, `${JSON.stringify({ servers: {} }, null, 2)}\n`);
+    symlinkSync(target, file);
+    await applyConfigEdit(planServerApproval(file, 'notes', 'deny'));
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({ servers: { notes: { approval: 'deny' } } });
+    expect(readdirSync(dir!).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });
 

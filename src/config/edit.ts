@@ -4,7 +4,8 @@
  * same `ConfigSchema` as when it is loaded, and the change is shown as a line diff before it is written.
  */
 import { readFileSync } from 'node:fs';
-import { rename, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 
 import type { ApprovalMode } from './schema.js';
 import { ConfigError, parseConfig } from './load.js';
@@ -70,12 +71,18 @@ export function lineDiff(before: string, after: string): string[] {
   return out;
 }
 
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Plans `servers[server].approval = mode` in `file`: the edited JSON must pass `ConfigSchema`, else the
  * ConfigError names the problem and nothing is written.
  */
 export function planServerApproval(file: string, server: string, mode: ApprovalMode): ConfigEdit {
   if (server === '' || server === '*') throw new ConfigError(`cannot set a policy for server '${server}' here`);
+  // The name comes from the server itself: one of these would edit the object's prototype, not an entry.
+  if (RESERVED_NAMES.has(server)) {
+    throw new ConfigError(`cannot set a policy for a server named '${server}': the name is reserved, not changed`);
+  }
   const { raw, text, exists } = readRaw(file);
   const servers = raw['servers'];
   if (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers))) {
@@ -98,12 +105,21 @@ export async function applyConfigEdit(edit: ConfigEdit): Promise<void> {
   if (now.text !== edit.before)
     throw new ConfigError(`config ${edit.file} changed since the diff was shown: try again`);
   let mode = 0o600;
+  // A symlinked config (dotfiles in a repository) stays a symlink: the edit goes to the file it points to.
+  let target = edit.file;
   try {
-    mode = (await stat(edit.file)).mode & 0o777;
+    target = await realpath(edit.file);
+    mode = (await stat(target)).mode & 0o777;
   } catch {
     // A new file: owner only, like the rest of the user's mcp-sampling files.
   }
-  const temporary = `${edit.file}.${process.pid}.tmp`;
-  await writeFile(temporary, edit.after, { mode });
-  await rename(temporary, edit.file);
+  // 'wx': never write through a file (or a symlink) someone placed at the temporary name.
+  const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, edit.after, { mode, flag: 'wx' });
+  try {
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -47,6 +47,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd: top, env: {} })).toThrow(/top level: unknown key 'provider'/);
   });
 
+  it('refuses a client id or secret under oauth["*"]: it would go to every authorization server', () => {
+    for (const key of ['clientId', 'clientSecretEnv']) {
+      const dir = dirWith(JSON.stringify({ oauth: { '*': { [key]: 'X', scopes: ['read'] } } }));
+      expect(() => loadConfig({ cwd: dir, env: {} })).toThrow(
+        new RegExp(
+          `oauth\\.\\*\\.${key}: "${key}" belongs to one authorization server: set it under the server's URL, not under "\\*"`,
+        ),
+      );
+    }
+    // The defaults that are not a client stay allowed there, and a client id stays allowed per server.
+    const fine = dirWith(
+      JSON.stringify({
+        oauth: { '*': { scopes: ['read'], redirectPort: 33418 }, 'https://mcp.example.com/mcp': { clientId: 'c' } },
+      }),
+    );
+    expect(loadConfig({ cwd: fine, env: {} }).config.oauth['*']).toEqual({ scopes: ['read'], redirectPort: 33418 });
+  });
+
   it('reads a file saved with a UTF-8 byte order mark', () => {
     const dir = dirWith(`\ufeff${JSON.stringify({ defaultModel: 'openai/gpt-4o' })}`);
     expect(loadConfig({ cwd: dir, env: {} }).config.defaultModel).toBe('openai/gpt-4o');

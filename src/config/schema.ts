@@ -251,7 +251,22 @@ export const ConfigSchema = z.strictObject({
    * OAuth for HTTP servers (`--server <url>`, `auth login <url>`), by server URL; `*` holds the defaults.
    * Tokens are never here: they are kept per server under `~/.mcp-sampling/oauth/` (mode 0600).
    */
-  oauth: z.record(z.string().min(1), OAuthServerConfigSchema).default({}),
+  oauth: z
+    .record(z.string().min(1), OAuthServerConfigSchema)
+    .superRefine((oauth, ctx) => {
+      // A client registered with one authorization server must not be offered to every other one a new
+      // server names (a secret under "*" would go to whoever runs that server's authorization server).
+      for (const key of ['clientId', 'clientSecretEnv'] as const) {
+        if (oauth['*']?.[key] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['*', key],
+            message: `"${key}" belongs to one authorization server: set it under the server's URL, not under "*"`,
+          });
+        }
+      }
+    })
+    .default({}),
   /** Directories servers may read files from (declared as MCP roots), besides the file given to `summarize`. */
   roots: z.array(z.string().min(1)).default([]),
   /** Where daily budgets are kept. Default: `~/.mcp-sampling/state.json`. */

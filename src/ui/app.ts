@@ -24,6 +24,7 @@ import type * as z from 'zod/v4';
 import { applyConfigEdit, planServerApproval, type ConfigEdit } from '../config/edit.js';
 import { CONFIG_FILE_NAME, loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Hub, HubEvent } from './hub.js';
+import { createLoginCodes, type LoginCodes } from './login-codes.js';
 import { approvalsPage, loginPage, usagePage } from './pages.js';
 import {
   AskSchema,
@@ -63,6 +64,8 @@ export interface DashboardAppOptions {
   port: () => number;
   /** The config in force for usage and budgets (read again on each usage request). */
   loadConfig: () => LoadedConfig;
+  /** The one-time codes the printed URL carries (default: a set of its own). */
+  loginCodes?: LoginCodes | undefined;
 }
 
 const PUBLIC_DIR = new URL('../../public/', import.meta.url);
@@ -97,6 +100,7 @@ function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 5
 
 export function createDashboardApp(options: DashboardAppOptions): Hono {
   const { hub, token } = options;
+  const loginCodes = options.loginCodes ?? createLoginCodes();
   const assets = loadAssets();
   const sessions = new Map<string, { csrf: string }>();
   const plans = new Map<string, { edit: ConfigEdit; pendingId: string; approval: 'auto' | 'deny' }>();
@@ -189,14 +193,24 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
   });
 
   const page = (render: (csrf: string) => string) => (c: Context) => {
+    const code = c.req.query('code');
     const given = c.req.query('token');
-    if (given !== undefined) {
-      if (!sameSecret(given, token)) return c.html(loginPage('The token in this URL is wrong.'), 401);
+    if (code !== undefined || given !== undefined) {
+      // The printed URL's one-time code; or the token itself, pasted from its 0600 file.
+      if (code !== undefined && !loginCodes.take(code)) {
+        return c.html(
+          loginPage('This sign-in link was used already or has expired: run `mcp-sampling ui` again.'),
+          401,
+        );
+      }
+      if (code === undefined && !sameSecret(given, token)) {
+        return c.html(loginPage('The token in this URL is wrong.'), 401);
+      }
       const id = randomBytes(32).toString('base64url');
       sessions.set(id, { csrf: randomBytes(32).toString('base64url') });
       if (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
       setCookie(c, cookieName(), id, { httpOnly: true, sameSite: 'Strict', path: '/' });
-      // Drop the token from the address bar and the history.
+      // Drop the code from the address bar and the history.
       return c.redirect(c.req.path, 303);
     }
     const own = session(c);
@@ -326,6 +340,11 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
 
   // The client processes' side.
 
+  // A second `mcp-sampling ui` prints (and opens) a fresh one-time code of this dashboard.
+  app.post('/client/login-code', limit(BROWSER_BODY_LIMIT), client, (c) =>
+    c.json({ ok: true, code: loginCodes.issue() }),
+  );
+
   app.post('/client/attach', limit(BROWSER_BODY_LIMIT), client, async (c) => {
     const info = await body(c, RegisterSchema);
     if (info instanceof Response) return info;
@@ -350,7 +369,7 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
     const question = await body(c, AskSchema);
     if (question instanceof Response) return question;
     const asked = hub.ask(question);
-    if (asked === undefined) return problem(c, 409, 'this process is not registered, or too many requests wait');
+    if (typeof asked === 'string') return problem(c, 409, asked);
     // The asker hanging up (its own timeout, a cancelled request, the process gone) ends it on the page too.
     const signal = c.req.raw.signal;
     const onAbort = () => asked.cancel('the process stopped waiting');

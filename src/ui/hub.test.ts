@@ -10,13 +10,19 @@ const view = {
   maxTokens: 10,
 };
 
+/** A question the hub holds (a refusal string fails the test with its reason). */
+function held<T extends object>(asked: T | string): T {
+  if (typeof asked === 'string') throw new Error(asked);
+  return asked;
+}
+
 describe('createHub', () => {
   it('publishes processes and pending requests, and settles a decision once', async () => {
     const hub = createHub();
     const events: HubEvent['type'][] = [];
     hub.subscribe((event) => events.push(event.type));
     const process = hub.register({ label: 'call x', pid: 42 })!;
-    const asked = hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 60_000 })!;
+    const asked = held(hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 60_000 }));
     expect(hub.pending()).toEqual([expect.objectContaining({ id: asked.id, process: 'call x', stage: 'request' })]);
     expect(hub.decide(asked.id, { action: 'approve' })).toEqual({ ok: true });
     expect(await asked.decided).toEqual({ action: 'approve' });
@@ -28,12 +34,9 @@ describe('createHub', () => {
   it('ends the pending requests of a process that leaves without a decision, and refuses unknown processes', async () => {
     const hub = createHub();
     const process = hub.register({ label: 'bridge', pid: 7 })!;
-    const asked = hub.ask({
-      processId: process.id,
-      stage: 'completion',
-      view: { ...view, completion: 'ok' },
-      timeoutMs: 60_000,
-    })!;
+    const asked = held(
+      hub.ask({ processId: process.id, stage: 'completion', view: { ...view, completion: 'ok' }, timeoutMs: 60_000 }),
+    );
     hub.unregister(process.id);
     expect(await asked.decided).toBeUndefined();
     expect(hub.processes()).toEqual([]);
@@ -41,6 +44,38 @@ describe('createHub', () => {
       status: 409,
       reason: expect.stringContaining('process ended'),
     });
-    expect(hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 1000 })).toBeUndefined();
+    expect(hub.ask({ processId: process.id, stage: 'request', view, timeoutMs: 1000 })).toBe(
+      'this process is not registered',
+    );
+  });
+
+  it('caps the bytes of pending views: past the cap it refuses in one line, and a decision frees the room', async () => {
+    const hub = createHub(Date.now, 2 * 1024 * 1024);
+    const process = hub.register({ label: 'call big', pid: 9 })!;
+    const big = (text: string) => ({ ...view, messages: [{ role: 'user' as const, content: { type: 'text', text } }] });
+    const first = hub.ask({
+      processId: process.id,
+      stage: 'request',
+      view: big('a'.repeat(1536 * 1024)),
+      timeoutMs: 60_000,
+    });
+    expect(typeof first).toBe('object');
+    const second = hub.ask({
+      processId: process.id,
+      stage: 'request',
+      view: big('b'.repeat(1536 * 1024)),
+      timeoutMs: 60_000,
+    });
+    expect(second).toBe('the pending requests would hold more than 2 MiB');
+    expect(hub.pending()).toHaveLength(1);
+    hub.decide(held(first).id, { action: 'deny' });
+    expect(hub.pendingBytes()).toBe(0);
+    const third = hub.ask({
+      processId: process.id,
+      stage: 'request',
+      view: big('c'.repeat(1536 * 1024)),
+      timeoutMs: 60_000,
+    });
+    expect(typeof third).toBe('object');
   });
 });

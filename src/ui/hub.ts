@@ -39,11 +39,20 @@ export type DecideOutcome = { ok: true } | { ok: false; status: 404 | 409; reaso
 const FINISHED_KEPT = 10_000;
 /** At most this many approvals wait at once (a process asks one at a time; this bounds many processes). */
 export const MAX_PENDING = 1000;
+/** At most this many bytes of pending views (their JSON: prompts, images) are held at once. */
+export const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 export const MAX_PROCESSES = 200;
 
-export function createHub(now: () => number = Date.now) {
+export function createHub(now: () => number = Date.now, maxPendingBytes = MAX_PENDING_BYTES) {
   const processes = new Map<string, LiveProcess>();
   const pending = new Map<string, Pending & { settle(decision: Decision | undefined): void }>();
+  const sizes = new Map<string, number>();
+  let pendingBytes = 0;
+  const forget = (id: string) => {
+    pending.delete(id);
+    pendingBytes -= sizes.get(id) ?? 0;
+    sizes.delete(id);
+  };
   const finished = new Map<string, string>();
   const listeners = new Set<(event: HubEvent) => void>();
 
@@ -65,7 +74,7 @@ export function createHub(now: () => number = Date.now) {
   const drop = (id: string, why: string) => {
     const entry = pending.get(id);
     if (entry === undefined) return;
-    pending.delete(id);
+    forget(id);
     finish(id, why);
     entry.settle(undefined);
     publish({ type: 'pending', pending: pendingList() });
@@ -113,9 +122,17 @@ export function createHub(now: () => number = Date.now) {
      * Adds a pending approval; `decided` settles with the decision, or undefined when it ends without one
      * (the caller then denies). Undefined when the process is not registered or too many wait.
      */
-    ask(question: Ask): { id: string; decided: Promise<Decision | undefined>; cancel(why: string): void } | undefined {
-      if (!processes.has(question.processId) || pending.size >= MAX_PENDING) return undefined;
+    /** Holds a question until it is decided; or says in one line why it cannot (then the asker denies). */
+    ask(question: Ask): { id: string; decided: Promise<Decision | undefined>; cancel(why: string): void } | string {
+      if (!processes.has(question.processId)) return 'this process is not registered';
+      if (pending.size >= MAX_PENDING) return `too many requests wait (${MAX_PENDING})`;
+      const bytes = Buffer.byteLength(JSON.stringify(question.view));
+      if (pendingBytes + bytes > maxPendingBytes) {
+        return `the pending requests would hold more than ${Math.round(maxPendingBytes / 1024 / 1024)} MiB`;
+      }
       const id = randomUUID();
+      sizes.set(id, bytes);
+      pendingBytes += bytes;
       const receivedAt = now();
       let settle!: (decision: Decision | undefined) => void;
       const decided = new Promise<Decision | undefined>((resolve) => (settle = resolve));
@@ -140,6 +157,9 @@ export function createHub(now: () => number = Date.now) {
     },
 
     /** A person's decision (already validated for the stage). Once only. */
+    /** Bytes of pending views held now. */
+    pendingBytes: () => pendingBytes,
+
     decide(id: string, decision: Decision): DecideOutcome {
       const entry = pending.get(id);
       if (entry === undefined) {
@@ -148,7 +168,7 @@ export function createHub(now: () => number = Date.now) {
           ? { ok: false, status: 404, reason: 'no such pending request' }
           : { ok: false, status: 409, reason: `this request is finished (${why})` };
       }
-      pending.delete(id);
+      forget(id);
       finish(id, 'it was decided');
       entry.settle(decision);
       publish({ type: 'pending', pending: pendingList() });

@@ -22,6 +22,8 @@ import { readDiscovery, readToken } from './paths.js';
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 const USAGE_EVERY_MS = 2000;
 const DEFAULT_APPROVAL_MS = 600_000;
+/** How long a dashboard may take to accept this process's registration before it counts as not answering. */
+export const DEFAULT_ATTACH_TIMEOUT_MS = 5000;
 
 export interface DashboardLinkOptions {
   /** How the page names this process (default: the command line). */
@@ -32,6 +34,8 @@ export interface DashboardLinkOptions {
   configFile?: string | undefined;
   /** The home whose `~/.mcp-sampling/` holds the token and discovery file (tests); default the user's. */
   home?: string | undefined;
+  /** How long registering may take before the dashboard counts as not answering (default 5 s). */
+  attachTimeoutMs?: number | undefined;
 }
 
 export interface DashboardPrompter extends Prompter {
@@ -105,6 +109,7 @@ function readJson(response: IncomingMessage): Promise<unknown> {
 
 export function createDashboardPrompter(options: DashboardLinkOptions = {}): DashboardPrompter {
   const approvalMs = options.approvalMs ?? DEFAULT_APPROVAL_MS;
+  const attachTimeoutMs = options.attachTimeoutMs ?? DEFAULT_ATTACH_TIMEOUT_MS;
   const info: Register = {
     label: (options.label ?? process.argv.slice(1).join(' ')).slice(0, 200) || 'mcp-sampling',
     pid: process.pid,
@@ -123,12 +128,23 @@ export function createDashboardPrompter(options: DashboardLinkOptions = {}): Das
     if (attached !== undefined) return attached;
     const at = endpoint(options.home);
     if (typeof at === 'string') return Promise.resolve(at);
-    const pending = new Promise<{ at: Endpoint; id: string } | string>((resolve) => {
+    const pending = new Promise<{ at: Endpoint; id: string } | string>((settle) => {
       const req = post(at, '/client/attach', info);
       attachRequest = req;
       const lost = () => {
         if (attached === pending) attached = undefined;
         attachRequest = undefined;
+      };
+      // A listener that accepts and never registers this process must not hold every approval forever.
+      const timer = setTimeout(() => {
+        lost();
+        req.destroy();
+        settle('the dashboard does not answer');
+      }, attachTimeoutMs);
+      timer.unref();
+      const resolve = (outcome: { at: Endpoint; id: string } | string) => {
+        clearTimeout(timer);
+        settle(outcome);
       };
       req.on('socket', (socket) => socket.unref());
       req.on('error', () => {
@@ -184,7 +200,17 @@ export function createDashboardPrompter(options: DashboardLinkOptions = {}): Das
     signal: AbortSignal,
   ): Promise<{ decision: unknown } | { refused: string } | { none: string }> {
     servers.add(view.server);
-    const link = await attach();
+    if (signal.aborted) return { none: 'no decision was taken in time' };
+    let onAbortWhileAttaching: (() => void) | undefined;
+    const link = await Promise.race([
+      attach(),
+      new Promise<'aborted'>((resolve) => {
+        onAbortWhileAttaching = () => resolve('aborted');
+        signal.addEventListener('abort', onAbortWhileAttaching, { once: true });
+      }),
+    ]);
+    signal.removeEventListener('abort', onAbortWhileAttaching!);
+    if (link === 'aborted') return { none: 'no decision was taken in time' };
     if (typeof link === 'string') return { refused: link };
     return new Promise((resolve) => {
       if (signal.aborted) {

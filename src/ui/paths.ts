@@ -1,11 +1,11 @@
 /**
  * The dashboard's files in the user's data directory (`~/.mcp-sampling/`, src/config/load.ts `dataDirectory`):
- * `ui-token`, the per-user secret (0600) that client processes send to register and the browser brings
- * once in the printed URL; and `ui.json`, the discovery file (port and pid of the running dashboard, 0600)
+ * `ui-token`, the per-user secret (0600) that client processes send to register (the printed URL carries a
+ * one-time code instead, login-codes.ts); and `ui.json`, the discovery file (port and pid of the running dashboard, 0600)
  * that tells client processes where it listens. The directory is created 0700.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import * as z from 'zod/v4';
@@ -49,9 +49,22 @@ export function ensureToken(home?: string): string {
     return existing;
   }
   const token = randomBytes(32).toString('base64url');
-  writeFileSync(paths.token, `${token}\n`, { mode: 0o600 });
-  chmodSync(paths.token, 0o600);
-  return token;
+  // Two first starts at once must end with one token: write a private temporary file, then link it to the
+  // name, which fails if the other start got there first (then its token is the one).
+  const temporary = `${paths.token}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    chmodSync(temporary, 0o600);
+    linkSync(temporary, paths.token);
+    return token;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const winner = readToken(home);
+    if (winner === undefined) throw new Error(`the dashboard token file ${paths.token} is malformed: delete it`);
+    return winner;
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 const DiscoverySchema = z.object({
@@ -64,8 +77,8 @@ export type Discovery = z.infer<typeof DiscoverySchema>;
 export function writeDiscovery(discovery: Discovery, home?: string): void {
   const paths = uiPaths(home);
   ensureDir(paths.dir);
-  const temporary = `${paths.discovery}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(discovery)}\n`, { mode: 0o600 });
+  const temporary = `${paths.discovery}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(discovery)}\n`, { mode: 0o600, flag: 'wx' });
   // Atomic: a client never reads half a file.
   renameSync(temporary, paths.discovery);
 }

@@ -1,10 +1,9 @@
 /**
- * `mcp-sampling ui`: starts the dashboard on 127.0.0.1, writes the discovery file, prints the URL with the
- * token on one line, opens the browser (best effort), and runs until SIGINT / SIGTERM, when every waiting
+ * `mcp-sampling ui`: starts the dashboard on 127.0.0.1, writes the discovery file, prints the URL with a
+ * one-time login code on one line (login-codes.ts), opens the browser (best effort), and runs until SIGINT / SIGTERM, when every waiting
  * process gets no decision (so it denies) and the discovery file is removed. With a dashboard already
- * running for this user, it prints (and opens) that one's URL instead.
+ * running for this user, it prints (and opens) that one's URL, with a fresh code, instead.
  */
-import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
@@ -12,8 +11,10 @@ import { basename, dirname } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 
 import { loadClientEnv } from '../config/env.js';
+import { spawnOpener } from '../shared/system-opener.js';
 import { createDashboardApp, dashboardConfig } from './app.js';
 import { createHub } from './hub.js';
+import { createLoginCodes } from './login-codes.js';
 import { ensureToken, readDiscovery, removeDiscovery, writeDiscovery } from './paths.js';
 
 export const DEFAULT_PORT = 7077;
@@ -35,18 +36,28 @@ export class DashboardStartError extends Error {
   }
 }
 
-export const dashboardUrl = (port: number, token: string) => `http://127.0.0.1:${port}/?token=${token}`;
+/** The printed (and opened) URL: it carries a one-time login code, never the long-lived token. */
+export const dashboardUrl = (port: number, code: string) => `http://127.0.0.1:${port}/?code=${code}`;
+
+/** A fresh one-time code from the dashboard already running on `port`, or undefined when it gives none. */
+async function loginCodeFrom(port: number, token: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/client/login-code`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+      signal: AbortSignal.timeout(2000),
+    });
+    const body = (await response.json()) as { code?: unknown };
+    return typeof body.code === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(body.code) ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Opens `url` in the user's browser; never fails (a machine without one just prints the URL). */
 function openBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  try {
-    const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-    child.on('error', () => {});
-    child.unref();
-  } catch {
-    // best effort
-  }
+  void spawnOpener(url).then((child) => child?.unref());
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -84,8 +95,10 @@ export async function startDashboard(options: StartOptions): Promise<void> {
   const token = ensureToken();
 
   const running = readDiscovery();
-  if (running !== undefined && (await answers(running.port))) {
-    const url = dashboardUrl(running.port, token);
+  const code =
+    running !== undefined && (await answers(running.port)) ? await loginCodeFrom(running.port, token) : undefined;
+  if (running !== undefined && code !== undefined) {
+    const url = dashboardUrl(running.port, code);
     process.stdout.write(`${url}\n`);
     process.stderr.write(`mcp-sampling: the dashboard is already running (pid ${running.pid})\n`);
     if (options.open) openBrowser(url);
@@ -94,7 +107,8 @@ export async function startDashboard(options: StartOptions): Promise<void> {
 
   const hub = createHub();
   let port = options.port;
-  const app = createDashboardApp({ hub, token, port: () => port, loadConfig });
+  const loginCodes = createLoginCodes();
+  const app = createDashboardApp({ hub, token, port: () => port, loadConfig, loginCodes });
   const server = createAdaptorServer({ fetch: app.fetch });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -112,7 +126,7 @@ export async function startDashboard(options: StartOptions): Promise<void> {
   writeDiscovery({ port, pid: process.pid, startedAt: new Date().toISOString() });
   const watcher = watchAudit(loaded.auditPath, () => hub.auditChanged());
 
-  const url = dashboardUrl(port, token);
+  const url = dashboardUrl(port, loginCodes.issue());
   process.stdout.write(`${url}\n`);
   if (options.open) openBrowser(url);
 

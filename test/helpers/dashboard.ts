@@ -4,7 +4,7 @@
  * browser tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,8 @@ export interface RunningDashboard {
   url: string;
   origin: string;
   port: number;
+  /** The one-time login code of the printed URL. */
+  code: string;
   token: string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -51,7 +53,9 @@ export async function startDashboardCli(
     url,
     origin: parsed.origin,
     port: Number(parsed.port),
-    token: parsed.searchParams.get('token') ?? '',
+    code: parsed.searchParams.get('code') ?? '',
+    // The long-lived token is never in the URL: client processes read it from its 0600 file.
+    token: readFileSync(join(home, '.mcp-sampling', 'ui-token'), 'utf8').trim(),
     child,
     stop: async () => {
       if (child.exitCode === null) {

@@ -41,7 +41,8 @@ function json(response: ServerResponse, status: number, value: unknown, headers:
 }
 
 export async function startOAuthTestServer(
-  options: { scope?: string; expiresIn?: number } = {},
+  /** `authorizationEndpoint`: what the metadata names (a hostile authorization server's, in a test). */
+  options: { scope?: string; expiresIn?: number; authorizationEndpoint?: string } = {},
 ): Promise<OAuthTestServer> {
   const scope = options.scope ?? 'mcp:tools';
   const upstream = await startHttpServer({ port: 0, log: QUIET });
@@ -79,7 +80,7 @@ export async function startOAuthTestServer(
       if (url.pathname === '/.well-known/oauth-authorization-server') {
         return json(response, 200, {
           issuer: base,
-          authorization_endpoint: `${base}/authorize`,
+          authorization_endpoint: options.authorizationEndpoint ?? `${base}/authorize`,
           token_endpoint: `${base}/token`,
           registration_endpoint: `${base}/register`,
           response_types_supported: ['code'],

@@ -3,7 +3,7 @@
  * URL printed only, a headless user agent (for the conformance suite, whose test authorization server
  * approves at once and redirects), or a refusal when nobody can be asked. Each is an `OpenAuthorizationUrl`.
  */
-import { spawn } from 'node:child_process';
+import { spawnOpener, unsafeBrowserUrl } from '../../shared/system-opener.js';
 
 /**
  * Shows `url` to whoever signs in; resolves once it was handed over (not once sign-in finished). One that
@@ -29,41 +29,43 @@ export function refuseToOpen(serverUrl: string, why?: () => string): OpenAuthori
   return Object.assign(refuse, { refuses: true as const });
 }
 
-/** Prints the URL (to stderr by default) for a person to open. */
+/** Thrown for an authorization URL that is neither https nor http to a loopback host. */
+export class UnsafeAuthorizationUrlError extends Error {
+  override readonly name = 'UnsafeAuthorizationUrlError';
+}
+
+/**
+ * Refuses an authorization URL a person should not be sent to. It comes from the authorization server's
+ * metadata, so a hostile server could name file:, smb: or ms-settings: and have the opener launch them.
+ */
+function checkAuthorizationUrl(url: URL): void {
+  const why = unsafeBrowserUrl(url.href);
+  if (why !== undefined) {
+    throw new UnsafeAuthorizationUrlError(
+      `refusing to open the authorization URL ${JSON.stringify(url.href.slice(0, 200))}: ${why}`,
+    );
+  }
+}
+
+/** Prints the URL (to stderr by default) for a person to open; refuses one that is not https (or loopback http). */
 export function printUrl(write: (line: string) => void = (line) => process.stderr.write(line)): OpenAuthorizationUrl {
   return async (url) => {
+    checkAuthorizationUrl(url);
     write(`mcp-sampling: open this URL in a browser to sign in:\n  ${url.href}\n`);
   };
 }
 
-/** The command that opens a URL in the default browser on this platform. */
-function browserCommand(url: string): { command: string; args: string[] } {
-  if (process.platform === 'darwin') return { command: 'open', args: [url] };
-  if (process.platform === 'win32') return { command: 'rundll32', args: ['url.dll,FileProtocolHandler', url] };
-  return { command: 'xdg-open', args: [url] };
-}
-
 /**
  * Opens the system browser and prints the URL too (the browser may open on another screen, or not at all:
- * a machine without a desktop has no `xdg-open`, and then the printed URL is the way).
+ * a machine without a desktop has no `xdg-open`, and then the printed URL is the way). Refuses, and opens
+ * nothing, for a URL that is not https (or http to a loopback host).
  */
 export function openInBrowser(write?: (line: string) => void): OpenAuthorizationUrl {
   const print = printUrl(write);
   return async (url) => {
     await print(url);
-    const { command, args } = browserCommand(url.href);
-    await new Promise<void>((done) => {
-      try {
-        const child = spawn(command, args, { stdio: 'ignore', detached: true });
-        child.once('error', () => done());
-        child.once('spawn', () => {
-          child.unref();
-          done();
-        });
-      } catch {
-        done();
-      }
-    });
+    const child = await spawnOpener(url.href);
+    child?.unref();
   };
 }
 

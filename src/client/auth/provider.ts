@@ -54,6 +54,10 @@ export function isExpired(entry: Pick<StoredServerAuth, 'expiresAt'>, now = Date
   return entry.expiresAt !== undefined && entry.expiresAt <= now + 60_000;
 }
 
+function sameTokens(a: StoredOAuthTokens | undefined, b: StoredOAuthTokens | undefined): boolean {
+  return a?.access_token === b?.access_token && a?.refresh_token === b?.refresh_token;
+}
+
 /**
  * The provider for `options.serverUrl`; async because it settles the redirect port first (the registered
  * `redirect_uris` must name the port the listener will use).
@@ -73,13 +77,18 @@ export async function createOAuthProvider(options: OAuthProviderOptions): Promis
 export class StoredOAuthProvider implements InteractiveOAuthProvider {
   readonly #options: OAuthProviderOptions;
   #entry: StoredServerAuth;
+  /** The file's modification time when `#entry` was last read or written: another process may change it. */
+  #seenAt: number | undefined;
   readonly #port: number;
+  /** A fresh sign-in is under way: the stored tokens are kept on disk but not used (`ignoreStoredTokens`). */
+  #ignoreTokens = false;
   #codeVerifier: string | undefined;
   #pending: LoopbackListener | undefined;
 
   constructor(options: OAuthProviderOptions, entry: StoredServerAuth, port: number) {
     this.#options = options;
     this.#entry = entry;
+    this.#seenAt = options.store.modifiedAt(options.serverUrl);
     this.#port = port;
     if (options.clientMetadataUrl !== undefined) {
       Object.defineProperty(this, 'clientMetadataUrl', { value: options.clientMetadataUrl, enumerable: true });
@@ -131,13 +140,26 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     this.#save({ clientInformation, redirectPort: this.#port });
   }
 
+  /**
+   * Starts a fresh sign-in without deleting what works: until new tokens are saved, the stored ones are not
+   * used (so the flow asks for authorization instead of refreshing), yet they stay in the file, and a
+   * sign-in that fails or is abandoned leaves them as they were.
+   */
+  ignoreStoredTokens(): void {
+    this.#ignoreTokens = true;
+  }
+
   tokens(): StoredOAuthTokens | undefined {
+    if (this.#ignoreTokens) return undefined;
+    // Another process (a second `call`, the bridge) may have refreshed since: use what it saved.
+    this.#reload();
     return this.#entry.tokens;
   }
 
   saveTokens(tokens: StoredOAuthTokens): void {
     const now = (this.#options.now ?? Date.now)();
     const expiresAt = typeof tokens.expires_in === 'number' ? now + tokens.expires_in * 1000 : undefined;
+    this.#ignoreTokens = false;
     this.#save({ tokens, expiresAt });
   }
 
@@ -151,6 +173,7 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
   }
 
   discoveryState(): OAuthDiscoveryState | undefined {
+    this.#reload();
     return this.#entry.discoveryState;
   }
 
@@ -166,6 +189,20 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     if (scope === 'client' || scope === 'all') next.clientInformation = undefined;
     if (scope === 'tokens' || scope === 'all') Object.assign(next, { tokens: undefined, expiresAt: undefined });
     if (scope === 'discovery' || scope === 'all') next.discoveryState = undefined;
+    // During a fresh sign-in the stored tokens were not used, so nothing says they are bad: keep them.
+    if (this.#ignoreTokens && 'tokens' in next) {
+      delete next.tokens;
+      delete next.expiresAt;
+    } else if ('tokens' in next) {
+      // invalid_grant may only mean another process refreshed first (rotating the refresh token we used):
+      // when the file holds other tokens than the ones this process used, keep them, and the retry uses them.
+      const used = this.#entry.tokens;
+      this.#reload(true);
+      if (!sameTokens(used, this.#entry.tokens)) {
+        delete next.tokens;
+        delete next.expiresAt;
+      }
+    }
     // Only what is there to drop: nothing is written for a server that never stored anything.
     const entry = this.#entry as unknown as Record<string, unknown>;
     if (Object.keys(next).some((key) => entry[key] !== undefined)) this.#save(next);
@@ -202,8 +239,22 @@ export class StoredOAuthProvider implements InteractiveOAuthProvider {
     this.#pending = undefined;
   }
 
+  /** Re-reads the file when it changed since this process last saw it (or always, with `force`). */
+  #reload(force = false): void {
+    const { store, serverUrl } = this.#options;
+    const modifiedAt = store.modifiedAt(serverUrl);
+    if (!force && modifiedAt === this.#seenAt) return;
+    const onDisk = store.read(serverUrl);
+    this.#seenAt = modifiedAt;
+    if (onDisk === undefined) return;
+    // A discovery state kept only in memory (no authorization server metadata) stays.
+    this.#entry = { ...onDisk, discoveryState: onDisk.discoveryState ?? this.#entry.discoveryState };
+  }
+
+  /** Writes only `change` over what the file holds now (under its lock), so another process's save survives. */
   #save(change: Partial<StoredServerAuth>): void {
-    this.#entry = { ...this.#entry, ...change, serverUrl: this.#options.serverUrl };
-    this.#options.store.write(this.#entry);
+    const { store, serverUrl } = this.#options;
+    this.#entry = store.update(serverUrl, (current) => ({ ...(current ?? { serverUrl }), ...change, serverUrl }));
+    this.#seenAt = store.modifiedAt(serverUrl);
   }
 }

@@ -5,8 +5,19 @@
  * moment they expire) and the discovery results. Never the config file, never the audit log, never a log
  * line: nothing here prints a token.
  */
-import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import type {
@@ -15,6 +26,11 @@ import type {
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import * as z from 'zod/v4';
+
+/** A lock file older than this was left by a process that died while saving. */
+const LOCK_STALE_MS = 10_000;
+/** How long a save waits for another process's lock. */
+const LOCK_WAIT_MS = 5_000;
 
 /** A token file that cannot be read or is not ours: the message names the file and says what to do. */
 export class OAuthStoreError extends Error {
@@ -62,6 +78,13 @@ export interface TokenStore {
   read(serverUrl: string): StoredServerAuth | undefined;
   /** Replaces the server's entry (atomically, mode 0600). */
   write(entry: StoredServerAuth): void;
+  /**
+   * Reads the server's entry, changes it and writes it back, holding the server's lock file meanwhile, so
+   * that two processes saving at once merge instead of one overwriting the other. Returns what was written.
+   */
+  update(serverUrl: string, change: (current: StoredServerAuth | undefined) => StoredServerAuth): StoredServerAuth;
+  /** When the server's file last changed (ms), or undefined when there is none. */
+  modifiedAt(serverUrl: string): number | undefined;
   /** Deletes the server's entry; false when there was none. */
   remove(serverUrl: string): boolean;
   /** Every entry, and one line for each file that could not be read. */
@@ -106,27 +129,77 @@ export function createTokenStore(dir: string): TokenStore {
     return parseEntry(path, text);
   };
 
+  const read = (serverUrl: string): StoredServerAuth | undefined => {
+    const path = pathFor(serverUrl);
+    const entry = readPath(path);
+    if (entry !== undefined && serverKey(entry.serverUrl) !== serverKey(serverUrl)) {
+      throw new OAuthStoreError(`the stored OAuth tokens in ${path} belong to another server (${entry.serverUrl})`);
+    }
+    return entry;
+  };
+
+  const write = (entry: StoredServerAuth): void => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // mkdir's mode does not apply to a directory that already existed: make sure it is private.
+    chmodSync(dir, 0o700);
+    const path = pathFor(entry.serverUrl);
+    const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    const text = `${JSON.stringify({ ...entry, updatedAt: new Date().toISOString() }, null, 2)}\n`;
+    // 'wx': never write through a file (or symlink) someone placed at the temporary name.
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
+  };
+
+  /** Runs `body` holding `<file>.lock` (created 'wx'; one older than LOCK_STALE_MS was left by a dead process). */
+  const locked = <T>(serverUrl: string, body: () => T): T => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const lock = `${pathFor(serverUrl)}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        closeSync(openSync(lock, 'wx', 0o600));
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const age = (() => {
+          try {
+            return Date.now() - statSync(lock).mtimeMs;
+          } catch {
+            return 0;
+          }
+        })();
+        if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
+        else if (Date.now() > deadline) {
+          throw new OAuthStoreError(`the stored OAuth tokens are locked by another process (${lock})`);
+        } else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+    try {
+      return body();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+  };
+
   return {
     dir,
     pathFor,
-    read(serverUrl) {
-      const path = pathFor(serverUrl);
-      const entry = readPath(path);
-      if (entry !== undefined && serverKey(entry.serverUrl) !== serverKey(serverUrl)) {
-        throw new OAuthStoreError(`the stored OAuth tokens in ${path} belong to another server (${entry.serverUrl})`);
-      }
-      return entry;
+    read,
+    write,
+    update(serverUrl, change) {
+      return locked(serverUrl, () => {
+        const next = change(read(serverUrl));
+        write(next);
+        return next;
+      });
     },
-    write(entry) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // mkdir's mode does not apply to a directory that already existed: make sure it is private.
-      chmodSync(dir, 0o700);
-      const path = pathFor(entry.serverUrl);
-      const temporary = `${path}.${process.pid}.tmp`;
-      const text = `${JSON.stringify({ ...entry, updatedAt: new Date().toISOString() }, null, 2)}\n`;
-      writeFileSync(temporary, text, { mode: 0o600 });
-      chmodSync(temporary, 0o600);
-      renameSync(temporary, path);
+    modifiedAt(serverUrl) {
+      try {
+        return statSync(pathFor(serverUrl)).mtimeMs;
+      } catch {
+        return undefined;
+      }
     },
     remove(serverUrl) {
       const path = pathFor(serverUrl);

@@ -184,9 +184,12 @@ function createRound(
       }
       if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
       waiting++;
-      if (pending.size < maxRequestsPerRound && (pending.size === 0 || pendingBytes + json.length <= MAX_ROUND_BYTES)) {
+      if (
+        pending.size < maxRequestsPerRound &&
+        (pending.size === 0 || pendingBytes + Buffer.byteLength(json) <= MAX_ROUND_BYTES)
+      ) {
         pending.set(key, inputRequired.createMessage(params));
-        pendingBytes += json.length;
+        pendingBytes += Buffer.byteLength(json);
       }
       watch();
       return never();
