@@ -368,4 +368,26 @@ describe('createBudgetTracker under load', () => {
     const later = createBudgetTracker({ statePath, now: time.now });
     expect(later.usage('a').day.tokens).toBe(1000);
   });
+
+  it('loses nothing when several trackers of one process share the file (fifty runtimes of one host)', async () => {
+    const time = clock(new Date(2025, 5, 1, 9, 30));
+    const trackers = Array.from({ length: 50 }, () => createBudgetTracker({ statePath, now: time.now }));
+    // Every tracker records in the same moment, twice (the second while the first batch may be writing).
+    const first = trackers.map((tracker) => tracker.record('shared', { tokens: 7, costUsd: 0.001 }));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const second = trackers.map((tracker, i) =>
+      tracker.record(i % 2 === 0 ? 'shared' : 'other', { tokens: 3, costUsd: 0 }),
+    );
+    await Promise.all([...first, ...second]);
+    await Promise.all(trackers.map((tracker) => tracker.flush()));
+    const state = (await readState()) as { days: Record<string, Record<string, { tokens: number; costUsd: number }>> };
+    expect(state.days['2025-06-01']!['shared']!.tokens).toBe(50 * 7 + 25 * 3);
+    expect(state.days['2025-06-01']!['other']!.tokens).toBe(25 * 3);
+    expect(state.days['2025-06-01']!['shared']!.costUsd).toBeCloseTo(0.05, 10);
+    // Each tracker's day counts everything written, and nothing twice.
+    for (const tracker of [trackers[0]!, trackers[49]!]) {
+      expect(tracker.usage('shared').day.tokens).toBe(50 * 7 + 25 * 3);
+    }
+    expect(await readdir(join(dir, 'state'))).toEqual(['state.json']);
+  });
 });

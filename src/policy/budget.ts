@@ -20,16 +20,18 @@
  * have written counts; what they have reserved or not written yet does not (docs/configuration.md says
  * what this guarantees across processes). Usage is written behind the answers, in batches
  * (write-behind.ts), each one read-merge-rename so that what other processes wrote meanwhile is kept;
- * a batch that cannot be written is kept and written with the next.
+ * a batch that cannot be written is kept and written with the next. The writer is one per file and
+ * process: every tracker on the file (one per client runtime) joins the same batch, and no two
+ * read-merge-renames of one file in one process overlap.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import * as z from 'zod/v4';
 
 import type { ServerPolicy } from '../config/schema.js';
-import { createWriteBehind } from './write-behind.js';
+import { createWriteBehind, type WriteBehind } from './write-behind.js';
 
 export interface BudgetUsage {
   tokens: number;
@@ -255,6 +257,70 @@ function refusal(
   return `${budget} cannot cover this request, which ${need}: ${format(left)} left (${spent}); ${resets}`;
 }
 
+/** One tracker's part in a write of its state file (see `stateFileWriter`). */
+interface BatchSource {
+  /** Moves what the tracker has pending into the batch being written, and returns it. */
+  take(): Pending[];
+  /** The batch is in the file, which now holds `state` and is the version `id`. */
+  written(state: State, id: string): void;
+  /** The batch could not be written: the tracker keeps it for the next write. */
+  failed(error: unknown): void;
+  /** The tracker's clock (days older than a week by it are pruned). */
+  now(): Date;
+}
+
+/** The process's writer of one state file: the trackers with something to write, and its write-behind. */
+interface StateFileWriter {
+  dirty: Set<BatchSource>;
+  writer: WriteBehind;
+}
+
+/**
+ * One writer per state file and process, whatever the number of trackers on it (one per client runtime:
+ * a host that runs fifty has fifty). Each write takes the batches of every tracker at once, in one
+ * read-merge-rename, and writes of one file never overlap: two trackers' own read-merge-renames could
+ * interleave (both read, both rename) and lose the first one's batch. One entry per path ever used, which
+ * is a handful.
+ */
+const stateFileWriters = new Map<string, StateFileWriter>();
+
+function stateFileWriter(statePath: string): StateFileWriter {
+  const key = resolve(statePath);
+  let entry = stateFileWriters.get(key);
+  if (entry === undefined) {
+    const dirty = new Set<BatchSource>();
+    const created: StateFileWriter = { dirty, writer: createWriteBehind(() => writeBatches(statePath, dirty)) };
+    stateFileWriters.set(key, (entry = created));
+  }
+  return entry;
+}
+
+/** Writes the batches of every tracker in `dirty` in one read-merge-rename, so other processes' usage is kept. */
+async function writeBatches(statePath: string, dirty: Set<BatchSource>): Promise<void> {
+  const batches: [BatchSource, Pending[]][] = [];
+  for (const source of dirty) {
+    const batch = source.take();
+    if (batch.length > 0) batches.push([source, batch]);
+  }
+  dirty.clear();
+  if (batches.length === 0) return;
+  try {
+    const next = await readState(statePath);
+    for (const [, batch] of batches) for (const entry of batch) addTo(next, entry.date, entry.server, entry.usage);
+    // By the earliest clock among the trackers: no tracker's last week is dropped.
+    const today = batches.reduce((earliest, [source]) => {
+      const date = source.now();
+      return date < earliest ? date : earliest;
+    }, batches[0]![0].now());
+    prune(next, today);
+    const id = await writeStateAtomically(statePath, next);
+    for (const [source] of batches) source.written(next, id);
+  } catch (error) {
+    for (const [source] of batches) source.failed(error);
+    throw error;
+  }
+}
+
 /**
  * The budget tracker. It is one closure of about 200 lines on purpose: its parts (reading the state file
  * when it changed, the pending batches written behind, the session totals, the reservations in flight)
@@ -379,37 +445,32 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     return { ok: true };
   }
 
-  /** Writes every pending entry in one read-merge-rename, so another process's usage is kept. */
-  async function persist(): Promise<void> {
-    if (pending.size === 0) return;
-    writing = [...pending.values()];
-    pending.clear();
-    try {
-      let next: State;
-      try {
-        next = await readState(statePath);
-      } catch (error) {
-        // Never written over: the person resets or fixes it (the message says how).
-        if (error instanceof BudgetStateError) {
-          stateError = error;
-          persistedId = undefined;
-        }
-        throw error;
-      }
-      for (const entry of writing) addTo(next, entry.date, entry.server, entry.usage);
-      prune(next, now());
-      persistedId = await writeStateAtomically(statePath, next);
-      persisted = next;
+  /** This tracker's part in the writes of its state file, which every tracker of the process on it shares. */
+  const source: BatchSource = {
+    take() {
+      writing = [...pending.values()];
+      pending.clear();
+      return writing;
+    },
+    written(state, id) {
+      persistedId = id;
+      persisted = state;
       stateError = undefined;
-    } catch (error) {
+      writing = [];
+    },
+    failed(error) {
+      // A file that cannot be read is never written over: the person resets or fixes it (the message says how).
+      if (error instanceof BudgetStateError) {
+        stateError = error;
+        persistedId = undefined;
+      }
       // Kept (merged by date and server, so it stays small) and written with the next batch.
       for (const entry of writing) addPending(entry);
-      throw error;
-    } finally {
       writing = [];
-    }
-  }
-  const writer = createWriteBehind(persist);
+    },
+    now,
+  };
+  const file = stateFileWriter(statePath);
 
   function record(server: string, usage: BudgetUsage): Promise<void> {
     if (!validUsage(usage)) {
@@ -420,7 +481,8 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     const used = sessionUsage(server);
     session.set(server, { tokens: used.tokens + usage.tokens, costUsd: used.costUsd + usage.costUsd });
     addPending({ date: localDateKey(now()), server, usage });
-    return writer.schedule();
+    file.dirty.add(source);
+    return file.writer.schedule();
   }
 
   function reserve(server: string, budget: ServerPolicy['budget'], amount: BudgetUsage): ReserveOutcome {
@@ -466,7 +528,7 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     return { session: sessionUsage(server), day: { ...dayUsage(server, date), date }, reserved: reservedBy(server) };
   }
 
-  return { check, reserve, record, usage, flush: () => writer.flush() };
+  return { check, reserve, record, usage, flush: () => file.writer.flush() };
 }
 
 export interface ResetOutcome {

@@ -115,7 +115,17 @@ export async function openDocument(
   if (text.trim() === '') {
     throw new EmptyDocumentError(`document_text is empty: there is nothing to ${options.verb}`);
   }
-  return { chunks: (maxTokens) => inMemorySource(textChunks(text, maxTokens)) };
+  return { chunks: (maxTokens) => lazyTextSource(text, maxTokens) };
+}
+
+/**
+ * A text's chunks, cut when a walk first reads them rather than when the source is made: a 2026-era round
+ * whose checkpoint says the map is done (the reduce rounds, a replay of a finished walk) never cuts the
+ * whole text again (about a second and a copy of the text for 50 MB).
+ */
+function lazyTextSource(text: string, maxTokens: number): SegmentedSource {
+  let chunks: SegmentedSource | undefined;
+  return { segment: (start) => (chunks ??= inMemorySource(textChunks(text, maxTokens))).segment(start) };
 }
 
 /** Every chunk of a source, segment after segment (for tools that need the whole document at once). */

@@ -8,7 +8,7 @@
  * (another tool, or other arguments) is refused here. It is signed, not encrypted: it holds model output
  * only, which the client has anyway.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 
 import { ProtocolError, ProtocolErrorCode, type Root, type ServerContext } from '@modelcontextprotocol/server';
 
@@ -34,10 +34,75 @@ export const ROOTS_KEY = 'roots';
 /** The keys the engine gives its requests: `s<digest>.<occurrence>` for sampling, `roots` for roots/list. */
 export const SAMPLING_KEY = /^s[\w-]{16}\.\d+$/;
 
-/** A short, stable digest of a JSON value (object key order as produced by the caller). */
+/**
+ * A short, stable digest of a JSON value (object key order as produced by the caller): `digestText` of
+ * `JSON.stringify(value)`, computed without building that text. The tool's arguments are digested every
+ * round, and a 50 MB `document_text` would otherwise cost a 50 MB copy each time.
+ */
 export function digest(value: unknown): string {
-  return digestText(JSON.stringify(value) ?? 'undefined');
+  const hash = createHash('sha256');
+  if (!feedJson(hash, value)) hash.update('undefined');
+  return hash.digest('base64url').slice(0, 16);
 }
+
+/** Strings longer than this are serialized a piece at a time. */
+const PIECE_CHARS = 1 << 16;
+
+/**
+ * Feeds `JSON.stringify(value)` to `hash` in pieces; false (and nothing fed) when it is undefined. Plain
+ * objects, arrays and long strings are walked; anything else (numbers, short strings, a Date, an object
+ * with `toJSON`) is serialized by `JSON.stringify` itself, so the text is the same.
+ */
+function feedJson(hash: Hash, value: unknown): boolean {
+  if (typeof value === 'string' && value.length > PIECE_CHARS) {
+    hash.update('"');
+    for (let from = 0; from < value.length;) {
+      let to = Math.min(value.length, from + PIECE_CHARS);
+      // Never between the halves of a surrogate pair: each piece then escapes exactly as the whole would.
+      if (to < value.length && isHighSurrogate(value.charCodeAt(to - 1)) && isLowSurrogate(value.charCodeAt(to))) to--;
+      hash.update(JSON.stringify(value.slice(from, to)).slice(1, -1));
+      from = to;
+    }
+    hash.update('"');
+    return true;
+  }
+  if (Array.isArray(value) && !hasToJSON(value)) {
+    hash.update('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) hash.update(',');
+      if (!feedJson(hash, value[i])) hash.update('null');
+    }
+    hash.update(']');
+    return true;
+  }
+  if (isPlainObject(value) && !hasToJSON(value)) {
+    hash.update('{');
+    let first = true;
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      hash.update(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      feedJson(hash, item);
+    }
+    hash.update('}');
+    return true;
+  }
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) return false;
+  hash.update(json);
+  return true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+const hasToJSON = (value: object): boolean => typeof (value as { toJSON?: unknown }).toJSON === 'function';
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
 /** `digest` of a value already serialized (its JSON text). */
 export function digestText(json: string): string {
