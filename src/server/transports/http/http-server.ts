@@ -399,6 +399,11 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
   // Calls may wait minutes on a human approving a sampling request: no timeout on the request itself.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  // Node closes an idle keep-alive connection after 5 s by default. A 2026-era client often sits longer
+  // than that between rounds (answering a round of a long document), then reuses the pooled connection just
+  // as the server closes it: the retry's POST (a 50 MB document_text) dies as "fetch failed". Keep idle
+  // connections for 65 s, longer than the gap between rounds and than common balancers' idle timeouts.
+  server.keepAliveTimeout = 65_000;
   await listen(server, options.port ?? 3000, host);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
