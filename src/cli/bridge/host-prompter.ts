@@ -47,26 +47,11 @@ export function requestForm(view: RequestView): HostForm {
       : []),
     `Prompt: ${preview(lastUserText(view.messages))}`,
   ];
-  return {
-    message: lines.join('\n'),
-    requestedSchema: {
-      type: 'object',
-      properties: {
-        decision: {
-          type: 'string',
-          title: 'Run this request?',
-          enum: ['approve', 'deny'],
-          default: 'approve',
-        },
-        prompt: {
-          type: 'string',
-          title: 'Prompt (edit it to send your version)',
-          default: lastUserText(view.messages),
-        },
-      },
-      required: ['decision'],
-    },
-  };
+  return decisionForm(lines, 'Run this request?', ['approve', 'deny'], {
+    key: 'prompt',
+    title: 'Prompt (edit it to send your version)',
+    text: lastUserText(view.messages),
+  });
 }
 
 /** What the person is shown about a completion. */
@@ -77,18 +62,27 @@ export function completionForm(view: CompletionView): HostForm {
     `Completion: ${preview(view.completion)}`,
     ...calls.map((call) => `Tool call: ${call.name} ${preview(JSON.stringify(call.input))}`),
   ];
+  return decisionForm(lines, 'Return this completion to the server?', ['approve', 'reject'], {
+    key: 'completion',
+    title: 'Completion (edit it to return your version)',
+    text: view.completion,
+  });
+}
+
+/** A form with the shown `lines`, a decision (the first choice by default) and one editable text field. */
+function decisionForm(
+  lines: readonly string[],
+  question: string,
+  choices: readonly [string, string],
+  edit: { key: string; title: string; text: string },
+): HostForm {
   return {
     message: lines.join('\n'),
     requestedSchema: {
       type: 'object',
       properties: {
-        decision: {
-          type: 'string',
-          title: 'Return this completion to the server?',
-          enum: ['approve', 'reject'],
-          default: 'approve',
-        },
-        completion: { type: 'string', title: 'Completion (edit it to return your version)', default: view.completion },
+        decision: { type: 'string', title: question, enum: [...choices], default: choices[0] },
+        [edit.key]: { type: 'string', title: edit.title, default: edit.text },
       },
       required: ['decision'],
     },
