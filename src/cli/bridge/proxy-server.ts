@@ -103,24 +103,49 @@ export function toHostError(error: unknown, upstream: Upstream): Error {
   );
 }
 
+/**
+ * What forwarding needs of the host's request: its cancellation, its progress token, and a way to send it
+ * a notification. The SDK's handler context gives these (createProxyServer); any other path that answers
+ * the host calls forward() with the same three.
+ */
+export interface ForwardContext {
+  signal: AbortSignal;
+  progressToken: string | number | undefined;
+  notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
+}
+
+/** The forwarding context of one SDK handler call. */
+function sdkForwardContext(ctx: ServerContext): ForwardContext {
+  return {
+    signal: ctx.mcpReq.signal,
+    progressToken: ctx.mcpReq._meta?.progressToken,
+    notify: (notification) => ctx.mcpReq.notify(notification as never),
+  };
+}
+
 /** Forwards one host request to the upstream, mapping its progress token and its cancellation. */
-async function forward(upstream: Upstream, method: string, params: unknown, ctx: ServerContext) {
+export async function forward(
+  upstream: Upstream,
+  method: string,
+  params: unknown,
+  ctx: ForwardContext,
+): Promise<Record<string, unknown>> {
   const why = upstream.gone();
   if (why !== undefined) throw toHostError(new Error(why), upstream);
-  const token = ctx.mcpReq._meta?.progressToken;
+  const token = ctx.progressToken;
   // Progress sent before the result must reach the host before it: the result waits for them.
   const sent: Promise<void>[] = [];
   try {
     const result = await upstream.client.request(
       { method, params: forwardedParams(params as Record<string, unknown> | undefined) } as never,
       {
-        signal: ctx.mcpReq.signal,
+        signal: ctx.signal,
         timeout: FORWARD_TIMEOUT_MS,
         // The upstream's progress goes back under the host's own token (the client gives the upstream its own).
         ...(token !== undefined && {
           onprogress: (progress: { progress: number; total?: number | undefined; message?: string | undefined }) => {
             sent.push(
-              ctx.mcpReq
+              ctx
                 .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
                 .catch(() => {}),
             );
@@ -154,7 +179,7 @@ export function createProxyServer(upstream: Upstream): Server {
   for (const method of offered) {
     server.setRequestHandler(
       method as 'tools/list',
-      (request, ctx) => forward(upstream, method, request.params, ctx) as never,
+      (request, ctx) => forward(upstream, method, request.params, sdkForwardContext(ctx)) as never,
     );
   }
   return server;
