@@ -7,12 +7,17 @@
  */
 import type { Client } from '@modelcontextprotocol/client';
 import {
+  CLIENT_CAPABILITIES_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
   Server,
   type ServerCapabilities,
+  type ClientCapabilities,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+
+import { ROUND_METHODS, type HostRoundRequest, type HostRounds } from './host-rounds.js';
 
 /** The suffix of the server name the host sees. */
 export const BRIDGE_NAME_SUFFIX = ' (via mcp-sampling bridge)';
@@ -36,6 +41,8 @@ export interface Upstream {
   server: { name: string; version: string } | undefined;
   /** Why the upstream can no longer answer (it exited, or closed the connection); undefined while it can. */
   gone(): string | undefined;
+  /** Asks a 2026-era host in input_required rounds (host-rounds.ts); without it, such a host is never asked. */
+  rounds?: HostRounds | undefined;
 }
 
 /** The capabilities the host is offered: the upstream's own, for what the bridge forwards. */
@@ -112,44 +119,57 @@ export interface ForwardContext {
   signal: AbortSignal;
   progressToken: string | number | undefined;
   notify(notification: { method: 'notifications/progress'; params: Record<string, unknown> }): Promise<void>;
+  /**
+   * A 2026-07-28-era host request's round material: its envelope's capabilities, and the `inputResponses`
+   * and `requestState` of a retry (lifted out of the params, as the SDK does). Given for that era only.
+   * With it, a `tools/call`, `prompts/get` or `resources/read` of a host that declared elicitation or roots
+   * may be answered with `input_required` (`resultType: "input_required"`, to pass to the host as it is)
+   * while the upstream call waits for the host's answers (host-rounds.ts).
+   */
+  round?: HostRoundRequest | undefined;
+}
+
+/** The round material of a 2026-era request: its envelope (present on that era only) and its retry fields. */
+export function roundRequestOf(ctx: ServerContext): HostRoundRequest | undefined {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  if (envelope?.[PROTOCOL_VERSION_META_KEY] === undefined) return undefined;
+  return {
+    capabilities: envelope[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined,
+    inputResponses: ctx.mcpReq.inputResponses,
+    requestState: ctx.mcpReq.requestState(),
+  };
 }
 
 /** The forwarding context of one SDK handler call. */
-function sdkForwardContext(ctx: ServerContext): ForwardContext {
+function sdkForwardContext(ctx: ServerContext, method: string): ForwardContext {
   return {
     signal: ctx.mcpReq.signal,
     progressToken: ctx.mcpReq._meta?.progressToken,
     notify: (notification) => ctx.mcpReq.notify(notification as never),
+    ...(ROUND_METHODS.has(method) && { round: roundRequestOf(ctx) }),
   };
 }
 
-/** Forwards one host request to the upstream, mapping its progress token and its cancellation. */
-export async function forward(
+type UpstreamProgress = { progress: number; total?: number | undefined; message?: string | undefined };
+
+/** Sends one request to the upstream; `onprogress` gets the upstream's progress (the result waits for it). */
+async function callUpstream(
   upstream: Upstream,
   method: string,
   params: unknown,
-  ctx: ForwardContext,
+  signal: AbortSignal,
+  onprogress: ((progress: UpstreamProgress) => Promise<void>) | undefined,
 ): Promise<Record<string, unknown>> {
-  const why = upstream.gone();
-  if (why !== undefined) throw toHostError(new Error(why), upstream);
-  const token = ctx.progressToken;
   // Progress sent before the result must reach the host before it: the result waits for them.
   const sent: Promise<void>[] = [];
   try {
     const result = await upstream.client.request(
       { method, params: forwardedParams(params as Record<string, unknown> | undefined) } as never,
       {
-        signal: ctx.signal,
+        signal,
         timeout: FORWARD_TIMEOUT_MS,
-        // The upstream's progress goes back under the host's own token (the client gives the upstream its own).
-        ...(token !== undefined && {
-          onprogress: (progress: { progress: number; total?: number | undefined; message?: string | undefined }) => {
-            sent.push(
-              ctx
-                .notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } })
-                .catch(() => {}),
-            );
-          },
+        ...(onprogress !== undefined && {
+          onprogress: (progress: UpstreamProgress) => void sent.push(onprogress(progress).catch(() => {})),
         }),
       },
     );
@@ -158,6 +178,44 @@ export async function forward(
   } catch (error) {
     throw toHostError(error, upstream);
   }
+}
+
+/**
+ * Forwards one host request to the upstream, mapping its progress token and its cancellation. A 2026-era
+ * host's round-capable request (see ForwardContext.round) goes through the upstream's HostRounds when its
+ * host declared something the bridge may ask, or when it is a retry.
+ */
+export async function forward(
+  upstream: Upstream,
+  method: string,
+  params: unknown,
+  ctx: ForwardContext,
+): Promise<Record<string, unknown>> {
+  const why = upstream.gone();
+  if (why !== undefined) throw toHostError(new Error(why), upstream);
+  const { rounds } = upstream;
+  const round = ctx.round;
+  if (
+    rounds !== undefined &&
+    round !== undefined &&
+    ROUND_METHODS.has(method) &&
+    (round.requestState !== undefined || rounds.declares(round.capabilities))
+  ) {
+    return rounds.serve(method, params as Record<string, unknown> | undefined, round, ctx, (run) =>
+      callUpstream(upstream, method, params, run.signal, (progress) => run.progress(progress)),
+    );
+  }
+  const token = ctx.progressToken;
+  // The upstream's progress goes back under the host's own token (the client gives the upstream its own).
+  return callUpstream(
+    upstream,
+    method,
+    params,
+    ctx.signal,
+    token === undefined
+      ? undefined
+      : (progress) => ctx.notify({ method: 'notifications/progress', params: { ...progress, progressToken: token } }),
+  );
 }
 
 /** Builds one host-facing server (the stdio entry builds one per connection, and one per era probe). */
@@ -179,7 +237,7 @@ export function createProxyServer(upstream: Upstream): Server {
   for (const method of offered) {
     server.setRequestHandler(
       method as 'tools/list',
-      (request, ctx) => forward(upstream, method, request.params, sdkForwardContext(ctx)) as never,
+      (request, ctx) => forward(upstream, method, request.params, sdkForwardContext(ctx, method)) as never,
     );
   }
   return server;

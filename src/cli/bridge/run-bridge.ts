@@ -4,7 +4,8 @@
  * models; the minimal environment for a spawned server; the bearer token). The host sees the upstream's
  * offer (proxy-server.ts) and never sees sampling: the bridge answers it. Approval asks the host
  * (host-prompter.ts); the upstream's elicitations go to the host when it can answer them, and are declined
- * otherwise; roots are the host's (followed while connected) plus `--root`.
+ * otherwise; roots are the host's (followed while connected) plus `--root`. A 2025-era host is sent those
+ * requests; a 2026-era host gets them in input_required rounds of its own calls (host-rounds.ts).
  *
  * stdout is the protocol; everything else goes to stderr. The bridge ends when the host closes stdin.
  */
@@ -12,10 +13,13 @@ import type { Readable, Writable } from 'node:stream';
 
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   isJSONRPCRequest,
+  PROTOCOL_VERSION_META_KEY,
   ProtocolError,
   ProtocolErrorCode,
   Server,
+  type InputRequest,
   type JSONRPCMessage,
   type Transport,
 } from '@modelcontextprotocol/server';
@@ -27,7 +31,8 @@ import { createStdioServerTransport } from '../../server/transports/serve-stdio.
 import { PACKAGE_VERSION } from '../../shared/version.js';
 import { openClientSession, type ClientSession, type ServerTarget } from '../client-session.js';
 import { errorText, type Output } from '../output.js';
-import { createHostPrompter, type AskHost } from './host-prompter.js';
+import { createHostPrompter, type AskHost, type HostAnswer } from './host-prompter.js';
+import { createHostRounds, type HostNeed } from './host-rounds.js';
 import { createProxyServer, type Upstream } from './proxy-server.js';
 
 /** How long connecting to the upstream may take by default (less than a host's own 60 s wait). */
@@ -76,9 +81,9 @@ function bridgeOutput(log: (line: string) => void, verbose: boolean, serverLines
 
 /**
  * What the host can answer, read from its first message (before the upstream connects, so that the bridge
- * declares to the upstream only what the host can take): a 2025-era `initialize`'s capabilities. A
- * 2026-era host declares its capabilities in each request's envelope, but the bridge cannot send it
- * requests (no push channel on that era), so neither elicitation nor roots pass to it.
+ * declares to the upstream only what the host can take): a 2025-era `initialize`'s capabilities, or the
+ * capabilities in a 2026-era request's envelope (`io.modelcontextprotocol/clientCapabilities`; such a host
+ * is asked in input_required rounds of its own calls, host-rounds.ts).
  */
 export interface HostAbilities {
   /** The elicitation modes the host answers (a bare `elicitation: {}` is form). */
@@ -89,11 +94,20 @@ export interface HostAbilities {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** The host's abilities from its first message (anything else than a 2025-era `initialize`: none). */
+/** The capabilities a host's first message declares: an `initialize`'s, or a 2026-era request's envelope. */
+function declaredBy(first: JSONRPCMessage | undefined): unknown {
+  if (first === undefined || !isJSONRPCRequest(first) || !isObject(first.params)) return undefined;
+  if (first.method === 'initialize') return first.params['capabilities'];
+  const meta = first.params['_meta'];
+  return isObject(meta) && meta[PROTOCOL_VERSION_META_KEY] !== undefined
+    ? meta[CLIENT_CAPABILITIES_META_KEY]
+    : undefined;
+}
+
+/** The host's abilities from its first message (anything else than those two: none). */
 export function hostAbilitiesOf(first: JSONRPCMessage | undefined): HostAbilities {
   const none: HostAbilities = { elicitation: { form: false, url: false }, roots: false };
-  if (first === undefined || !isJSONRPCRequest(first) || first.method !== 'initialize') return none;
-  const capabilities = isObject(first.params) ? first.params['capabilities'] : undefined;
+  const capabilities = declaredBy(first);
   if (!isObject(capabilities)) return none;
   const elicitation = capabilities['elicitation'];
   const modes = isObject(elicitation) ? elicitation : undefined;
@@ -107,7 +121,7 @@ export function hostAbilitiesOf(first: JSONRPCMessage | undefined): HostAbilitie
   };
 }
 
-/** The host's server, when it is a 2025-era connection (the only era the bridge can send requests on). */
+/** The host's server, when it is a 2025-era connection (the era the bridge can send requests on). */
 function legacyHost(host: HostSide): Server | undefined {
   const current = host.current;
   return current === undefined || current.era !== 'legacy' ? undefined : current.server;
@@ -235,36 +249,78 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     const server = legacyHost(host);
     return server !== undefined && abilities.elicitation[mode] ? server : undefined;
   };
+  // A 2026-era host is asked in input_required rounds of its own open calls (host-rounds.ts).
+  const rounds = createHostRounds({ ttlMs: ELICIT_TIMEOUT_MS, log });
+  const modernHost = () => host.current?.era === 'modern';
+  const askInRounds = (params: Record<string, unknown>, need: HostNeed, signal?: AbortSignal) =>
+    modernHost()
+      ? rounds.ask({ method: 'elicitation/create', params } as InputRequest, need, signal)?.then(
+          (result) => result as ElicitResult,
+          // Unanswered (the call ended, the host cancelled or never retried): as the host's own cancel.
+          (): ElicitResult => ({ action: 'cancel' }),
+        )
+      : undefined;
 
   const askHost: AskHost = (form, signal) => {
     const server = hostAnswers('form');
-    if (server === undefined) return undefined;
-    return server
-      .elicitInput({ mode: 'form', ...form } as never, { signal, timeout: ELICIT_TIMEOUT_MS })
-      .then((result) =>
-        result.action === 'accept'
-          ? { action: 'accept' as const, content: result.content ?? {} }
-          : { action: result.action },
-      );
+    const answer =
+      server !== undefined
+        ? server.elicitInput({ mode: 'form', ...form } as never, { signal, timeout: ELICIT_TIMEOUT_MS })
+        : askInRounds({ mode: 'form', ...form }, 'form', signal);
+    return answer?.then((result): HostAnswer =>
+      result.action === 'accept'
+        ? { action: 'accept' as const, content: result.content ?? {} }
+        : { action: result.action },
+    );
   };
 
   // The upstream's own elicitations go to the host in the modes it answers; declined otherwise.
   const elicitation = async (request: ElicitRequest, signal?: AbortSignal): Promise<ElicitResult> => {
-    const server = hostAnswers(request.params.mode === 'url' ? 'url' : 'form');
-    if (server === undefined) return { action: 'decline' };
-    return server.elicitInput(request.params, { timeout: ELICIT_TIMEOUT_MS, ...(signal !== undefined && { signal }) });
+    const mode = request.params.mode === 'url' ? 'url' : 'form';
+    const server = hostAnswers(mode);
+    if (server !== undefined) {
+      return server.elicitInput(request.params, {
+        timeout: ELICIT_TIMEOUT_MS,
+        ...(signal !== undefined && { signal }),
+      });
+    }
+    // On 2026-07-28 a URL elicitation has no elicitationId (the call's own rounds correlate it), and the
+    // upstream's progress token means nothing to the host.
+    const {
+      elicitationId: _id,
+      _meta,
+      ...params
+    } = request.params as ElicitRequest['params'] & {
+      elicitationId?: string;
+    };
+    void _id;
+    const { progressToken: _token, ...meta } = _meta ?? {};
+    void _token;
+    const asked = { ...params, ...(Object.keys(meta).length > 0 && { _meta: meta }) };
+    return (await askInRounds(asked, mode, signal)) ?? { action: 'decline' };
   };
 
-  // The host's roots, asked when the upstream asks (a 2025-era host that declared roots); `--root` besides.
+  // The host's roots, asked when the upstream asks (a host that declared roots); `--root` besides. A
+  // 2026-era host can be asked only during one of its calls: otherwise the roots it gave last are used.
+  let lastHostRoots: DeclaredRoot[] = [];
   const listRoots = async (): Promise<DeclaredRoot[]> => {
     const server = legacyHost(host);
-    if (server === undefined) return [];
     try {
-      const { roots } = await server.listRoots(undefined, { timeout: 10_000 });
-      return roots.map((root) => ({ uri: root.uri, ...(root.name !== undefined && { name: root.name }) }));
+      if (server !== undefined) {
+        const { roots } = await server.listRoots(undefined, { timeout: 10_000 });
+        return roots.map((root) => ({ uri: root.uri, ...(root.name !== undefined && { name: root.name }) }));
+      }
+      const asked = modernHost() ? rounds.ask({ method: 'roots/list' } as InputRequest, 'roots') : undefined;
+      if (asked === undefined) return lastHostRoots;
+      const { roots } = (await asked) as { roots: { uri: string; name?: unknown }[] };
+      lastHostRoots = roots.map((root) => ({
+        uri: root.uri,
+        ...(typeof root.name === 'string' && { name: root.name }),
+      }));
+      return lastHostRoots;
     } catch (error) {
       log(`cannot list the host's roots: ${(error as Error).message}`);
-      return [];
+      return server !== undefined ? [] : lastHostRoots;
     }
   };
 
@@ -305,7 +361,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       if (!closing) log(`the upstream server ${gone}`);
     }
   };
-  const upstream: Upstream = { client, server: connection.server, gone: () => gone };
+  const upstream: Upstream = { client, server: connection.server, gone: () => gone, rounds };
 
   // The upstream's notifications, passed to the host.
   const toHost = (send: (server: Server) => Promise<void>) => {
@@ -343,7 +399,10 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
         }
       };
       server.onclose = () => {
-        if (host.current === mine) host.current = undefined;
+        if (host.current !== mine) return;
+        host.current = undefined;
+        // The host went away: its calls waiting between rounds are cancelled, and so are their upstream calls.
+        if (era === 'modern') rounds.close();
       };
       return server;
     },
@@ -360,6 +419,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   );
   await closed;
   closing = true;
+  rounds.close();
   stdin.off('end', stop);
   stdin.off('close', stop);
   process.off('SIGTERM', stop);
