@@ -451,32 +451,7 @@ describe('bridge, what the upstream asks of the host (2025-era host)', () => {
   });
 });
 
-describe('bridge, a 2026-era host that declares elicitation and roots', () => {
-  it('the bridge cannot send it requests: the upstream is offered neither, so neither tool appears', async () => {
-    const { client } = await host({
-      era: 'modern',
-      upstream: EVERYTHING,
-      capabilities: { elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
-    });
-    const sampling = await direct('legacy', EVERYTHING, BRIDGE_DECLARES);
-    expect(onHostEra((await client.listTools()).tools, 'modern')).toEqual(
-      onHostEra((await sampling.listTools()).tools, 'modern'),
-    );
-  });
-
-  it('with --root, the roots tool appears and lists only those roots', async () => {
-    const extra = mkdtempSync(join(tmpdir(), 'mcp-bridge-root-'));
-    homes.push(extra);
-    const { client } = await host({
-      era: 'modern',
-      upstream: EVERYTHING,
-      bridgeArgs: ['--root', extra],
-      capabilities: { roots: { listChanged: true } },
-    });
-    const text = textOf(await client.callTool({ name: 'get-roots-list', arguments: {} }));
-    expect(text).toContain(pathToFileURL(extra).href);
-  });
-});
+// What a 2026-era host is asked (elicitation, approval, roots) in rounds of its own calls: bridge-rounds.test.ts.
 
 describe.each(ERAS)('bridge to a Streamable HTTP upstream (--server), host on the %s era', (era) => {
   let running: RunningHttpServer | undefined;
