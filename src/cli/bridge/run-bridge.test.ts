@@ -44,7 +44,7 @@ describe('hostAbilitiesOf', () => {
     });
   });
 
-  it('a 2026-era request (the bridge cannot send requests on that era) or no message: nothing', () => {
+  it("a 2026-era request: its envelope's capabilities (the host is asked in rounds of its calls)", () => {
     const discover = {
       jsonrpc: '2.0',
       id: 1,
@@ -56,7 +56,13 @@ describe('hostAbilitiesOf', () => {
         },
       },
     } as JSONRPCMessage;
-    expect(hostAbilitiesOf(discover)).toEqual({ elicitation: { form: false, url: false }, roots: false });
+    expect(hostAbilitiesOf(discover)).toEqual({ elicitation: { form: true, url: false }, roots: true });
+    // Capabilities in `_meta` without the era's protocol version are not an envelope.
+    const bare = { ...discover, params: { _meta: { 'io.modelcontextprotocol/clientCapabilities': { roots: {} } } } };
+    expect(hostAbilitiesOf(bare as JSONRPCMessage).roots).toBe(false);
+  });
+
+  it('no message: nothing', () => {
     expect(hostAbilitiesOf(undefined)).toEqual({ elicitation: { form: false, url: false }, roots: false });
   });
 });
