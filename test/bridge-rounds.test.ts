@@ -108,6 +108,17 @@ describe.each(ERAS)('bridge, 2026-era host, upstream on the %s era', (upstreamEr
     expect(asked).toEqual([{ mode: 'url', message: 'Open the page', url: 'https://example.com/consent' }]);
   });
 
+  it('prompts/get takes rounds too', async () => {
+    const { client } = await bridgeHost({
+      ...upstream,
+      capabilities: { elicitation: { form: {} } },
+      setup: (c) =>
+        c.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { name: 'Ada' } })),
+    });
+    const prompt = await client.getPrompt({ name: 'greeting' });
+    expect(prompt.messages).toEqual([{ role: 'user', content: { type: 'text', text: 'Greet accepted Ada' } }]);
+  });
+
   it("roots: the upstream's roots/list is asked of the host during the call, plus --root", async () => {
     const extra = tempDir('mcp-bridge-root-');
     let listed = 0;

@@ -431,9 +431,10 @@ export function createHostRounds(options: HostRoundsOptions = {}): HostRounds {
     ask(request, need, signal) {
       const mine = current.getStore();
       const open = (call: OpenCall) => calls.has(call) && call.outcome === undefined;
+      // A context whose call has ended (a transport that started inside it, say) names no call any more.
       const call =
-        mine !== undefined
-          ? open(mine) && covers(mine.capabilities, need)
+        mine !== undefined && open(mine)
+          ? covers(mine.capabilities, need)
             ? mine
             : undefined
           : [...calls].reverse().find((candidate) => open(candidate) && covers(candidate.capabilities, need));
