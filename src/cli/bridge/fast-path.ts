@@ -21,6 +21,10 @@
  *
  * A host's `notifications/cancelled` for a fast-pathed id aborts it (the SDK never saw that id) and, as
  * on the SDK path, no response is sent. Progress goes to the host under its own token, before the result.
+ *
+ * Only `tools/call`: the lists are rare per session and their encoding has more to copy (2026 cache
+ * fields from hints, the 2025 wrap of non-object output schemas). The upstream side stays the SDK client
+ * (forward()), since a 2026-era upstream may answer `input_required`, which only its rounds fulfil.
  */
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 
