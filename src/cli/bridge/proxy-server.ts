@@ -218,14 +218,19 @@ export async function forward(
   );
 }
 
+/** The identity the host sees: the upstream's, its name saying it comes through the bridge. */
+export function proxiedServerInfo(upstream: Upstream): { name: string; version: string } {
+  const info = upstream.server ?? { name: 'server', version: '0.0.0' };
+  return { name: `${info.name}${BRIDGE_NAME_SUFFIX}`, version: info.version };
+}
+
 /** Builds one host-facing server (the stdio entry builds one per connection, and one per era probe). */
 export function createProxyServer(upstream: Upstream): Server {
   const capabilities = proxiedCapabilities(upstream.client.getServerCapabilities());
-  const info = upstream.server ?? { name: 'server', version: '0.0.0' };
-  const server = new Server(
-    { name: `${info.name}${BRIDGE_NAME_SUFFIX}`, version: info.version },
-    { capabilities, instructions: proxiedInstructions(upstream) },
-  );
+  const server = new Server(proxiedServerInfo(upstream), {
+    capabilities,
+    instructions: proxiedInstructions(upstream),
+  });
   const offered: string[] = [
     ...(capabilities.tools !== undefined ? FORWARDED.tools : []),
     ...(capabilities.resources !== undefined ? FORWARDED.resources : []),

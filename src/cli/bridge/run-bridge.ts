@@ -31,9 +31,10 @@ import { createStdioServerTransport } from '../../server/transports/serve-stdio.
 import { PACKAGE_VERSION } from '../../shared/version.js';
 import { openClientSession, type ClientSession, type ServerTarget } from '../client-session.js';
 import { errorText, type Output } from '../output.js';
+import { createFastPath, type FastPath } from './fast-path.js';
 import { createHostPrompter, type AskHost, type HostAnswer } from './host-prompter.js';
 import { createHostRounds, type HostNeed } from './host-rounds.js';
-import { createProxyServer, type Upstream } from './proxy-server.js';
+import { createProxyServer, proxiedServerInfo, type Upstream } from './proxy-server.js';
 
 /** How long connecting to the upstream may take by default (less than a host's own 60 s wait). */
 export const DEFAULT_BRIDGE_CONNECT_TIMEOUT_MS = 30_000;
@@ -130,17 +131,20 @@ function legacyHost(host: HostSide): Server | undefined {
 /**
  * The host's stdio, read before anything is served: `first` resolves with the host's first message (or
  * undefined when stdin ends first); `relay()` is the transport the bridge then serves, which receives the
- * held messages first.
+ * held messages first. Once `fastPath` is set, it is offered each message before the relay (fast-path.ts),
+ * and it watches what the relay sends.
  */
 function holdHostWire(stdin: Readable, stdout: Writable) {
   const wire = createStdioServerTransport(stdin, stdout);
   const held: JSONRPCMessage[] = [];
   let relay: Transport | undefined;
+  let fast: FastPath | undefined;
   let firstSeen!: (message: JSONRPCMessage | undefined) => void;
   const first = new Promise<JSONRPCMessage | undefined>((resolve) => (firstSeen = resolve));
   wire.onmessage = (message: JSONRPCMessage) => {
-    if (relay?.onmessage !== undefined) relay.onmessage(message);
-    else {
+    if (relay?.onmessage !== undefined) {
+      if (fast?.take(message) !== true) relay.onmessage(message);
+    } else {
       held.push(message);
       firstSeen(message);
     }
@@ -156,6 +160,9 @@ function holdHostWire(stdin: Readable, stdout: Writable) {
   return {
     wire,
     first: started.then(() => first),
+    set fastPath(path: FastPath) {
+      fast = path;
+    },
     relay(): Transport {
       stdin.off('end', ended);
       stdin.off('close', ended);
@@ -163,7 +170,10 @@ function holdHostWire(stdin: Readable, stdout: Writable) {
         start: async () => {
           for (const message of held.splice(0)) mine.onmessage?.(message);
         },
-        send: (message) => wire.send(message),
+        send: (message) => {
+          fast?.sent(message);
+          return wire.send(message);
+        },
         close: () => wire.close(),
       };
       relay = mine;
@@ -381,6 +391,18 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   );
 
   const transport = hostWire.relay();
+  // Plain tool calls skip the host-facing SDK server (fast-path.ts); everything else is served by it.
+  const fastPath = createFastPath(
+    upstream,
+    {
+      era: () => host.current?.era,
+      serverInfo: proxiedServerInfo(upstream),
+      send: (message) => hostWire.wire.send(message),
+      log,
+    },
+    connection.era,
+  );
+  hostWire.fastPath = fastPath;
   let ended!: () => void;
   const closed = new Promise<void>((resolve) => (ended = resolve));
   const handle = sdkServeStdio(
@@ -420,6 +442,7 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
   await closed;
   closing = true;
   rounds.close();
+  fastPath.close();
   stdin.off('end', stop);
   stdin.off('close', stop);
   process.off('SIGTERM', stop);
