@@ -27,6 +27,12 @@ export interface HostForm {
 /** The host's answer to a form. */
 export type HostAnswer = { action: 'accept'; content: Record<string, unknown> } | { action: 'decline' | 'cancel' };
 
+/**
+ * Why a form that was cancelled counts as a refusal: the person dismissed it, or it was never answered (the
+ * host's call ended or timed out between rounds). Never approval.
+ */
+const UNANSWERED = 'not approved: the form at the host was cancelled or went unanswered';
+
 /** Asks the person at the host through its elicitation; undefined when the host cannot be asked now. */
 export type AskHost = (form: HostForm, signal: AbortSignal) => Promise<HostAnswer> | undefined;
 
@@ -132,6 +138,7 @@ export function createHostPrompter(
         return { action: 'deny', reason: noApproverReason(view.server) };
       }
       const answer = await asked;
+      if (answer.action === 'cancel') return { action: 'deny', reason: UNANSWERED };
       if (answer.action !== 'accept' || answer.content['decision'] !== 'approve') {
         return { action: 'deny', reason: 'denied by the user at the host' };
       }
@@ -150,6 +157,7 @@ export function createHostPrompter(
         return { action: 'reject', reason: noApproverReason(view.server) };
       }
       const answer = await asked;
+      if (answer.action === 'cancel') return { action: 'reject', reason: UNANSWERED };
       if (answer.action !== 'accept' || answer.content['decision'] !== 'approve') {
         return { action: 'reject', reason: 'rejected by the user at the host' };
       }
