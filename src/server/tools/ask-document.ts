@@ -17,6 +17,7 @@ import type { FileAccess } from '../documents/file-access.js';
 import { EmptyDocumentError } from '../documents/map-reduce.js';
 import { createPassageIndex, PASSAGE_TOKENS, snippetOf, type PassageIndex } from '../documents/passage-index.js';
 import { openDocument, readAllChunks, requireOneDocument } from '../documents/read-document-input.js';
+import { listPassages, textPassages, type PassageTexts } from '../documents/text-passages.js';
 import type { SamplingEngine } from '../sampling/engine.js';
 import { resultText, type Sampler } from '../sampling/sampler.js';
 import { clientSupportsTools, sampleWithTools, ToolLoopError } from '../sampling/with-tools.js';
@@ -68,10 +69,21 @@ const registeredInput = oncePerKey((access: FileAccess) => toolInput(inputSchema
 
 const emptyDocument = () => new EmptyDocumentError('the document is empty: there is nothing to ask about');
 
-/** The document's passages, read (a file: decoded and cut as it streams) by the shared document input. */
-async function readPassages(args: Args, sampler: Sampler, access: FileAccess): Promise<string[]> {
+/**
+ * The document's passages: a file's read (decoded and cut as it streams) by the shared document input; a
+ * `document_text`'s kept as spans of that one text, which the call holds anyway (text-passages.ts).
+ */
+async function readPassages(args: Args, sampler: Sampler, access: FileAccess): Promise<PassageTexts> {
   const document = await openDocument(args, sampler, { verb: 'ask about', report: { replaced: 0 }, access });
-  return sampler.track(readAllChunks(document.chunks(PASSAGE_TOKENS)));
+  if (args.document_text !== undefined) return textPassages(args.document_text, PASSAGE_TOKENS);
+  return listPassages(await sampler.track(readAllChunks(document.chunks(PASSAGE_TOKENS))));
+}
+
+/** About how many words the passages hold (for the model's first message). */
+function wordCount(passages: PassageTexts): number {
+  let words = 0;
+  for (let i = 0; i < passages.size; i++) words += passages.text(i).split(/\s+/).length;
+  return words;
 }
 
 /** The passage ids an answer cites, in order of first mention, that exist. */
@@ -141,7 +153,7 @@ export function registerAskDocumentTool(
       annotations: { readOnlyHint: true },
     },
     async (args, sampler) => {
-      let passages: string[];
+      let passages: PassageTexts;
       try {
         passages = await readPassages(args, sampler, options.fileAccess);
       } catch (error) {
@@ -149,9 +161,9 @@ export function registerAskDocumentTool(
         if (error instanceof EmptyDocumentError) return toolErrorResult(emptyDocument())!;
         throw error;
       }
-      if (passages.length === 0) return toolErrorResult(emptyDocument())!;
+      if (passages.size === 0) return toolErrorResult(emptyDocument())!;
       const index = createPassageIndex(passages);
-      const words = passages.reduce((sum, text) => sum + text.split(/\s+/).length, 0);
+      const words = wordCount(passages);
 
       if (clientSupportsTools(sampler)) {
         const searched: string[] = [];
@@ -200,7 +212,9 @@ export function registerAskDocumentTool(
       // No tool use: retrieval here, one plain request with the best passages.
       const hits = index.search(args.question, FALLBACK_PASSAGES);
       const chosen =
-        hits.length > 0 ? hits.map((hit) => hit.id) : passages.slice(0, FALLBACK_PASSAGES).map((_, i) => `p${i + 1}`);
+        hits.length > 0
+          ? hits.map((hit) => hit.id)
+          : Array.from({ length: Math.min(FALLBACK_PASSAGES, index.size) }, (_, i) => `p${i + 1}`);
       const result = await sampler.sample({
         systemPrompt: `${FALLBACK_SYSTEM_PROMPT}\n\nQuestion: ${args.question}`,
         messages: [
