@@ -167,6 +167,16 @@ export const httpLoad: Benchmark = {
           'the body and checks Host and Origin, and runs the tool through the sampling engine (chunk planning, ' +
           "the replay); a `--cpu-prof` of it (2026-11-24) shows the MCP SDK's own parsing (zod) as the largest " +
           'part, then the state codec and our engine.',
+        "Profiles of 2026-12-02 (issue 17). **Server:** the SDK converted the called tool's zod schema to JSON " +
+          'Schema on every request (its `Mcp-Param-*` check memoises per server, and a stateless server is built ' +
+          "per request): about 11 % of our server's CPU, now converted once per process (`tool-input.ts`); our " +
+          "server's CPU per call fell from 1.28-1.58x the bare server's to 1.11-1.33x (4 runs each, loaded machine). " +
+          "What is left is mostly the SDK's (zod validation of every message, web Request/Response, the fresh " +
+          '`McpServer` and its three tool registrations per request, GC); ours is the round engine and the tool body ' +
+          '(about 7 %), the state codec (about 4 %) and the body reader. **Client:** undici and web streams dominate ' +
+          '(about a third); ours adds the policy path (as in B1) and the per-request signal of ' +
+          '`fetch-own-signal.ts`, which re-wraps each response body in a stream (about 3 %) to keep undici from ' +
+          'piling listeners on one signal.',
       ],
       measurements: stacks.map((stack) => {
         const t = tallies.get(stack)!;

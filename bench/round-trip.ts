@@ -233,6 +233,14 @@ export const roundTrip: Benchmark = {
           "retry), it does not validate the retry's inputResponses or chunk the document, and it does not replay a tool " +
           "body. In the profile about half of our server's CPU is the pipe write itself (`writeUtf8String`) and the " +
           "SDK's zod validation of each message, which both servers pay.",
+        'Profiles of 2026-12-02 (stdio, 2026 era, 4,300 calls). **Our server** used about 0.78 ms against the bare ' +
+          "server's 0.48 ms of busy time per call: our code's own self time is about a fifth of it, spread thin (the " +
+          "line parse that replaces the SDK's, the replay key digest of each request, the round, the one-chunk " +
+          "document walk, the HMAC); the SDK's zod checks of our larger messages, AbortSignals and GC make most of " +
+          'the rest. No single part is over 5 %, so there is no one thing left to remove. **Our client** adds the ' +
+          "policy path (a few µs each: request context, gates, retries, the audit line), the budget file's " +
+          "read-merge-rename and the audit append every 50 ms, and the SDK's validation of a tools-capable " +
+          'sampling result.',
         'The floor row shows what any MCP stack costs on this machine: the bare SDK itself reaches about a tenth of two ' +
           'plain JSON-line round trips over a pipe, so the SDK (schema validation, the era machinery) dominates both stacks.',
       ],

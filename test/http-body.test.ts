@@ -72,6 +72,18 @@ describe('HTTP request bodies', () => {
     expect(largest).toBeLessThan(MB);
   });
 
+  it.each([
+    ['a small body sent whole', ['{"jsonrpc":"2.0","id":1,"method":"tools/list"']],
+    ['a small body in pieces', ['{"jsonrpc":"2.0",', '"id":1,"method":', '"tools/list"']],
+    ['a small body with a bad byte', ['{"jsonrpc":"2.0","id":1,"method":"tools/list"}x']],
+  ])('answers %s that is not JSON with a parse error', async (_what, parts) => {
+    const server = await serve();
+    expect(await postChunked(server.url, parts)).toMatchObject({
+      status: 400,
+      body: { error: { code: -32700, message: expect.stringContaining('not valid JSON') as string } },
+    });
+  });
+
   it('answers 413 to a chunked body over the limit', async () => {
     const server = await serve(64 * 1024);
     const answer = await postChunked(server.url, [

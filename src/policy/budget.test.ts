@@ -243,6 +243,14 @@ describe('createBudgetTracker', () => {
     expect((await stat(statePath)).ino).not.toBe(before.ino);
   });
 
+  it('makes the directory again when it was removed between two writes', async () => {
+    const tracker = createBudgetTracker({ statePath, now: () => new Date(2025, 5, 1, 12, 0) });
+    await tracker.record('s', { tokens: 1, costUsd: 0 });
+    await rm(join(dir, 'state'), { recursive: true });
+    await tracker.record('s', { tokens: 2, costUsd: 0 });
+    expect(await readState()).toEqual({ version: 1, days: { '2025-06-01': { s: { tokens: 2, costUsd: 0 } } } });
+  });
+
   it('rejects when the state file cannot be updated, but keeps counting in memory', async () => {
     const blockedPath = join(dir, 'blocked.json');
     const tracker = createBudgetTracker({ statePath: blockedPath });

@@ -174,12 +174,32 @@ async function readState(path: string): Promise<State> {
 
 let tempCounter = 0;
 
+/**
+ * Directories this process made (or found) for a state file: a busy client writes its file a few times a
+ * second, and one `mkdir` per write is one thread-pool job for nothing. A write that finds the directory
+ * gone makes it again. Bounded like the writers: a handful of paths.
+ */
+const madeDirs = new Set<string>();
+
 /** Writes `state` to a temporary file renamed over `path`; returns the identity of the new file. */
 async function writeStateAtomically(path: string, state: State): Promise<string> {
-  await mkdir(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  const known = madeDirs.has(dir);
+  if (!known) {
+    await mkdir(dir, { recursive: true });
+    if (madeDirs.size < 64) madeDirs.add(dir);
+  }
   const temp = `${path}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, 'utf8');
+    const text = `${JSON.stringify(state, null, 2)}\n`;
+    try {
+      await writeFile(temp, text, 'utf8');
+    } catch (error) {
+      // The directory was removed since it was made: made again, as before every write.
+      if (!known || !isMissing(error)) throw error;
+      await mkdir(dir, { recursive: true });
+      await writeFile(temp, text, 'utf8');
+    }
     // Taken before the rename, which keeps inode and times: a stat after it could see another writer's file.
     const written = identity(await stat(temp));
     await rename(temp, path);

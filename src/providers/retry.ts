@@ -162,32 +162,53 @@ const defaultSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-/** One attempt, with its own signal: aborted when the caller aborts or the attempt runs out of time. */
-async function runAttempt<T>(
+/**
+ * One attempt, with its own signal: aborted when the caller aborts or the attempt runs out of time. The
+ * attempt is raced against that signal, so that one that ignores its signal cannot hold the caller: one
+ * promise, one listener on the caller's signal and one timer per attempt (this runs for every request).
+ */
+function runAttempt<T>(
   attempt: (signal: AbortSignal) => Promise<T>,
   outer: AbortSignal | undefined,
   timeoutMs: number | undefined,
 ): Promise<T> {
   const controller = new AbortController();
-  const forward = () => controller.abort(abortReason(outer!));
-  outer?.addEventListener('abort', forward, { once: true });
-  const timer =
-    timeoutMs !== undefined
-      ? setTimeout(
-          () => controller.abort(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError')),
-          timeoutMs,
-        )
-      : undefined;
-  try {
-    // Raced, so that an attempt that ignores its signal cannot hold the caller.
-    return await raceAbort(
-      Promise.resolve().then(() => attempt(controller.signal)),
-      controller.signal,
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', forward);
+    };
+    const stop = (reason: unknown) => {
+      settle();
+      controller.abort(reason);
+      reject(reason);
+    };
+    const forward = () => stop(abortReason(outer!));
+    outer?.addEventListener('abort', forward, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(
+        () => stop(new DOMException(`attempt timed out after ${timeoutMs} ms`, 'TimeoutError')),
+        timeoutMs,
+      );
+    }
+    let running: Promise<T>;
+    try {
+      running = attempt(controller.signal);
+    } catch (error) {
+      running = Promise.reject(error as Error);
+    }
+    running.then(
+      (value) => {
+        settle();
+        resolve(value);
+      },
+      (error: unknown) => {
+        settle();
+        reject(error);
+      },
     );
-  } finally {
-    clearTimeout(timer);
-    outer?.removeEventListener('abort', forward);
-  }
+  });
 }
 
 /**

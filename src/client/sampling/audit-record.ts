@@ -45,7 +45,7 @@ function requestSummary(ctx: RequestContext): AuditRecord['request'] {
 
 export function auditRecord(ctx: RequestContext, end: AuditEnd, includeText: boolean): AuditRecord {
   const record: AuditRecord = {
-    time: ctx.time,
+    time: new Date(ctx.arrivedAt).toISOString(),
     server: ctx.server,
     era: ctx.era,
     request: requestSummary(ctx),

@@ -22,8 +22,8 @@ export interface RequestContext extends GateContext {
   readonly id: number;
   /** `performance.now()` at the request's arrival. */
   readonly started: number;
-  /** When the request arrived (ISO 8601), for the audit line. */
-  readonly time: string;
+  /** When the request arrived (`Date.now()`), for the audit line: formatted only when the line is written. */
+  readonly arrivedAt: number;
   readonly era: string;
   /** The request as the AI SDK takes it, mapped once (undefined until `mapRequest`). */
   mapped: GenerateOptions | undefined;
@@ -48,7 +48,7 @@ export function createRequestContext(input: {
   return {
     id: input.id,
     started: performance.now(),
-    time: new Date().toISOString(),
+    arrivedAt: Date.now(),
     era: input.era,
     server: identity.name ?? identity.address ?? 'unknown server',
     policy: resolveServerPolicy(

@@ -39,6 +39,21 @@ const PLAIN = answer(plainBlock);
 /** With tools (and on the 2026 era, where arrays are allowed): a block or an array of blocks. */
 const WITH_TOOLS = answer(z.union([toolsBlock, z.array(toolsBlock)]));
 
+/** A role, a model, an optional string stopReason and one text block: a valid answer with or without tools. */
+function isPlainTextAnswer(value: Record<string, unknown>): boolean {
+  const content = value['content'] as Record<string, unknown> | null | undefined;
+  return (
+    (value['role'] === 'assistant' || value['role'] === 'user') &&
+    typeof value['model'] === 'string' &&
+    (value['stopReason'] === undefined || typeof value['stopReason'] === 'string') &&
+    typeof content === 'object' &&
+    content !== null &&
+    !Array.isArray(content) &&
+    content['type'] === 'text' &&
+    typeof content['text'] === 'string'
+  );
+}
+
 /** The answer, or why it is not one (one line). */
 export type SamplingAnswerCheck = { ok: true; result: SamplingResult } | { ok: false; reason: string };
 
@@ -53,6 +68,9 @@ export function checkSamplingAnswer(value: unknown, options: { tools: boolean })
       reason: `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
     };
   }
+  // The common answer, one text block, is accepted without the schema (which copies the whole object):
+  // exactly what the schema accepts in that shape; anything else (and every refusal) goes through it.
+  if (isPlainTextAnswer(value as Record<string, unknown>)) return { ok: true, result: value as SamplingResult };
   const parsed = (options.tools ? WITH_TOOLS : PLAIN).safeParse(value);
   if (!parsed.success) return { ok: false, reason: issuesInOneLine(parsed.error.issues) };
   return { ok: true, result: value as SamplingResult };

@@ -5,6 +5,10 @@
  * "Invalid input: expected …". This wrapper is a Standard Schema (the interface the SDK takes) around the
  * zod schema: the same JSON Schema is advertised and the same parse runs, but a refusal is reported as one
  * issue whose message holds every problem on its own line.
+ *
+ * Its JSON Schema is converted once per target and kept (frozen): a stateless 2026-era HTTP server builds
+ * a fresh `McpServer` for each request, and the SDK converts the called tool's schema for its `Mcp-Param-*`
+ * check on every one (zod's `toJSONSchema` each time was about a tenth of the server's CPU under load).
  */
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import type * as z from 'zod/v4';
@@ -27,7 +31,10 @@ export function toolInput<Schema extends z.ZodType>(
     '~standard': {
       version: 1,
       vendor: 'mcp-sampling',
-      jsonSchema: standard.jsonSchema,
+      jsonSchema: {
+        input: convertedOnce(standard.jsonSchema.input),
+        output: convertedOnce(standard.jsonSchema.output),
+      },
       validate: (value: unknown) => {
         const result = schema.safeParse(value);
         return result.success
@@ -36,6 +43,32 @@ export function toolInput<Schema extends z.ZodType>(
       },
     },
   };
+}
+
+type Convert = StandardSchemaWithJSON['~standard']['jsonSchema']['input'];
+
+/** `convert`, called once per distinct options (the target, the library options) and its result kept. */
+function convertedOnce(convert: Convert): Convert {
+  const made = new Map<string, Record<string, unknown>>();
+  return (options) => {
+    const key = JSON.stringify(options);
+    let json = made.get(key);
+    if (json === undefined) {
+      json = deepFreeze(convert(options));
+      // Bounded: the SDK asks for one target; a caller cycling through options gets fresh conversions.
+      if (made.size < 8) made.set(key, json);
+    }
+    return json;
+  };
+}
+
+/** `value` with every nested object frozen: one conversion is shared by every server and request. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /**

@@ -40,6 +40,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   const whole = known ? Buffer.allocUnsafe(declared) : undefined;
   const chunks: Buffer[] = [];
   const validator = new JsonSyntaxValidator();
+  // The first chunk is checked only once a second one comes: a body that arrives whole (a small request,
+  // the common case) is parsed without the byte-by-byte check, which then has nothing to save.
+  let first: Buffer | undefined;
   let received = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     if (received + chunk.length > (whole?.length ?? maxBytes)) {
@@ -47,27 +50,46 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
       req.resume();
       return tooLarge;
     }
+    if (received === 0) {
+      first = chunk;
+    } else {
+      if (first !== undefined) {
+        keep(first, 0);
+        first = undefined;
+      }
+      keep(chunk, received);
+    }
+    received += chunk.length;
+  }
+  function keep(chunk: Buffer, at: number): void {
     if (validator.valid && validator.push(chunk)) {
-      if (whole !== undefined) chunk.copy(whole, received);
+      if (whole !== undefined) chunk.copy(whole, at);
       else chunks.push(chunk);
     } else {
       chunks.length = 0;
     }
-    received += chunk.length;
+  }
+  if (first !== undefined) {
+    // Whole: parsed as it is. Cut short of its content-length: checked, to say which of the two it is.
+    if (whole === undefined || received === whole.length) return parse(first);
+    keep(first, 0);
   }
   if (!validator.valid) return notJson;
   if (whole !== undefined && received < whole.length) {
     return { ok: false, status: 400, message: 'Parse error: the request body ended before its content-length' };
   }
   if (!validator.finish()) return notJson;
-  let bytes = whole ?? Buffer.concat(chunks, received);
-  // TextDecoder (the SDK's decoder) drops a leading byte order mark; Buffer#toString keeps it.
-  if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
-  try {
-    // Decoded once (invalid UTF-8 becomes U+FFFD, as with TextDecoder), parsed once.
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
-  } catch {
-    // Only if the validator and JSON.parse ever disagree: still the same answer.
-    return notJson;
+  return parse(whole ?? Buffer.concat(chunks, received));
+
+  function parse(body: Buffer): JsonBody {
+    // TextDecoder (the SDK's decoder) drops a leading byte order mark; Buffer#toString keeps it.
+    const bytes = body.subarray(0, 3).equals(BOM) ? body.subarray(3) : body;
+    try {
+      // Decoded once (invalid UTF-8 becomes U+FFFD, as with TextDecoder), parsed once.
+      return { ok: true, value: JSON.parse(bytes.toString('utf8')) };
+    } catch {
+      // Not JSON (a body that came whole is not checked first), or the validator and JSON.parse disagree.
+      return notJson;
+    }
   }
 }
