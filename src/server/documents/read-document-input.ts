@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import * as z from 'zod/v4';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
+import { MAX_ROUND_BYTES } from '../sampling/rounds.js';
 import type { Sampler } from '../sampling/sampler.js';
 import {
   documentChanged,
@@ -27,11 +28,11 @@ const SEGMENT_CHUNKS = 64;
 
 /**
  * A segment of `document_text`: at most this many chunks' worth, and this many UTF-8 bytes, so that its
- * map requests go in one 2026-era round (rounds.ts: 1024 requests, 8 MiB of params, which leaves room
- * for the requests' own prompts and JSON escapes).
+ * map requests go in one 2026-era round (rounds.ts: 1024 requests and MAX_ROUND_BYTES of params; an
+ * eighth of that is left for the requests' own prompts and JSON escapes).
  */
 const TEXT_SEGMENT_CHUNKS = 512;
-const TEXT_SEGMENT_BYTES = 7 * 1024 * 1024;
+const TEXT_SEGMENT_BYTES = MAX_ROUND_BYTES - MAX_ROUND_BYTES / 8;
 
 /** One wording for every way `context_tokens` can be wrong, with the value it got. */
 const contextTokensError = (issue: { input?: unknown }): string =>
