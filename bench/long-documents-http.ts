@@ -205,7 +205,9 @@ export const longDocumentsHttp: Benchmark = {
         'Rounds: a 2026-era round now carries up to 1024 requests within 8 MiB of request params (was a fixed 64), ' +
           'so a 50 MB map of about 1,900 chunks takes a few rounds instead of about 30, and each round re-sends and ' +
           're-parses the whole `document_text` a few times rather than thirty: this is what brought the 2026 era ' +
-          'within reach of the 2025 era.',
+          'within reach of the 2025 era. Since session 6 a `document_text` is mapped in segments of one round each ' +
+          '(at most 7 MiB), with a checkpoint after each, so a round chunks and hashes only two segments, and ' +
+          '`serve --http` no longer serializes each parsed 50 MB body a second time for the SDK adapter.',
         'Memory (not yet fixed, not profiled in session 5): each process holds the 50 MB text more than once at its ' +
           'peak — the file read into a string, the serialized request body (a string and its UTF-8 buffer), and on ' +
           'the server the parsed body, the validated arguments and the chunks — and V8 collects those transient ' +

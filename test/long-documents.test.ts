@@ -2,6 +2,7 @@
  * Long documents: map-reduce through parallel sampling on both eras, files from the client's roots,
  * progress, cancellation, and the signed round state of the 2026 era.
  */
+import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -195,6 +196,42 @@ describe.each(ERAS)('map-reduce on the %s era', (era) => {
     }
     expect(unhandled).toEqual([]);
   });
+});
+
+describe('a document_text longer than one segment (one 2026-era round of map requests)', () => {
+  /** Answers each request with a digest of what it was sent: equal summaries mean equal requests all the way up. */
+  const byContent = (p: CreateMessageRequest['params']) =>
+    `part ${createHash('sha256')
+      .update(p.messages.map((m) => (m.content as { text: string }).text).join('|'))
+      .digest('hex')
+      .slice(0, 12)}`;
+  // About 2 MB: with a 1024-token context that is several segments of 512 chunks' worth.
+  const text = longDocument(10_000);
+
+  it('gives the same summary on both eras, and every paragraph reaches the model exactly once', async () => {
+    const outcomes: { summary: string; maps: number; meta: unknown }[] = [];
+    for (const era of ERAS) {
+      const model = scripted(0, byContent);
+      const client = await connect(era, model.handler);
+      const result = await client.callTool({
+        name: 'summarize_document',
+        arguments: { document_text: text, context_tokens: 1024 },
+      });
+      expect(result.isError, `${era}: ${textOf(result)}`).not.toBe(true);
+      const maps = model.calls.filter((c) => c.systemPrompt === MAP_SYSTEM_PROMPT);
+      expect(maps.length).toBeGreaterThan(1024); // more than one segment, and more than one round's cap
+      const sent = maps.map((c) => (c.messages[0]!.content as { text: string }).text).join('\n\n');
+      for (const n of [1, 2_500, 5_000, 7_777, 10_000]) {
+        expect(sent.match(new RegExp(`Paragraph ${n} reports`, 'g')), `${era}: paragraph ${n}`).toHaveLength(1);
+      }
+      // No map request was asked twice (a 2026-era round never asks again what an earlier one answered).
+      expect(new Set(maps.map((c) => JSON.stringify(c))).size).toBe(maps.length);
+      outcomes.push({ summary: textOf(result), maps: maps.length, meta: result._meta?.['mcp-sampling/summary'] });
+    }
+    expect(outcomes[1]!.summary).toBe(outcomes[0]!.summary);
+    expect(outcomes[1]!.maps).toBe(outcomes[0]!.maps);
+    expect(outcomes[1]!.meta).toEqual(outcomes[0]!.meta);
+  }, 120_000);
 });
 
 describe.each(ERAS)('a long file on the %s era', (era) => {

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { DocumentChangedError, fileSegmentChunks, type FileIdentity, type SegmentOptions } from './chunk-source.js';
+import {
+  DocumentChangedError,
+  fileSegmentChunks,
+  textChunks,
+  textSegmentChunks,
+  textSegmentEnd,
+  type FileIdentity,
+  type SegmentOptions,
+} from './chunk-source.js';
 import { replacementCarry } from './read-document-input.js';
 
 const PARAGRAPH = `${'Street trees cool the air and hold the rain. '.repeat(20).trim()}\n\n`;
@@ -159,5 +167,57 @@ describe('a segment read from the middle of a file', () => {
     expect((outcome.error as Error).message).toMatch(
       new RegExp(`^offset ${PARAGRAPH.length}\\.txt is not valid UTF-8 \\(invalid byte 0xFF at offset ${where}\\b`),
     );
+  });
+});
+
+describe('textSegmentChunks', () => {
+  const text = PARAGRAPH.repeat(400); // about 360 kB
+  const segmented = { maxTokens: 1000, segmentBytes: 64 << 20, segmentChunks: 512 };
+
+  /** Every segment's chunks, and the offsets the segments started at. */
+  function allSegments(options: typeof segmented, of = text): { chunks: string[]; starts: number[] } {
+    const chunks: string[] = [];
+    const starts: number[] = [];
+    let start: number | undefined = 0;
+    while (start !== undefined) {
+      starts.push(start);
+      const segment = textSegmentChunks(of, start, options);
+      for (let step = segment.next(); ; step = segment.next()) {
+        if (step.done === true) {
+          start = step.value;
+          break;
+        }
+        chunks.push(step.value);
+      }
+    }
+    return { chunks, starts };
+  }
+
+  it('a text within one segment gives exactly the chunks of the whole text', () => {
+    const { chunks, starts } = allSegments(segmented);
+    expect(starts).toEqual([0]);
+    expect(chunks).toEqual(textChunks(text, 1000));
+  });
+
+  it('a longer text: segments end at blank lines, within the bounds, and keep every word once, in order', () => {
+    const options = { ...segmented, segmentChunks: 10 }; // 40,000 characters' worth
+    const { chunks, starts } = allSegments(options);
+    expect(starts.length).toBeGreaterThan(5);
+    for (const start of starts.slice(1)) expect(text.slice(start - 2, start)).toBe('\n\n');
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeLessThan(40_000 + PARAGRAPH.length);
+    expect(chunks.join(' ').split(/\s+/)).toEqual(text.trim().split(/\s+/));
+  });
+
+  it('counts UTF-8 bytes: a text of three-byte characters gets segments of a third as many characters', () => {
+    const wide = '街路樹は空気を冷やし雨を蓄える。'.repeat(200).concat('\n\n').repeat(40);
+    const end = textSegmentEnd(wide, 0, { maxTokens: 1000, segmentBytes: 30_000, segmentChunks: 512 });
+    expect(end).toBeLessThan(wide.length);
+    expect(Buffer.byteLength(wide.slice(0, end))).toBeLessThan(30_000 + 3 * 3300);
+    expect(wide.slice(end - 2, end)).toBe('\n\n');
+  });
+
+  it('refuses a start outside the text', () => {
+    expect(() => textSegmentChunks('abc', 4, segmented).next()).toThrow(RangeError);
+    expect(() => textSegmentChunks('abc', -1, segmented).next()).toThrow(RangeError);
   });
 });

@@ -7,6 +7,10 @@
  * `segmentBytes`, and is chunked on its own. A segment starts at a known byte offset, so a 2026-era round
  * can resume at the next segment instead of re-reading the file from the start.
  *
+ * A text in memory (`document_text`) is read in segments the same way (`textSegmentChunks`): a segment
+ * ends at the first blank line after about one 2026-era round's worth of map requests, so each round
+ * chunks only the segment it answers and the next one, not the whole text again.
+ *
  * A file that changes while it is read (truncated, appended to, rewritten, or replaced by another file) is
  * refused with `DocumentChangedError` rather than summarized from a mix of two versions: each segment
  * compares the open file with the identity (size, modification time, inode) it had when the call resolved
@@ -19,6 +23,54 @@ import { chunkText, createChunker } from './chunk-text.js';
 
 export function textChunks(text: string, maxTokens: number): string[] {
   return chunkText(text, { maxTokens });
+}
+
+/** How `textSegmentChunks` sizes a segment of a text in memory. */
+export interface TextSegmentOptions {
+  maxTokens: number;
+  /** Most UTF-8 bytes of text in a segment before it looks for the next blank line. */
+  segmentBytes: number;
+  /** Most chunks' worth of text (at four characters a token) in a segment before it looks for a blank line. */
+  segmentChunks: number;
+}
+
+/**
+ * Where the segment of `text` that starts at `start` ends: just past the first blank line (LF, optional
+ * CR, LF) after about `segmentBytes` UTF-8 bytes or `segmentChunks` chunks' worth of text, whichever
+ * comes first; the text's length when no blank line follows.
+ */
+export function textSegmentEnd(text: string, start: number, options: TextSegmentOptions): number {
+  let target = Math.min(options.segmentChunks * options.maxTokens * 4, options.segmentBytes);
+  if (start + target >= text.length) return text.length;
+  // Text written in a script of several bytes a character fills the byte budget in fewer characters.
+  const bytes = Buffer.byteLength(text.slice(start, start + target), 'utf8');
+  if (bytes > options.segmentBytes) target = Math.max(1, Math.floor((target * options.segmentBytes) / bytes));
+  for (let i = text.indexOf('\n', start + target); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) {
+    let j = i + 1;
+    if (text.charCodeAt(j) === CR) j++;
+    if (text.charCodeAt(j) === LF) return j + 1;
+  }
+  return text.length;
+}
+
+/**
+ * The chunks of the segment of `text` that starts at `start` (0, or an offset an earlier segment
+ * returned), and where the next one starts (undefined at the end). Each segment is chunked on its own,
+ * so its chunks end at its closing blank line; a text of one segment gives exactly `textChunks(text)`.
+ */
+export function* textSegmentChunks(
+  text: string,
+  start: number,
+  options: TextSegmentOptions,
+): Generator<string, number | undefined> {
+  if (!Number.isSafeInteger(start) || start < 0 || start > text.length) {
+    throw new RangeError(`textSegmentChunks: start must be an offset in the text (got ${String(start)})`);
+  }
+  const end = textSegmentEnd(text, start, options);
+  yield* chunkText(start === 0 && end === text.length ? text : text.slice(start, end), {
+    maxTokens: options.maxTokens,
+  });
+  return end < text.length ? end : undefined;
 }
 
 export interface FileReadReport {

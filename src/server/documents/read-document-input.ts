@@ -10,20 +10,29 @@ import { basename } from 'node:path';
 import * as z from 'zod/v4';
 
 import { CONTEXT_TOKENS_MAX, CONTEXT_TOKENS_MIN, CONTEXT_TOKENS_RANGE } from '../../shared/context-tokens.js';
+import { MAX_ROUND_BYTES } from '../sampling/rounds.js';
 import type { Sampler } from '../sampling/sampler.js';
 import {
   documentChanged,
   fileSegmentChunks,
   identityChange,
-  textChunks,
+  textSegmentChunks,
   type FileIdentity,
   type FileReadReport,
 } from './chunk-source.js';
-import { EmptyDocumentError, inMemorySource, type SegmentedSource } from './map-reduce.js';
+import { EmptyDocumentError, type SegmentedSource } from './map-reduce.js';
 import type { FileAccess } from './file-access.js';
 
 /** Chunks per segment of a file: one 2026-era round's worth of map requests. */
 const SEGMENT_CHUNKS = 64;
+
+/**
+ * A segment of `document_text`: at most this many chunks' worth, and this many UTF-8 bytes, so that its
+ * map requests go in one 2026-era round (rounds.ts: 1024 requests and MAX_ROUND_BYTES of params; an
+ * eighth of that is left for the requests' own prompts and JSON escapes).
+ */
+const TEXT_SEGMENT_CHUNKS = 512;
+const TEXT_SEGMENT_BYTES = MAX_ROUND_BYTES - MAX_ROUND_BYTES / 8;
 
 /** One wording for every way `context_tokens` can be wrong, with the value it got. */
 const contextTokensError = (issue: { input?: unknown }): string =>
@@ -115,17 +124,22 @@ export async function openDocument(
   if (text.trim() === '') {
     throw new EmptyDocumentError(`document_text is empty: there is nothing to ${options.verb}`);
   }
-  return { chunks: (maxTokens) => lazyTextSource(text, maxTokens) };
+  return { chunks: (maxTokens) => textSource(text, maxTokens) };
 }
 
 /**
- * A text's chunks, cut when a walk first reads them rather than when the source is made: a 2026-era round
- * whose checkpoint says the map is done (the reduce rounds, a replay of a finished walk) never cuts the
- * whole text again (about a second and a copy of the text for 50 MB).
+ * A text's chunks a segment at a time (chunk-source.ts `textSegmentChunks`), each cut only when a walk
+ * reads it: a 2026-era round resumes at the segment its checkpoint names, so it chunks the segment whose
+ * answers it gets and the next one, never the whole text again, and a round whose checkpoint says the map
+ * is done (the reduce rounds) cuts nothing.
  */
-function lazyTextSource(text: string, maxTokens: number): SegmentedSource {
-  let chunks: SegmentedSource | undefined;
-  return { segment: (start) => (chunks ??= inMemorySource(textChunks(text, maxTokens))).segment(start) };
+function textSource(text: string, maxTokens: number): SegmentedSource {
+  const options = { maxTokens, segmentBytes: TEXT_SEGMENT_BYTES, segmentChunks: TEXT_SEGMENT_CHUNKS };
+  return {
+    segment: (start) => textSegmentChunks(text, start, options),
+    // About four characters a token in prose, as for a file: for the progress estimate only.
+    expectedChunks: Math.max(1, Math.round(text.length / (maxTokens * 4))),
+  };
 }
 
 /** Every chunk of a source, segment after segment (for tools that need the whole document at once). */

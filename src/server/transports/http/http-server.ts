@@ -33,6 +33,7 @@ import { createStderrLog, type ServerLog } from '../../log.js';
 import { checkedFactory } from '../check-serve-options.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 import { bridgeListChanges } from './list-change-bridge.js';
+import { serveParsedBody, type ParsedBodyFetch } from './parsed-body-handler.js';
 import { readJsonBody } from './read-json-body.js';
 
 export const MCP_PATH = '/mcp';
@@ -226,16 +227,18 @@ function listen(server: NodeServer, port: number, host: string): Promise<void> {
 }
 
 /**
- * Hands a request that passed the checks to the SDK's Node handler. A JSON post is read and parsed here
- * first, in bounded memory (read-json-body.ts), then handed on parsed.
+ * Hands a request that passed the checks on. A JSON post is read and parsed here first, in bounded memory
+ * (read-json-body.ts), then handed to `route` parsed (parsed-body-handler.ts: never serialized again);
+ * anything else goes to the SDK's Node handler.
  */
 function passToMcp(
   req: IncomingMessage,
   res: ServerResponse,
-  mcp: ReturnType<typeof toNodeHandler>,
+  handlers: { mcp: ReturnType<typeof toNodeHandler>; route: ParsedBodyFetch; onerror: (error: Error) => void },
   maxBodyBytes: number,
   log: ServerLog,
 ): void {
+  const { mcp } = handlers;
   const failed = (error: unknown) => {
     log.error(`http: ${(error as Error).message}`);
     if (!res.headersSent)
@@ -250,7 +253,7 @@ function passToMcp(
   }
   readJsonBody(req, maxBodyBytes)
     .then((body) => {
-      if (body.ok) return mcp(nodeReq, res, body.value);
+      if (body.ok) return serveParsedBody(req, res, body.value, handlers.route, handlers.onerror);
       const code = body.status === 413 ? -32000 : -32700;
       sendJson(
         res,
@@ -392,7 +395,7 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
       if (inFlight === 0) idle?.();
     };
     res.once('close', settle);
-    passToMcp(req, res, mcp, maxBodyBytes, log);
+    passToMcp(req, res, { mcp, route, onerror }, maxBodyBytes, log);
   };
 
   const server: NodeServer = createServer(handle);
