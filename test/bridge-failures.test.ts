@@ -1,13 +1,15 @@
 /**
  * `mcp-sampling bridge` end to end, when the upstream fails: it crashes, is not an MCP server, or never
- * answers; the host gets one clear error. Also the bridge process itself: it exits when the host closes
- * stdin, and bad input is one line and exit code 2.
+ * answers; the host gets one clear error, and no upstream process outlives the bridge's giving up. Also the
+ * bridge process itself: it exits when the host closes stdin, and bad input is one line and exit code 2.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { firstRequest, host, makeHome, serve, useBridgeCleanup } from './helpers/bridge.js';
+import { alive, firstRequest, host, makeHome, serve, tempDir, useBridgeCleanup, waitFor } from './helpers/bridge.js';
 import { CLI, ERAS } from './helpers/wire.js';
 
 useBridgeCleanup();
@@ -32,11 +34,20 @@ describe.each(ERAS)('bridge, host on the %s era, an upstream that fails', (era) 
     await expect(attempt).rejects.toThrow(/mcp-sampling bridge: cannot start the server/);
   });
 
-  it('an upstream that hangs: the host gets the timeout as an error', async () => {
+  it('an upstream that hangs: the host gets the timeout as an error, and no upstream process is left', async () => {
+    // Every process started from the upstream's command (the era probe's and the session's) notes its pid.
+    const pids = join(tempDir('mcp-bridge-pids-'), 'pids');
+    const hang = `require("node:fs").appendFileSync(${JSON.stringify(pids)}, process.pid + "\\n"); setInterval(() => {}, 1000)`;
     const attempt = firstRequest(
-      host({ era, upstream: [process.execPath, '-e', 'setInterval(() => {}, 1000)'], bridgeArgs: ['--timeout', '1'] }),
+      host({ era, upstream: [process.execPath, '-e', hang], bridgeArgs: ['--timeout', '1'] }),
     );
     await expect(attempt).rejects.toThrow(/no answer within 1 s/);
+    const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
+    expect(started.length).toBeGreaterThan(0);
+    // The bridge stops them before it answers (a 2026-era host's sibling bridge is stopped by the host
+    // meanwhile, and must not leave its upstream behind either).
+    await waitFor(() => started.every((pid) => !alive(pid)));
+    expect(started.filter(alive)).toEqual([]);
   });
 });
 

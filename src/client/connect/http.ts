@@ -43,6 +43,8 @@ export interface ConnectHttpOptions {
   listRoots?: ListRoots | undefined;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
+  /** Gives up connecting when aborted. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
@@ -82,7 +84,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
             fetch: fetchFn,
           });
     try {
-      const connection = await connectWith(client, transport, options.timeoutMs);
+      const connection = await connectWith(client, transport, options.timeoutMs, options.signal);
       if (transport instanceof OAuthHttpClientTransport) transport.finishSignInsInline();
       return { client, transport, connection };
     } catch (error) {
