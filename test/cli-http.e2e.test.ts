@@ -252,6 +252,37 @@ describe('serve --http shutdown', () => {
     expect(served.stderr()).toMatch(/draining 1 request/);
   });
 
+  it('a 2025-era summarize --server whose server dies while its provider works: says why, exit 1', async () => {
+    let arrived!: () => void;
+    const called = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const stub = await startHttpStub(async () => {
+      arrived();
+      await released;
+      return { json: chatCompletion('Too late.') };
+    });
+    stubs.push(stub);
+    try {
+      const served = await serveHttp();
+      const client = run(['summarize', SAMPLE_PATH, '--server', served.url, '--era', 'legacy'], {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${stub.url}/v1`,
+      });
+      await called;
+      served.child.kill('SIGKILL');
+      // Without the fix the client waited on the tool call's lost stream until its timeout (never, here).
+      const result = await client;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /the server ended the stream of tools\/call before answering \(it may have stopped\)/,
+      );
+      expect(result.stderr).toMatch(/summarize_document failed: Connection closed/);
+    } finally {
+      release();
+    }
+  });
+
   /** A call held in flight: the provider answers only when released, so the server keeps draining. */
   async function callInFlight(served: Served) {
     let arrived!: () => void;

@@ -186,6 +186,8 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             elicitation,
             elicitationModes: options.elicitationModes,
             listRoots: options.listRoots,
+            // The call then fails with the SDK's bare "Connection closed": say why first.
+            onConnectionLost: (reason) => process.stderr.write(`mcp-sampling: error: ${reason}\n`),
           })
         : await connectStdio({
             command: target.command,
