@@ -162,6 +162,9 @@ describe.each(ERAS)('bridge, host on the %s era', (era) => {
       );
       expect(result.failed).toBe(true);
       expect(result.text).toMatch(/nobody can be asked.*mcp-sampling ui/);
+      expect(result.text).toMatch(
+        /use a host that supports elicitation, or set approval to "auto" for this server; denied/,
+      );
     });
   });
 });
