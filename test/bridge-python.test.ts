@@ -4,7 +4,6 @@
  * as test/interop-python.test.ts: it runs when `MCP_SAMPLING_PYTHON` names a Python with `mcp` >= 2
  * (`npm run interop:python` makes one), and is skipped otherwise, saying why.
  */
-
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

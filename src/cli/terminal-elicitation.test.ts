@@ -6,29 +6,13 @@ import { PassThrough } from 'node:stream';
 import type { ElicitRequest } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 
+import { KEYS, streamTerminal } from '../../test/helpers/clack-streams.js';
 import { elicitationHandler } from './elicitation-route.js';
 import { createTerminalElicitation } from './terminal-elicitation.js';
 
-const ENTER = '\r';
-const DOWN = '\u001b[B';
-const SPACE = ' ';
-const ESC = '\u001b';
-const BACKSPACE = '\u007f';
-const LEFT = '\u001b[D';
+const { ENTER, DOWN, SPACE, ESC, BACKSPACE, LEFT } = KEYS;
 
-function terminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
-  const type = async (...keys: string[]) => {
-    for (const key of keys) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      input.write(key);
-    }
-  };
-  return { input, output, type, screen: () => screen };
-}
+const terminal = streamTerminal;
 
 const form = (requestedSchema: unknown, message = 'Tell us about you'): ElicitRequest =>
   ({ method: 'elicitation/create', params: { mode: 'form', message, requestedSchema } }) as ElicitRequest;
