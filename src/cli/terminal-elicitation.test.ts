@@ -115,14 +115,20 @@ describe('terminal elicitation, URL mode', () => {
       params: { mode: 'url', message: 'Sign in to continue', url, elicitationId: 'e1' },
     }) as ElicitRequest;
 
-  it('shows the address and opens it only after consent', async () => {
+  /** A terminal form whose browser opens (`opens`) or not; `opened` lists what it was asked to open. */
+  const urlForm = (opens: boolean) => {
     const t = terminal();
     const opened: string[] = [];
     const elicit = createTerminalElicitation({
       input: t.input,
       output: t.output,
-      openUrl: async (url) => (opened.push(url), true),
+      openUrl: async (url) => (opened.push(url), opens),
     });
+    return { t, opened, elicit };
+  };
+
+  it('shows the address and opens it only after consent', async () => {
+    const { t, opened, elicit } = urlForm(true);
     const answer = elicit(urlRequest('https://auth.example.org/login?x=1'));
     await t.type(ENTER);
     expect(await answer).toEqual({ action: 'accept' });
@@ -132,13 +138,7 @@ describe('terminal elicitation, URL mode', () => {
   });
 
   it('prints the address when no browser can be opened; declines on Decline and a non-web address', async () => {
-    const t = terminal();
-    const opened: string[] = [];
-    const elicit = createTerminalElicitation({
-      input: t.input,
-      output: t.output,
-      openUrl: async (url) => (opened.push(url), false),
-    });
+    const { t, opened, elicit } = urlForm(false);
     const printed = elicit(urlRequest('https://auth.example.org/a'));
     await t.type(ENTER);
     expect(await printed).toEqual({ action: 'accept' });
