@@ -185,14 +185,14 @@ describe('mcp-sampling call', () => {
     const { port } = silent.address() as AddressInfo;
     try {
       const [http, stdio] = await Promise.all([
-        run(['call', 'summarize_document', '--timeout', '2', '--server', `http://127.0.0.1:${port}/mcp`]),
-        run(['call', 'summarize_document', '--timeout', '2', '--', process.execPath, '-e', 'process.stdin.resume()']),
+        run(['call', 'summarize_document', '--timeout', '1', '--server', `http://127.0.0.1:${port}/mcp`]),
+        run(['call', 'summarize_document', '--timeout', '1', '--', process.execPath, '-e', 'process.stdin.resume()']),
       ]);
       for (const { code, stderr } of [http, stdio]) {
         expect(code).toBe(1);
         expect(stderr.trim().split('\n')).toEqual([
           expect.stringMatching(
-            /^mcp-sampling: error: cannot (connect to|start) the server .*: no answer within 2 s while connecting/,
+            /^mcp-sampling: error: cannot (connect to|start) the server .*: no answer within 1 s while connecting/,
           ),
         ]);
       }
