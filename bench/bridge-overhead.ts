@@ -13,8 +13,18 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { versionNegotiation } from '../src/shared/era.js';
-import { collectGarbage, FULL, median, progress, round, type Benchmark, type Table, type TargetResult } from './lib.js';
-import { percentile, runCalls } from './round-trip.js';
+import {
+  collectGarbage,
+  FULL,
+  median,
+  percentile,
+  progress,
+  round,
+  type Benchmark,
+  type Table,
+  type TargetResult,
+} from './lib.js';
+import { runCalls } from './round-trip.js';
 import { OUR_CLI, ROOT } from './stacks.js';
 
 type Era = 'legacy' | 'modern';

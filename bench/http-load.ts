@@ -11,8 +11,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { collectGarbage, FULL, median, progress, round, type Benchmark, type TargetResult } from './lib.js';
-import { percentile } from './round-trip.js';
+import {
+  collectGarbage,
+  driveClients,
+  FULL,
+  median,
+  percentile,
+  progress,
+  round,
+  type Benchmark,
+  type TargetResult,
+} from './lib.js';
 import {
   BARE_SERVER,
   connectHttpStack,
@@ -63,19 +72,8 @@ async function stopServer(served: Served): Promise<void> {
 
 /** Every client calls in a loop until it has made its calls or the round's time is up. */
 async function runRound(clients: StackConnection[]): Promise<{ calls: number; ms: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  const start = performance.now();
-  const deadline = start + ROUND_LIMIT_MS;
-  await Promise.all(
-    clients.map(async (client) => {
-      for (let i = 0; i < CALLS_PER_CLIENT && performance.now() < deadline; i += 1) {
-        const t0 = performance.now();
-        await client.call();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { calls: latencies.length, ms: performance.now() - start, latencies };
+  const { latencies, ms } = await driveClients(clients, CALLS_PER_CLIENT, ROUND_LIMIT_MS);
+  return { calls: latencies.length, ms, latencies };
 }
 
 export const httpLoad: Benchmark = {

@@ -91,6 +91,38 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The `p`th percentile of `values` (nearest rank); NaN when there are none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+/**
+ * One round of a load test: every client calls in a loop until it has made `callsPerClient` calls or
+ * `limitMs` is up; the latency of each call, and how long the round took.
+ */
+export async function driveClients(
+  clients: readonly { call(): Promise<unknown> }[],
+  callsPerClient: number,
+  limitMs: number,
+): Promise<{ latencies: number[]; ms: number }> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const deadline = start + limitMs;
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < callsPerClient && performance.now() < deadline; i += 1) {
+        const t0 = performance.now();
+        await client.call();
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies, ms: performance.now() - start };
+}
+
 export async function timed<T>(work: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
   const start = performance.now();
   const value = await work();

@@ -9,7 +9,17 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { collectGarbage, FULL, median, progress, round, type Benchmark, type Table, type TargetResult } from './lib.js';
+import {
+  collectGarbage,
+  FULL,
+  median,
+  percentile,
+  progress,
+  round,
+  type Benchmark,
+  type Table,
+  type TargetResult,
+} from './lib.js';
 import {
   connectStdioStack,
   emptyTally,
@@ -33,13 +43,6 @@ const WARM_UP_CALLS = 100;
 const TARGET_RATIO = 0.9;
 /** Our server alone (with the bare SDK client) against the bare server: 1.0 on 2025, 0.9 on 2026. */
 const SERVER_TARGET: Record<Era, number> = { legacy: 1.0, modern: 0.9 };
-
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index]!;
-}
 
 export interface Batch {
   calls: number;

@@ -9,8 +9,7 @@ import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 
 import { findNginx, startNginx, type RunningNginx } from '../test/helpers/nginx.js';
-import { collectGarbage, FULL, median, progress, round, type Benchmark } from './lib.js';
-import { percentile } from './round-trip.js';
+import { collectGarbage, driveClients, FULL, median, percentile, progress, round, type Benchmark } from './lib.js';
 import { connectHttpStack, OUR_CLI, processCpuMs, type StackConnection } from './stacks.js';
 
 const CLIENTS = 50;
@@ -56,19 +55,10 @@ interface Setup {
 
 async function runRound(setup: Setup): Promise<void> {
   const cpu0 = setup.instances.map((instance) => processCpuMs(instance.child.pid!) ?? 0);
-  const start = performance.now();
-  const deadline = start + ROUND_LIMIT_MS;
-  await Promise.all(
-    setup.clients.map(async (client) => {
-      for (let i = 0; i < CALLS_PER_CLIENT && performance.now() < deadline; i += 1) {
-        const t0 = performance.now();
-        await client.call();
-        setup.latencies.push(performance.now() - t0);
-        setup.calls += 1;
-      }
-    }),
-  );
-  setup.ms += performance.now() - start;
+  const { latencies, ms } = await driveClients(setup.clients, CALLS_PER_CLIENT, ROUND_LIMIT_MS);
+  setup.latencies.push(...latencies);
+  setup.calls += latencies.length;
+  setup.ms += ms;
   setup.instances.forEach((instance, i) => {
     setup.serverCpuMs += (processCpuMs(instance.child.pid!) ?? 0) - cpu0[i]!;
   });

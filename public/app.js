@@ -113,6 +113,17 @@ function field(label, value, rows = 6) {
   return { element: h('p', { class: 'field' }, h('label', { for: id, text: label }), area), area };
 }
 
+/** A card's three buttons: Approve, Edit (opens the editor; Approve then sends the edit), and Deny or Reject. */
+function decisionButtons({ approve, edit, refuse }) {
+  return h(
+    'p',
+    { class: 'actions' },
+    h('button', { type: 'button', class: 'primary', text: 'Approve', onclick: approve }),
+    h('button', { type: 'button', text: 'Edit', onclick: edit }),
+    h('button', { type: 'button', class: 'danger', text: refuse.text, onclick: refuse.onclick }),
+  );
+}
+
 function policyControls(entry, status) {
   const box = h('div', { class: 'policy' });
   const ask = (approval) => async () => {
@@ -225,48 +236,32 @@ function requestCard(entry) {
         ),
       );
     }
-    buttons = h(
-      'p',
-      { class: 'actions' },
-      h('button', {
-        type: 'button',
-        class: 'primary',
-        text: 'Approve',
-        onclick: () => {
-          if (!edits) return decide({ action: 'approve' });
-          // Only what was changed is sent: an untouched empty field must not become an empty system prompt.
-          const decision = { action: 'edit' };
-          if (edits.system.value !== (view.systemPrompt ?? '')) decision.systemPrompt = edits.system.value;
-          if (edits.user && edits.user.value !== lastUserText(view.messages)) decision.lastUserText = edits.user.value;
-          return decide(Object.keys(decision).length === 1 ? { action: 'approve' } : decision);
-        },
-      }),
-      h('button', {
-        type: 'button',
-        text: 'Edit',
-        onclick: () => {
-          if (edits) return;
-          const system = field('System prompt', view.systemPrompt ?? '');
-          const last = [...view.messages].reverse().find((m) => m.role === 'user');
-          const hasText = last !== undefined && blocksOf(last).some((b) => b && b.type === 'text');
-          const user = hasText ? field('Last user message', lastUserText(view.messages), 10) : undefined;
-          edits = { system: system.area, user: user?.area };
-          editor.append(
-            h('p', { text: 'Edit the prompt, then Approve sends the edited request.' }),
-            system.element,
-            user?.element,
-          );
-          editor.hidden = false;
-          (user ?? system).area.focus();
-        },
-      }),
-      h('button', {
-        type: 'button',
-        class: 'danger',
-        text: 'Deny',
-        onclick: () => decide({ action: 'deny', reason: 'denied in the dashboard' }),
-      }),
-    );
+    buttons = decisionButtons({
+      approve: () => {
+        if (!edits) return decide({ action: 'approve' });
+        // Only what was changed is sent: an untouched empty field must not become an empty system prompt.
+        const decision = { action: 'edit' };
+        if (edits.system.value !== (view.systemPrompt ?? '')) decision.systemPrompt = edits.system.value;
+        if (edits.user && edits.user.value !== lastUserText(view.messages)) decision.lastUserText = edits.user.value;
+        return decide(Object.keys(decision).length === 1 ? { action: 'approve' } : decision);
+      },
+      edit: () => {
+        if (edits) return;
+        const system = field('System prompt', view.systemPrompt ?? '');
+        const last = [...view.messages].reverse().find((m) => m.role === 'user');
+        const hasText = last !== undefined && blocksOf(last).some((b) => b && b.type === 'text');
+        const user = hasText ? field('Last user message', lastUserText(view.messages), 10) : undefined;
+        edits = { system: system.area, user: user?.area };
+        editor.append(
+          h('p', { text: 'Edit the prompt, then Approve sends the edited request.' }),
+          system.element,
+          user?.element,
+        );
+        editor.hidden = false;
+        (user ?? system).area.focus();
+      },
+      refuse: { text: 'Deny', onclick: () => decide({ action: 'deny', reason: 'denied in the dashboard' }) },
+    });
   } else {
     const calls = view.toolCalls ?? [];
     body.push(
@@ -286,61 +281,45 @@ function requestCard(entry) {
         ),
       );
     }
-    buttons = h(
-      'p',
-      { class: 'actions' },
-      h('button', {
-        type: 'button',
-        class: 'primary',
-        text: 'Approve',
-        onclick: () => {
-          if (!edits) return decide({ action: 'approve' });
-          const toolInputs = {};
-          for (const [id, area] of edits.inputs) {
-            try {
-              const value = JSON.parse(area.value);
-              if (typeof value !== 'object' || value === null || Array.isArray(value))
-                throw new Error('must be a JSON object');
-              toolInputs[id] = value;
-            } catch (error) {
-              status.textContent = `tool input ${id}: ${error.message}`;
-              return undefined;
-            }
+    buttons = decisionButtons({
+      approve: () => {
+        if (!edits) return decide({ action: 'approve' });
+        const toolInputs = {};
+        for (const [id, area] of edits.inputs) {
+          try {
+            const value = JSON.parse(area.value);
+            if (typeof value !== 'object' || value === null || Array.isArray(value))
+              throw new Error('must be a JSON object');
+            toolInputs[id] = value;
+          } catch (error) {
+            status.textContent = `tool input ${id}: ${error.message}`;
+            return undefined;
           }
-          return decide(
-            calls.length > 0
-              ? { action: 'edit', text: edits.text.value, toolInputs }
-              : { action: 'edit', text: edits.text.value },
-          );
-        },
-      }),
-      h('button', {
-        type: 'button',
-        text: 'Edit',
-        onclick: () => {
-          if (edits) return;
-          const text = field('Completion', view.completion, 10);
-          const inputs = calls.map((call) => [
-            call.id,
-            field(`Input of ${call.name} (${call.id}), JSON`, JSON.stringify(call.input, null, 2)),
-          ]);
-          edits = { text: text.area, inputs: inputs.map(([id, f]) => [id, f.area]) };
-          editor.append(
-            h('p', { text: 'Edit the completion, then Approve returns the edited one.' }),
-            text.element,
-            ...inputs.map(([, f]) => f.element),
-          );
-          editor.hidden = false;
-          text.area.focus();
-        },
-      }),
-      h('button', {
-        type: 'button',
-        class: 'danger',
-        text: 'Reject',
-        onclick: () => decide({ action: 'reject', reason: 'rejected in the dashboard' }),
-      }),
-    );
+        }
+        return decide(
+          calls.length > 0
+            ? { action: 'edit', text: edits.text.value, toolInputs }
+            : { action: 'edit', text: edits.text.value },
+        );
+      },
+      edit: () => {
+        if (edits) return;
+        const text = field('Completion', view.completion, 10);
+        const inputs = calls.map((call) => [
+          call.id,
+          field(`Input of ${call.name} (${call.id}), JSON`, JSON.stringify(call.input, null, 2)),
+        ]);
+        edits = { text: text.area, inputs: inputs.map(([id, f]) => [id, f.area]) };
+        editor.append(
+          h('p', { text: 'Edit the completion, then Approve returns the edited one.' }),
+          text.element,
+          ...inputs.map(([, f]) => f.element),
+        );
+        editor.hidden = false;
+        text.area.focus();
+      },
+      refuse: { text: 'Reject', onclick: () => decide({ action: 'reject', reason: 'rejected in the dashboard' }) },
+    });
   }
   const title =
     entry.stage === 'request' ? `${view.server} asks for a completion` : `Review the completion for ${view.server}`;

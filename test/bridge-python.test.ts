@@ -4,7 +4,6 @@
  * as test/interop-python.test.ts: it runs when `MCP_SAMPLING_PYTHON` names a Python with `mcp` >= 2
  * (`npm run interop:python` makes one), and is skipped otherwise, saying why.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,29 +13,12 @@ import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { pythonPeer } from './helpers/python.js';
 import { CLI, ERAS, textOf, versionNegotiation } from './helpers/wire.js';
 
-const PYTHON = process.env['MCP_SAMPLING_PYTHON'];
 const SERVER = fileURLToPath(new URL('./fixtures/python/sampling_server.py', import.meta.url));
 
-function mcpVersion(python: string | undefined): string | undefined {
-  if (python === undefined) return undefined;
-  try {
-    return execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("mcp"))'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-const version = mcpVersion(PYTHON);
-const available = version !== undefined && Number(version.split('.')[0]) >= 2;
-if (!available) {
-  process.stderr.write(
-    'bridge-python: skipped (set MCP_SAMPLING_PYTHON to a Python with mcp>=2, or run `npm run interop:python`)\n',
-  );
-}
+const { python: PYTHON, version, available } = pythonPeer('bridge-python');
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -114,87 +114,75 @@ describe.skipIf(!HAS_SCRIPT).each(ERAS)('call against an eliciting server on a t
   const callOnPty = (tool: string, args: string[] = []) =>
     runOnPty([process.execPath, CLI, 'call', tool, '--era', era, ...args, ...SERVE], cleanEnv());
 
-  it('asks each field and sends what was typed', async () => {
-    const pty = callOnPty('test_elicitation', ['--args', '{"message":"Who are you?"}']);
-    try {
-      await pty.waitFor('Fill in the form');
-      pty.type(ENTER);
-      await pty.waitFor('username');
-      pty.type(`ana${ENTER}`);
-      await pty.waitFor('email');
-      pty.type(`ana@example.org${ENTER}`);
-      expect(await pty.exited).toBe(0);
-      expect(pty.screen()).toContain('Who are you?');
-      expect(pty.screen()).toContain(
-        'User response: action=accept, content={"username":"ana","email":"ana@example.org"}',
-      );
-    } finally {
-      pty.kill();
-    }
-  });
+  /** A person at the terminal: each step waits for a text on the screen, then types keys. */
+  const SCRIPTED: { name: string; tool: string; args?: string[]; steps: [string, string][]; shows: string[] }[] = [
+    {
+      name: 'asks each field and sends what was typed',
+      tool: 'test_elicitation',
+      args: ['--args', '{"message":"Who are you?"}'],
+      steps: [
+        ['Fill in the form', ENTER],
+        ['username', `ana${ENTER}`],
+        ['email', `ana@example.org${ENTER}`],
+      ],
+      shows: ['Who are you?', 'User response: action=accept, content={"username":"ana","email":"ana@example.org"}'],
+    },
+    {
+      name: "starts from the form's defaults (SEP-1034): Enter on every field accepts them",
+      tool: 'test_elicitation_sep1034_defaults',
+      steps: [
+        ['Fill in the form', ENTER],
+        ...['Name', 'Age', 'Score', 'Status', 'Verified'].map((field): [string, string] => [field, ENTER]),
+      ],
+      shows: [
+        'Elicitation completed: action=accept, content={"name":"John Doe","age":30,"score":95.5,"status":"active","verified":true}',
+      ],
+    },
+    {
+      name: 'picks titled choices and multi-select items (SEP-1330)',
+      tool: 'test_elicitation_sep1330_enums',
+      steps: [
+        ['Fill in the form', ENTER],
+        ['Untitled single select', `${DOWN}${ENTER}`], // option2
+        ['Second Option', `${DOWN}${DOWN}${ENTER}`], // value3
+        ['Option Two', ENTER], // opt1
+        ['Untitled multi select', ` ${DOWN} ${ENTER}`], // option1, option2
+        ['Second Choice', `${DOWN}${DOWN} ${ENTER}`], // value3
+      ],
+      shows: [
+        'Elicitation completed: action=accept, content={"untitledSingle":"option2","titledSingle":"value3","legacyEnum":"opt1","untitledMulti":["option1","option2"],"titledMulti":["value3"]}',
+      ],
+    },
+    {
+      name: 'declines on Decline',
+      tool: 'test_elicitation',
+      args: ['--args', '{"message":"Who?"}'],
+      steps: [['Fill in the form', `${DOWN}${ENTER}`]],
+      shows: ['User response: action=decline, content={}'],
+    },
+    {
+      name: 'Esc cancels',
+      tool: 'test_elicitation',
+      args: ['--args', '{"message":"Who?"}'],
+      steps: [
+        ['Fill in the form', ENTER],
+        ['username', ESC],
+      ],
+      shows: ['User response: action=cancel, content={}'],
+    },
+  ];
 
-  it("starts from the form's defaults (SEP-1034): Enter on every field accepts them", async () => {
-    const pty = callOnPty('test_elicitation_sep1034_defaults');
+  it.each(SCRIPTED)('$name', async ({ tool, args, steps, shows }) => {
+    const pty = callOnPty(tool, args);
     try {
-      await pty.waitFor('Fill in the form');
-      pty.type(ENTER);
-      for (const field of ['Name', 'Age', 'Score', 'Status', 'Verified']) {
-        await pty.waitFor(field);
-        pty.type(ENTER);
+      for (const [text, keys] of steps) {
+        await pty.waitFor(text);
+        pty.type(keys);
       }
       expect(await pty.exited).toBe(0);
-      expect(pty.screen()).toContain(
-        'Elicitation completed: action=accept, content={"name":"John Doe","age":30,"score":95.5,"status":"active","verified":true}',
-      );
+      for (const text of shows) expect(pty.screen()).toContain(text);
     } finally {
       pty.kill();
-    }
-  });
-
-  it('picks titled choices and multi-select items (SEP-1330)', async () => {
-    const pty = callOnPty('test_elicitation_sep1330_enums');
-    try {
-      await pty.waitFor('Fill in the form');
-      pty.type(ENTER);
-      await pty.waitFor('Untitled single select');
-      pty.type(`${DOWN}${ENTER}`); // option2
-      await pty.waitFor('Second Option');
-      pty.type(`${DOWN}${DOWN}${ENTER}`); // value3
-      await pty.waitFor('Option Two');
-      pty.type(ENTER); // opt1
-      await pty.waitFor('Untitled multi select');
-      pty.type(` ${DOWN} ${ENTER}`); // option1, option2
-      await pty.waitFor('Second Choice');
-      pty.type(`${DOWN}${DOWN} ${ENTER}`); // value3
-      expect(await pty.exited).toBe(0);
-      expect(pty.screen()).toContain(
-        'Elicitation completed: action=accept, content={"untitledSingle":"option2","titledSingle":"value3","legacyEnum":"opt1","untitledMulti":["option1","option2"],"titledMulti":["value3"]}',
-      );
-    } finally {
-      pty.kill();
-    }
-  });
-
-  it('declines on Decline, and Esc cancels', async () => {
-    const declined = callOnPty('test_elicitation', ['--args', '{"message":"Who?"}']);
-    try {
-      await declined.waitFor('Fill in the form');
-      declined.type(`${DOWN}${ENTER}`);
-      expect(await declined.exited).toBe(0);
-      expect(declined.screen()).toContain('User response: action=decline, content={}');
-    } finally {
-      declined.kill();
-    }
-    const cancelled = callOnPty('test_elicitation', ['--args', '{"message":"Who?"}']);
-    try {
-      await cancelled.waitFor('Fill in the form');
-      cancelled.type(ENTER);
-      await cancelled.waitFor('username');
-      cancelled.type(ESC);
-      expect(await cancelled.exited).toBe(0);
-      expect(cancelled.screen()).toContain('User response: action=cancel, content={}');
-    } finally {
-      cancelled.kill();
     }
   });
 });

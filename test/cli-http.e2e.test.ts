@@ -185,14 +185,14 @@ describe('mcp-sampling call', () => {
     const { port } = silent.address() as AddressInfo;
     try {
       const [http, stdio] = await Promise.all([
-        run(['call', 'summarize_document', '--timeout', '2', '--server', `http://127.0.0.1:${port}/mcp`]),
-        run(['call', 'summarize_document', '--timeout', '2', '--', process.execPath, '-e', 'process.stdin.resume()']),
+        run(['call', 'summarize_document', '--timeout', '1', '--server', `http://127.0.0.1:${port}/mcp`]),
+        run(['call', 'summarize_document', '--timeout', '1', '--', process.execPath, '-e', 'process.stdin.resume()']),
       ]);
       for (const { code, stderr } of [http, stdio]) {
         expect(code).toBe(1);
         expect(stderr.trim().split('\n')).toEqual([
           expect.stringMatching(
-            /^mcp-sampling: error: cannot (connect to|start) the server .*: no answer within 2 s while connecting/,
+            /^mcp-sampling: error: cannot (connect to|start) the server .*: no answer within 1 s while connecting/,
           ),
         ]);
       }
@@ -250,6 +250,37 @@ describe('serve --http shutdown', () => {
     expect(await served.exited).toBe(0);
     expect(served.stderr()).toMatch(/SIGTERM: shutting down/);
     expect(served.stderr()).toMatch(/draining 1 request/);
+  });
+
+  it('a 2025-era summarize --server whose server dies while its provider works: says why, exit 1', async () => {
+    let arrived!: () => void;
+    const called = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const stub = await startHttpStub(async () => {
+      arrived();
+      await released;
+      return { json: chatCompletion('Too late.') };
+    });
+    stubs.push(stub);
+    try {
+      const served = await serveHttp();
+      const client = run(['summarize', SAMPLE_PATH, '--server', served.url, '--era', 'legacy'], {
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: `${stub.url}/v1`,
+      });
+      await called;
+      served.child.kill('SIGKILL');
+      // Without the fix the client waited on the tool call's lost stream until its timeout (never, here).
+      const result = await client;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /the server ended the stream of tools\/call before answering \(it may have stopped\)/,
+      );
+      expect(result.stderr).toMatch(/summarize_document failed: Connection closed/);
+    } finally {
+      release();
+    }
   });
 
   /** A call held in flight: the provider answers only when released, so the server keeps draining. */

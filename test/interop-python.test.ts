@@ -4,7 +4,7 @@
  * Python with the `mcp` package (2.x) is available, from `MCP_SAMPLING_PYTHON` or `npm run interop:python`
  * (which makes one in .cache/python-peer); otherwise it is skipped, and says why.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,31 +15,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectStdio, type StdioConnection } from '../src/client/connect/stdio.js';
 import { startHttpServer, type RunningHttpServer } from '../src/server/transports/http/serve-http.js';
 import { textOf } from './helpers/in-memory.js';
+import { pythonPeer } from './helpers/python.js';
 import { testHandler } from './helpers/runtime.js';
 
-const PYTHON = process.env['MCP_SAMPLING_PYTHON'];
 const FIXTURES = fileURLToPath(new URL('./fixtures/python/', import.meta.url));
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-/** The mcp package version of `python`, or undefined when it has none. */
-function mcpVersion(python: string | undefined): string | undefined {
-  if (python === undefined) return undefined;
-  try {
-    return execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("mcp"))'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-const version = mcpVersion(PYTHON);
-const available = version !== undefined && Number(version.split('.')[0]) >= 2;
-if (!available) {
-  process.stderr.write(
-    'interop-python: skipped (set MCP_SAMPLING_PYTHON to a Python with mcp>=2, or run `npm run interop:python`)\n',
-  );
-}
+const { python: PYTHON, version, available } = pythonPeer('interop-python');
 
 let server: RunningHttpServer | undefined;
 let connection: StdioConnection | undefined;

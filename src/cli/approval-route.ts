@@ -7,7 +7,7 @@
  * pass their prompter to `openClientSession` instead.
  */
 import type { Prompter } from '../client/index.js';
-import { createDashboardPrompter, type DashboardPrompter } from '../ui/link.js';
+import { createDashboardPrompter, type ApprovalWays, type DashboardPrompter } from '../ui/link.js';
 
 export interface ApprovalRouteOptions {
   /** A terminal on both stdin and stderr. */
@@ -23,6 +23,11 @@ export interface ApprovalRouteOptions {
    * process from its start; otherwise it registers on its first approval.
    */
   register?: boolean | undefined;
+  /**
+   * Why nobody but the dashboard can be asked, and the other ways to enable approval: the one-line refusal
+   * with no dashboard names them (default: no terminal, and only the dashboard).
+   */
+  ways?: ApprovalWays | undefined;
 }
 
 /** The prompter for this process: the terminal, or the dashboard when there is no terminal. */
@@ -32,6 +37,7 @@ export function approvalPrompter(options: ApprovalRouteOptions): Prompter | unde
       label: options.label,
       approvalMs: options.approvalMs,
       configFile: options.configFile,
+      ways: options.ways,
     });
     if (options.register === true) dashboard.connect();
     return dashboard;

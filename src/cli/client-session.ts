@@ -57,6 +57,8 @@ export interface ClientSessionOptions {
   listRoots?: ListRoots | undefined;
   /** Install the Ctrl-C handler that aborts `cancel` (default true; the bridge handles its own signals). */
   interrupt?: boolean | undefined;
+  /** Gives up connecting when aborted (a spawned server is stopped). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ClientSession {
@@ -180,9 +182,12 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             oauth,
             tools,
             timeoutMs: options.timeoutMs,
+            signal: options.signal,
             elicitation,
             elicitationModes: options.elicitationModes,
             listRoots: options.listRoots,
+            // The call then fails with the SDK's bare "Connection closed": say why first.
+            onConnectionLost: (reason) => process.stderr.write(`mcp-sampling: error: ${reason}\n`),
           })
         : await connectStdio({
             command: target.command,
@@ -191,6 +196,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             probeInPlace: target.probeInPlace === true,
             tools,
             timeoutMs: options.timeoutMs,
+            signal: options.signal,
             roots,
             handler,
             elicitation,

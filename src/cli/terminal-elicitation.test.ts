@@ -6,29 +6,13 @@ import { PassThrough } from 'node:stream';
 import type { ElicitRequest } from '@modelcontextprotocol/client';
 import { describe, expect, it } from 'vitest';
 
+import { KEYS, streamTerminal } from '../../test/helpers/clack-streams.js';
 import { elicitationHandler } from './elicitation-route.js';
 import { createTerminalElicitation } from './terminal-elicitation.js';
 
-const ENTER = '\r';
-const DOWN = '\u001b[B';
-const SPACE = ' ';
-const ESC = '\u001b';
-const BACKSPACE = '\u007f';
-const LEFT = '\u001b[D';
+const { ENTER, DOWN, SPACE, ESC, BACKSPACE, LEFT } = KEYS;
 
-function terminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
-  const type = async (...keys: string[]) => {
-    for (const key of keys) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      input.write(key);
-    }
-  };
-  return { input, output, type, screen: () => screen };
-}
+const terminal = streamTerminal;
 
 const form = (requestedSchema: unknown, message = 'Tell us about you'): ElicitRequest =>
   ({ method: 'elicitation/create', params: { mode: 'form', message, requestedSchema } }) as ElicitRequest;
@@ -131,14 +115,20 @@ describe('terminal elicitation, URL mode', () => {
       params: { mode: 'url', message: 'Sign in to continue', url, elicitationId: 'e1' },
     }) as ElicitRequest;
 
-  it('shows the address and opens it only after consent', async () => {
+  /** A terminal form whose browser opens (`opens`) or not; `opened` lists what it was asked to open. */
+  const urlForm = (opens: boolean) => {
     const t = terminal();
     const opened: string[] = [];
     const elicit = createTerminalElicitation({
       input: t.input,
       output: t.output,
-      openUrl: async (url) => (opened.push(url), true),
+      openUrl: async (url) => (opened.push(url), opens),
     });
+    return { t, opened, elicit };
+  };
+
+  it('shows the address and opens it only after consent', async () => {
+    const { t, opened, elicit } = urlForm(true);
     const answer = elicit(urlRequest('https://auth.example.org/login?x=1'));
     await t.type(ENTER);
     expect(await answer).toEqual({ action: 'accept' });
@@ -148,13 +138,7 @@ describe('terminal elicitation, URL mode', () => {
   });
 
   it('prints the address when no browser can be opened; declines on Decline and a non-web address', async () => {
-    const t = terminal();
-    const opened: string[] = [];
-    const elicit = createTerminalElicitation({
-      input: t.input,
-      output: t.output,
-      openUrl: async (url) => (opened.push(url), false),
-    });
+    const { t, opened, elicit } = urlForm(false);
     const printed = elicit(urlRequest('https://auth.example.org/a'));
     await t.type(ENTER);
     expect(await printed).toEqual({ action: 'accept' });

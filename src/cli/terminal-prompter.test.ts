@@ -1,15 +1,13 @@
 /**
  * The terminal prompter driven through streams, as a person at a keyboard would: arrow keys and Enter.
  */
-import { PassThrough } from 'node:stream';
-
 import { describe, expect, it } from 'vitest';
 
+import { KEYS, streamTerminal } from '../../test/helpers/clack-streams.js';
 import type { RequestView } from '../policy/approval.js';
 import { createTerminalPrompter } from './terminal-prompter.js';
 
-const ENTER = '\r';
-const DOWN = '\u001b[B';
+const { ENTER, DOWN, BACKSPACE } = KEYS;
 
 const view: RequestView = {
   server: 'document-assistant',
@@ -22,20 +20,7 @@ const view: RequestView = {
   temperature: 0.7,
 };
 
-function terminal() {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let screen = '';
-  output.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8')));
-  /** Types keys one at a time, each after the prompt has had a moment to draw. */
-  const type = async (...keys: string[]) => {
-    for (const key of keys) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      input.write(key);
-    }
-  };
-  return { input, output, type, screen: () => screen };
-}
+const terminal = streamTerminal;
 
 describe('terminal prompter', () => {
   it('shows the server, the model and why, the prompt (truncated), and approves on Enter', async () => {
@@ -101,7 +86,6 @@ describe('terminal prompter', () => {
 });
 
 describe('terminal prompter with tools', () => {
-  const BACKSPACE = '\u007f';
   const withTools: RequestView = {
     ...view,
     messages: [

@@ -35,7 +35,10 @@ export interface DashboardLinkOptions {
   /** The home whose `~/.mcp-sampling/` holds the token and discovery file (tests); default the user's. */
   home?: string | undefined;
   /** How long registering may take before the dashboard counts as not answering (default 5 s). */
-  attachTimeoutMs?: number | undefined;
+  attachTimeoutMs?:
+    | number
+    | undefined; /** Who else could not be asked and the other ways to enable approval, for the refusal (default NO_TERMINAL). */
+  ways?: ApprovalWays | undefined;
 }
 
 export interface DashboardPrompter extends Prompter {
@@ -52,9 +55,23 @@ interface Endpoint {
   token: string;
 }
 
-/** The exact line a process refuses with when nobody can be asked. */
-export function noDashboardReason(server: string, why: string): string {
-  return `server '${server}' needs approval (approval: "ask") and there is no terminal to ask on; ${why}: start the dashboard with \`mcp-sampling ui\` to approve requests in the browser; denied`;
+/** Why a process asks the dashboard, and its other ways to enable approval: the refusal names them all. */
+export interface ApprovalWays {
+  /** Why nobody but the dashboard can be asked. */
+  unavailable: string;
+  /** Ways to enable approval besides starting the dashboard (each a short imperative). */
+  otherWays: readonly string[];
+}
+
+/** A CLI process without a terminal: only the dashboard can be asked. */
+export const NO_TERMINAL: ApprovalWays = { unavailable: 'there is no terminal to ask on', otherWays: [] };
+
+/** The exact line a process refuses with when nobody can be asked (`why`: what the dashboard link found). */
+export function noDashboardReason(server: string, why: string, ways: ApprovalWays = NO_TERMINAL): string {
+  const start = 'start the dashboard with `mcp-sampling ui` to approve requests in the browser';
+  const last = ways.otherWays.at(-1);
+  const all = last === undefined ? start : [start, ...ways.otherWays.slice(0, -1)].join(', ') + `, or ${last}`;
+  return `server '${server}' needs approval (approval: "ask") and ${ways.unavailable}; ${why}: ${all}; denied`;
 }
 
 function endpoint(home: string | undefined): Endpoint | string {
@@ -262,9 +279,11 @@ export function createDashboardPrompter(options: DashboardLinkOptions = {}): Das
     },
 
     async reviewRequest(view, signal): Promise<RequestDecision> {
-      if (closed) throw new PolicyRefusal(noDashboardReason(view.server, 'the process is closing'), 'denied');
+      if (closed)
+        throw new PolicyRefusal(noDashboardReason(view.server, 'the process is closing', options.ways), 'denied');
       const outcome = await ask('request', view, signal);
-      if ('refused' in outcome) throw new PolicyRefusal(noDashboardReason(view.server, outcome.refused), 'denied');
+      if ('refused' in outcome)
+        throw new PolicyRefusal(noDashboardReason(view.server, outcome.refused, options.ways), 'denied');
       if ('none' in outcome) return { action: 'deny', reason: outcome.none };
       const parsed = RequestDecisionSchema.safeParse(outcome.decision);
       return parsed.success ? parsed.data : { action: 'deny', reason: 'the dashboard sent an invalid decision' };

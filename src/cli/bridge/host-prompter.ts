@@ -7,8 +7,7 @@
  */
 import type { CompletionView, Prompter, RequestView } from '../../client/index.js';
 import { lastUserText } from '../../policy/approval.js';
-import { PolicyRefusal } from '../../policy/gate.js';
-import { noDashboardReason } from '../../ui/link.js';
+import { noDashboardReason, type ApprovalWays } from '../../ui/link.js';
 import { approvalPrompter } from '../approval-route.js';
 
 /** How much of the prompt or completion the form shows. */
@@ -95,31 +94,15 @@ function decisionForm(
   };
 }
 
-/** The one-line reason when nobody can be asked (`why`: what the dashboard link found, by default none running). */
-export function noApproverReason(server: string, why = 'no approvals dashboard is running'): string {
-  return (
-    `server '${server}' needs approval (approval: "ask") but nobody can be asked: the host did not declare ` +
-    `elicitation and ${why}; start the dashboard with \`mcp-sampling ui\`, use a host that ` +
-    'supports elicitation, or set approval to "auto" for this server; denied'
-  );
-}
+/** Why the bridge asks the dashboard, and its other ways to enable approval (the refusal names them). */
+export const BRIDGE_APPROVAL_WAYS: ApprovalWays = {
+  unavailable: 'nobody can be asked: the host did not declare elicitation',
+  otherWays: ['use a host that supports elicitation', 'set approval to "auto" for this server'],
+};
 
-/**
- * The dashboard link's own refusal when it cannot reach a dashboard (noDashboardReason in src/ui/link.ts,
- * thrown as a PolicyRefusal, speaks of a terminal): said again the bridge's way, with every way to enable
- * approval. Any other outcome passes as it is.
- */
-async function askedTheBridgeWay<T>(server: string, ask: () => Promise<T>): Promise<T> {
-  try {
-    return await ask();
-  } catch (error) {
-    if (!(error instanceof PolicyRefusal)) throw error;
-    const [prefix = '', suffix = ''] = noDashboardReason(server, '\u0000').split('\u0000');
-    const reason = error.message;
-    if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) throw error;
-    const why = reason.slice(prefix.length, reason.length - suffix.length);
-    throw new PolicyRefusal(noApproverReason(server, why), error.kind, { cause: error, answer: error.answer });
-  }
+/** The one-line reason when nobody can be asked (`why`: what the dashboard link found, by default none running). */
+export function noApproverReason(server: string, why = 'no dashboard is running'): string {
+  return noDashboardReason(server, why, BRIDGE_APPROVAL_WAYS);
 }
 
 /**
@@ -128,13 +111,13 @@ async function askedTheBridgeWay<T>(server: string, ask: () => Promise<T>): Prom
  */
 export function createHostPrompter(
   askHost: AskHost,
-  fallback: Prompter | undefined = approvalPrompter({ interactive: false }),
+  fallback: Prompter | undefined = approvalPrompter({ interactive: false, ways: BRIDGE_APPROVAL_WAYS }),
 ): Prompter {
   return {
     async reviewRequest(view, signal) {
       const asked = askHost(requestForm(view), signal);
       if (asked === undefined) {
-        if (fallback !== undefined) return askedTheBridgeWay(view.server, () => fallback.reviewRequest(view, signal));
+        if (fallback !== undefined) return fallback.reviewRequest(view, signal);
         return { action: 'deny', reason: noApproverReason(view.server) };
       }
       const answer = await asked;
@@ -151,9 +134,7 @@ export function createHostPrompter(
     async reviewCompletion(view, signal) {
       const asked = askHost(completionForm(view), signal);
       if (asked === undefined) {
-        if (fallback !== undefined) {
-          return askedTheBridgeWay(view.server, () => fallback.reviewCompletion(view, signal));
-        }
+        if (fallback !== undefined) return fallback.reviewCompletion(view, signal);
         return { action: 'reject', reason: noApproverReason(view.server) };
       }
       const answer = await asked;

@@ -334,6 +334,21 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
     }
   };
 
+  // The host may leave, or the bridge be stopped, while the upstream connects: give up then, and stop it.
+  const giveUp = new AbortController();
+  const hostLeft = () => giveUp.abort(new Error('the host closed the connection'));
+  const stopped = () => giveUp.abort(new Error('the bridge was stopped'));
+  const connecting = (on: boolean) => {
+    if (on) {
+      stdin.on('end', hostLeft);
+      process.on('SIGTERM', stopped).on('SIGINT', stopped);
+    } else {
+      stdin.off('end', hostLeft);
+      process.off('SIGTERM', stopped).off('SIGINT', stopped);
+    }
+  };
+  if (stdin.readableEnded) hostLeft();
+  connecting(true);
   let session: ClientSession;
   try {
     session = await openClientSession({
@@ -348,8 +363,16 @@ export async function runBridge(options: BridgeOptions): Promise<void> {
       elicitationModes: abilities.elicitation,
       ...(abilities.roots && { listRoots }),
       interrupt: false,
+      signal: giveUp.signal,
     });
+    connecting(false);
   } catch (error) {
+    connecting(false);
+    if (giveUp.signal.aborted) {
+      log(`gave up connecting to the server: ${(giveUp.signal.reason as Error).message}`);
+      await hostWire.wire.close().catch(() => {});
+      return;
+    }
     // Bad config and the like end here too: the host shows the error on its first request.
     const lastLog = serverLines.length > 0 ? ` (its last words: ${serverLines.at(-1)})` : '';
     const message = `mcp-sampling bridge: ${errorText(error)}${lastLog}`;

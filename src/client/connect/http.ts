@@ -10,6 +10,7 @@ import { OAuthHttpClientTransport, type TransportOAuthProvider } from '../auth/o
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
+import { closeOnLostRequestStreams } from './request-streams.js';
 import {
   connectWith,
   buildSamplingClient,
@@ -43,6 +44,13 @@ export interface ConnectHttpOptions {
   listRoots?: ListRoots | undefined;
   /** How long connecting may take, the era probe included. Default: the SDK's request timeout (60 s). */
   timeoutMs?: number | undefined;
+  /** Gives up connecting when aborted. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called when a request's response stream ends without its response (the server stopped): the
+   * connection is then closed, and calls in flight fail with "Connection closed"; this says why.
+   */
+  onConnectionLost?: (reason: string) => void;
 }
 
 /** Parses a server URL given on the command line; says what is wrong with one that is not http(s). */
@@ -82,7 +90,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
             fetch: fetchFn,
           });
     try {
-      const connection = await connectWith(client, transport, options.timeoutMs);
+      const connection = await connectWith(client, transport, options.timeoutMs, options.signal);
       if (transport instanceof OAuthHttpClientTransport) transport.finishSignInsInline();
       return { client, transport, connection };
     } catch (error) {
@@ -108,6 +116,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
     throw error;
   }
   const { client, transport, connection } = connected;
+  closeOnLostRequestStreams(client, transport, options.onConnectionLost);
   return {
     ...connection,
     // A 2025-era session lives on the server until it is deleted (or times out there): end it when done.

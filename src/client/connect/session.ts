@@ -138,19 +138,38 @@ export interface McpConnection {
   close(): Promise<void>;
 }
 
-/** Connects `client` over `transport` within `timeoutMs` (the era probe included); closes the transport on failure. */
+/**
+ * Connects `client` over `transport` within `timeoutMs` (the era probe included), or until `signal` aborts
+ * (the caller gives up: a signal, the host gone); closes the transport on failure.
+ */
 export async function connectWith<T extends Transport>(
   client: Client,
   transport: T,
   timeoutMs: number | undefined,
+  signal?: AbortSignal,
 ): Promise<McpConnection & { transport: T }> {
   // One deadline for the whole connect: on stdio a probe that times out falls back to `initialize`, which
   // would otherwise get a timeout of its own.
   const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const stops = [deadline, signal].filter((s): s is AbortSignal => s !== undefined);
+  const stop = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
+  // The SDK's era probe does not listen to a signal; closing the transport ends it (and the probe's sibling).
+  const onGiveUp = () => void transport.close().catch(() => {});
+  signal?.addEventListener('abort', onGiveUp, { once: true });
   try {
-    await client.connect(transport, timeoutMs === undefined ? undefined : { timeout: timeoutMs, signal: deadline! });
+    if (signal?.aborted === true) throw signal.reason;
+    await client.connect(transport, {
+      ...(timeoutMs !== undefined && { timeout: timeoutMs }),
+      ...(stop !== undefined && { signal: stop }),
+    });
   } catch (error) {
     await transport.close().catch(() => {});
+    if (signal?.aborted === true) {
+      const reason: unknown = signal.reason;
+      throw new Error(`connecting was given up: ${reason instanceof Error ? reason.message : String(reason)}`, {
+        cause: error,
+      });
+    }
     const timedOut =
       deadline?.aborted === true || (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout);
     if (timedOut && timeoutMs !== undefined) {
@@ -159,6 +178,8 @@ export async function connectWith<T extends Transport>(
       });
     }
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', onGiveUp);
   }
   // A 2026-07-28 result without resultType is a complete one (SEP-2322), not a protocol violation to fail on.
   if (landedEra(client) === 'modern') assumeCompleteResults(transport);

@@ -79,6 +79,8 @@ export interface ConnectStdioOptions {
   elicitationModes?: ElicitationModes | undefined;
   /** Roots that change while connected (declared with `listChanged`), after `roots`. */
   listRoots?: ListRoots | undefined;
+  /** Gives up connecting when aborted (the server is stopped, as on a timeout). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -136,5 +138,61 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
       options.onServerLog?.(line);
     }
   });
-  return connectWith(client, transport, options.timeoutMs);
+  const child = trackChild(transport);
+  try {
+    return await connectWith(client, transport, options.timeoutMs, options.signal);
+  } catch (error) {
+    // The SDK's own close on a failed connect waits for the server to exit after its stdin ends, up to 2 s
+    // before a SIGTERM, and is not awaited: a process that ends before then (`call` on the error, a bridge
+    // stopped by its host) would leave a server that never answered running. Stop it now, and wait.
+    await child.stop();
+    throw error;
+  }
+}
+
+/** How long a server that failed to connect has after SIGTERM before SIGKILL. */
+const STOP_GRACE_MS = 1000;
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The process `transport` starts (the session's; the SDK spawns and reaps the era probe's sibling itself),
+ * and `stop()`, which ends it: SIGTERM, then SIGKILL after STOP_GRACE_MS, resolving once it is gone. The
+ * transport forgets its process as soon as it starts closing, so the pid is noted when it starts.
+ */
+function trackChild(transport: StdioClientTransport): { stop(): Promise<void> } {
+  let pid: number | undefined;
+  const start = transport.start.bind(transport);
+  // An own property: the SDK tells its base transport (probed on a sibling) from subclasses by the prototype.
+  transport.start = async () => {
+    await start();
+    pid = transport.pid ?? undefined;
+  };
+  const send = (target: number, signal: NodeJS.Signals) => {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    async stop() {
+      if (pid === undefined || !isAlive(pid)) return;
+      const target = pid;
+      send(target, 'SIGTERM');
+      // Our own child: Node reaps it as soon as it exits, so polling sees it go.
+      for (let waited = 0; isAlive(target); waited += 20) {
+        if (waited === STOP_GRACE_MS) send(target, 'SIGKILL');
+        if (waited >= 2 * STOP_GRACE_MS) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+  };
 }
