@@ -16,7 +16,6 @@ import {
   EVERYTHING,
   host,
   makeHome,
-  onHostEra,
   outcome,
   serve,
   tempDir,
