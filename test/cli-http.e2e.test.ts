@@ -252,7 +252,8 @@ describe('serve --http shutdown', () => {
     expect(served.stderr()).toMatch(/draining 1 request/);
   });
 
-  it('a 2025-era summarize --server whose server dies while its provider works: says why, exit 1', async () => {
+  /** A provider that answers only when released: `called` resolves when a request has reached it. */
+  async function heldProvider() {
     let arrived!: () => void;
     const called = new Promise<void>((resolve) => (arrived = resolve));
     let release!: () => void;
@@ -263,6 +264,11 @@ describe('serve --http shutdown', () => {
       return { json: chatCompletion('Too late.') };
     });
     stubs.push(stub);
+    return { stub, called, release };
+  }
+
+  it('a 2025-era summarize --server whose server dies while its provider works: says why, exit 1', async () => {
+    const { stub, called, release } = await heldProvider();
     try {
       const served = await serveHttp();
       const client = run(['summarize', SAMPLE_PATH, '--server', served.url, '--era', 'legacy'], {
@@ -285,16 +291,7 @@ describe('serve --http shutdown', () => {
 
   /** A call held in flight: the provider answers only when released, so the server keeps draining. */
   async function callInFlight(served: Served) {
-    let arrived!: () => void;
-    const called = new Promise<void>((resolve) => (arrived = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const stub = await startHttpStub(async () => {
-      arrived();
-      await released;
-      return { json: chatCompletion('Too late.') };
-    });
-    stubs.push(stub);
+    const { stub, called, release } = await heldProvider();
     const client = spawn(
       process.execPath,
       [CLI, 'summarize', SAMPLE_PATH, '--server', served.url, '--era', 'legacy', '--json'],

@@ -15,7 +15,7 @@ export interface PythonPeer {
 }
 
 /** The mcp package version of `python`, or undefined when it has none. */
-function mcpVersion(python: string | undefined): string | undefined {
+export function pythonMcpVersion(python: string | undefined): string | undefined {
   if (python === undefined) return undefined;
   try {
     return execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("mcp"))'], {
@@ -29,7 +29,7 @@ function mcpVersion(python: string | undefined): string | undefined {
 /** The Python peer from `MCP_SAMPLING_PYTHON`; when there is none, one line on stderr says `who` is skipped. */
 export function pythonPeer(who: string): PythonPeer {
   const python = process.env['MCP_SAMPLING_PYTHON'];
-  const version = mcpVersion(python);
+  const version = pythonMcpVersion(python);
   const available = version !== undefined && Number(version.split('.')[0]) >= 2;
   if (!available) {
     process.stderr.write(

@@ -7,7 +7,6 @@
  * `test/interop-matrix.test.ts` asserts every row; `npm run interop` (scripts/interop.ts) writes
  * docs/interop.md from the same rows.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -318,16 +317,7 @@ export function pythonPeers(python: string): Peer[] {
 }
 
 /** The `mcp` version of a Python, or undefined when it has none. */
-export function pythonMcpVersion(python: string | undefined): string | undefined {
-  if (python === undefined) return undefined;
-  try {
-    return execFileSync(python, ['-c', 'import importlib.metadata as m; print(m.version("mcp"))'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    return undefined;
-  }
-}
+export { pythonMcpVersion } from '../helpers/python.js';
 
 /** One row of the matrix. */
 export interface Row {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { connectStdio } from './stdio.js';
+import { alive } from '../../../test/helpers/process.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,15 +26,6 @@ function hangingServer(): { args: string[]; pids: () => number[] } {
     args: ['-e', code],
     pids: () => readFileSync(file, 'utf8').trim().split('\n').map(Number),
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const handler = async (): Promise<never> => {

@@ -16,6 +16,7 @@ import { createProviderRegistry } from '../registry.js';
 import { runProviderContract } from '../provider.contract.test.js';
 import { commandCatalogEntries } from './command.js';
 import { fromCommandOutput, toCommandInput } from './framing.js';
+import { alive } from '../../../test/helpers/process.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/command/', import.meta.url));
 const script = (name: string, ...args: string[]) => [process.execPath, join(FIXTURES, name), ...args];
@@ -23,15 +24,6 @@ const script = (name: string, ...args: string[]) => [process.execPath, join(FIXT
 function modelOf(config: Omit<ProviderConfig, 'enabled' | 'type'>) {
   const providers = ConfigSchema.parse({ providers: { cli: { type: 'command', ...config } } }).providers;
   return createProviderRegistry({ providers, env: {} }).languageModel('cli', 'default');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitFor(check: () => boolean): Promise<void> {

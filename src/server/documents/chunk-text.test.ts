@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { estimateTokens } from '../../shared/estimate-tokens.js';
 import { chunkBudget, chunkText, createChunker } from './chunk-text.js';
+import { seededRandom } from '../../../test/helpers/seeded-random.js';
 
 const nonSpace = (text: string): string => text.replace(/\s+/g, '');
 
@@ -13,17 +14,6 @@ function expectValidChunks(text: string, chunks: string[], maxTokens: number): v
     expect(chunk).not.toBe('');
   }
   expect(nonSpace(chunks.join(''))).toBe(nonSpace(text));
-}
-
-/** A deterministic pseudo-random generator (tests must not be flaky). */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
 }
 
 function chunkStreamed(text: string, maxTokens: number, nextSize: () => number): string[] {
@@ -62,7 +52,7 @@ function sentence(next: () => number, words: number): string {
 
 /** Mixed text: Latin prose with hard-wrapped lines, CJK, Cyrillic, Thai, emoji, odd white space. */
 function mixedText(seed: number, paragraphs: number): string {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const samples = [
     () => sentence(next, 3 + Math.floor(next() * 15)),
     () => '今日は晴れです。明日は雨が降るでしょう！',
@@ -109,7 +99,7 @@ describe('chunkText', () => {
   });
 
   it('merges whole paragraphs greedily when they fit', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const paragraphs = Array.from({ length: 60 }, () =>
       Array.from({ length: 1 + Math.floor(next() * 3) }, () => sentence(next, 4 + Math.floor(next() * 8))).join(' '),
     );
@@ -132,7 +122,7 @@ describe('chunkText', () => {
   });
 
   it('splits a paragraph that does not fit at sentence ends', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const sentences = Array.from({ length: 40 }, () => sentence(next, 3 + Math.floor(next() * 6)));
     const text = `Intro paragraph.\n\n${sentences.join(' ')}\n\nOutro paragraph.`;
     const maxTokens = 30;
@@ -149,7 +139,7 @@ describe('chunkText', () => {
   });
 
   it('splits a single enormous sentence between words', () => {
-    const next = random(5);
+    const next = seededRandom(5);
     const words = Array.from({ length: 2000 }, () => WORDS[Math.floor(next() * WORDS.length)]!);
     const text = words.join(' ');
     for (const maxTokens of [8, 25, 300]) {
@@ -275,7 +265,7 @@ describe('createChunker', () => {
       const text = mixedText(seed, maxTokens > 100 ? 400 : 80);
       const whole = chunkText(text, { maxTokens });
       expectValidChunks(text, whole, maxTokens);
-      const next = random(seed * 101);
+      const next = seededRandom(seed * 101);
       expect(chunkStreamed(text, maxTokens, () => 1 + Math.floor(next() * 40))).toEqual(whole);
       expect(chunkStreamed(text, maxTokens, () => 1 + Math.floor(next() * 5000))).toEqual(whole);
       expect(chunkStreamed(text, maxTokens, () => (next() < 0.5 ? 1 : 2))).toEqual(whole);
@@ -294,7 +284,7 @@ describe('createChunker', () => {
   });
 
   it('gives chunks out while a long paragraph is still coming in', () => {
-    const next = random(9);
+    const next = seededRandom(9);
     const paragraph = Array.from({ length: 3000 }, () => sentence(next, 8)).join(' ');
     const chunker = createChunker({ maxTokens: 100 });
     let during = 0;

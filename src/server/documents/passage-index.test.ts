@@ -4,24 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { chunkText } from './chunk-text.js';
 import { createPassageIndex, PASSAGE_TOKENS, SNIPPET_CHARS, snippetOf } from './passage-index.js';
 import { textPassages } from './text-passages.js';
-
-/** A deterministic pseudo-random generator (tests must not be flaky). */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-}
+import { seededRandom } from '../../../test/helpers/seeded-random.js';
 
 /**
  * The fixture: prose from a small vocabulary (so many passages tie on a term), with mixed case, numbers,
  * punctuation and a few words outside ASCII.
  */
 function fixture(): string {
-  const next = random(17);
+  const next = seededRandom(17);
   const pick = (words: string): string => {
     const list = words.split(' ');
     return list[Math.floor(next() * list.length)]!;
