@@ -36,6 +36,8 @@ export interface LineReadBufferOptions<M> {
   parse: (line: string) => M;
   /** Called once with the error when a message is too large, before `append` throws it. */
   onTooLarge?: (error: MessageTooLargeError) => void;
+  /** Called with each line skipped because it is not JSON (a stray log line, or a peer that is not MCP). */
+  onNotJson?: (line: string) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -79,11 +81,15 @@ export class LineReadBuffer<M> {
   readMessage(): M | null {
     for (let line = this.lines.shift(); line !== undefined; line = this.lines.shift()) {
       const end = line.length > 0 && line[line.length - 1] === CARRIAGE_RETURN ? line.length - 1 : line.length;
+      const text = line.toString('utf8', 0, end);
       try {
-        return this.options.parse(line.toString('utf8', 0, end));
+        return this.options.parse(text);
       } catch (error) {
         // Same rule as the SDK's buffer: a line that is not JSON (a stray log line) is not a message.
-        if (error instanceof SyntaxError) continue;
+        if (error instanceof SyntaxError) {
+          this.options.onNotJson?.(text);
+          continue;
+        }
         throw error;
       }
     }

@@ -67,3 +67,25 @@ describe.each(['auto', 'legacy', 'modern'] as const)('connectStdio, era %s, a se
     expect(server.pids().filter(alive)).toEqual([]);
   });
 });
+
+// The session's own process is read by our framing: on 2025, and on the other modes when the era is probed
+// in place. A probe on the SDK's sibling process is read by the SDK alone, so its lines are not seen here.
+describe.each([
+  ['legacy', false],
+  ['auto', true],
+  ['modern', true],
+] as const)('connectStdio, era %s (probe in place: %s), a program that is not an MCP server', (era, probeInPlace) => {
+  it('stdout lines that are not JSON: the error quotes the first one', async () => {
+    const code = 'process.stdin.on("data", () => console.log("Welcome to my program!"))';
+    await expect(
+      connectStdio({ command: process.execPath, args: ['-e', code], era, handler, timeoutMs: 1000, probeInPlace }),
+    ).rejects.toThrow(/may not be an MCP server: its stdout had a line that is not JSON: "Welcome to my program!"/);
+  });
+
+  it('JSON that is not JSON-RPC: the error says so', async () => {
+    const code = 'process.stdin.on("data", () => console.log(JSON.stringify({ hello: 1 })))';
+    await expect(
+      connectStdio({ command: process.execPath, args: ['-e', code], era, handler, timeoutMs: 1000, probeInPlace }),
+    ).rejects.toThrow(/may not be an MCP server: its stdout had a message that is not JSON-RPC/);
+  });
+});

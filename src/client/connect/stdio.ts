@@ -94,7 +94,10 @@ class InPlaceProbeStdioTransport extends StdioClientTransport {}
  * our linear framing (src/shared/stdio-framing.ts) instead of the SDK's quadratic buffer.
  */
 export function createStdioTransport(
-  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge'>,
+  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge'> & {
+    /** Each line of the server's stdout that is not JSON (skipped). */
+    onNotJson?: (line: string) => void;
+  },
 ): StdioClientTransport {
   const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
   const maxMessageBytes = options.maxMessageBytes ?? STDIO_CLIENT_MAX_MESSAGE_BYTES;
@@ -115,6 +118,7 @@ export function createStdioTransport(
       from: 'the server',
       parse: deserializeMessage,
       ...(options.onTooLarge !== undefined && { onTooLarge: options.onTooLarge }),
+      ...(options.onNotJson !== undefined && { onNotJson: options.onNotJson }),
     }),
   );
   return transport;
@@ -127,7 +131,19 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
     ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
     ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
   });
-  const transport = createStdioTransport(options);
+  // The first thing the server wrote on stdout that is not an MCP message: said when connecting fails.
+  let notMcp: string | undefined;
+  const transport = createStdioTransport({
+    ...options,
+    onNotJson: (line) => {
+      notMcp ??= `a line that is not JSON: ${quoted(line)}`;
+    },
+  });
+  const previousOnError = transport.onerror;
+  transport.onerror = (error) => {
+    previousOnError?.(error);
+    notMcp ??= `a message that is not JSON-RPC (${firstLine(error.message)})`;
+  };
   let buffered = '';
   transport.stderr?.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
@@ -146,8 +162,21 @@ export async function connectStdio(options: ConnectStdioOptions): Promise<StdioC
     // before a SIGTERM, and is not awaited: a process that ends before then (`call` on the error, a bridge
     // stopped by its host) would leave a server that never answered running. Stop it now, and wait.
     await child.stop();
+    if (notMcp !== undefined && error instanceof Error) {
+      throw new Error(`${error.message}; it may not be an MCP server: its stdout had ${notMcp}`, { cause: error });
+    }
     throw error;
   }
+}
+
+/** A line of output as quoted in an error: its first 80 characters. */
+function quoted(line: string): string {
+  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line;
 }
 
 /** How long a server that failed to connect has after SIGTERM before SIGKILL. */
