@@ -17,9 +17,7 @@ export const LARGE_BODY_CHARS = 1 << 20;
 
 /** undici's failure for a redirect response to a request whose redirect mode is "error". */
 function isUnexpectedRedirect(error: unknown): boolean {
-  return (
-    error instanceof TypeError && error.cause instanceof Error && error.cause.message === 'unexpected redirect'
-  );
+  return error instanceof TypeError && error.cause instanceof Error && error.cause.message === 'unexpected redirect';
 }
 
 /** Wraps `base` so that a large string body is not copied a second time for a redirect that rarely comes. */
