@@ -214,6 +214,13 @@ export const longDocumentsHttp: Benchmark = {
           'copies late, so the peak RSS of a process is several times the document. `ask` additionally builds the ' +
           'passage index over the whole text in the server. Getting under 512 MB needs the text passed by reference ' +
           '(`path` with roots, which stdio already does) or streamed in segments over HTTP, not a smaller constant.',
+        'The 2026 client, profiled in session 6 (heap snapshots and memoryUsage at each POST of a 50 MB summarize): ' +
+          "live at a round are the document string (50 MB), the SDK transport's JSON of the round (53 MB, held for " +
+          "the whole request) and its UTF-8 bytes (53 MB); Node's fetch also kept a copy of those bytes for " +
+          'redirects, which large bodies now skip (redirect "error", src/client/connect/fetch-without-body-clone.ts). ' +
+          "The rest of the peak is V8 collecting the previous rounds' strings and buffers late: with the same code, " +
+          "V8's --optimize-for-size heap policy brings the client to about 390 MB, so the live floor is well under " +
+          '512 MB and what is left is heap growth policy, not data the client keeps.',
       ],
       measurements: runs,
     };

@@ -10,6 +10,7 @@ import { OAuthHttpClientTransport, type TransportOAuthProvider } from '../auth/o
 import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
+import { fetchWithoutBodyClone } from './fetch-without-body-clone.js';
 import { closeOnLostRequestStreams } from './request-streams.js';
 import {
   connectWith,
@@ -69,8 +70,9 @@ export function parseServerUrl(value: string): URL {
 
 export async function connectHttp(options: ConnectHttpOptions): Promise<McpConnection> {
   const url = parseServerUrl(options.url);
-  // Without it, every POST leaves an abort listener on the transport's one signal until a full GC.
-  const fetchFn = fetchWithOwnSignal(options.fetch ?? fetch);
+  // Without it, every POST leaves an abort listener on the transport's one signal until a full GC; and a
+  // large body (a 2026-era round re-sends the whole document) would be copied once more for redirects.
+  const fetchFn = fetchWithOwnSignal(fetchWithoutBodyClone(options.fetch ?? fetch));
   const oauth = options.bearerToken === undefined ? options.oauth : undefined;
   const connectOnce = async () => {
     const client = buildSamplingClient(options.era, options.handler, options.roots, {

@@ -1,0 +1,86 @@
+/**
+ * The large-body wrapper for the HTTP client transport: a large string body is sent with redirect "error",
+ * a redirect still reaches the caller as the response it asked for, and everything else is passed through.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { fetchWithoutBodyClone, LARGE_BODY_CHARS } from './fetch-without-body-clone.js';
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  server = undefined;
+});
+
+/** A local server: `/moved` answers 307 to `/new`; anything else echoes the body's length. */
+async function start(): Promise<{ url: string; lengths: number[] }> {
+  const lengths: number[] = [];
+  server = createServer((req, res) => {
+    let length = 0;
+    req.on('data', (chunk: Buffer) => (length += chunk.length));
+    req.on('end', () => {
+      lengths.push(length);
+      if (req.url === '/moved') {
+        res.writeHead(307, { location: '/new' });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(String(length));
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lengths };
+}
+
+const LARGE = `"${'é'.repeat(LARGE_BODY_CHARS)}"`;
+
+describe('fetchWithoutBodyClone', () => {
+  it('sends a large string body whole, with redirect "error"', async () => {
+    const { url } = await start();
+    const base = vi.fn<typeof fetch>((input, init) => fetch(input, init));
+    const response = await fetchWithoutBodyClone(base)(url, { method: 'POST', body: LARGE, redirect: 'manual' });
+    expect(await response.text()).toBe(String(Buffer.byteLength(LARGE)));
+    expect(base).toHaveBeenCalledTimes(1);
+    expect(base.mock.calls[0]![1]).toMatchObject({ body: LARGE, method: 'POST', redirect: 'error' });
+  });
+
+  it('gives the caller the redirect response it asked for ("manual"), as the plain fetch does', async () => {
+    const { url, lengths } = await start();
+    const plain = await fetch(`${url}/moved`, { method: 'POST', body: LARGE, redirect: 'manual' });
+    const wrapped = await fetchWithoutBodyClone(fetch)(`${url}/moved`, {
+      method: 'POST',
+      body: LARGE,
+      redirect: 'manual',
+    });
+    expect(wrapped.status).toBe(plain.status);
+    expect(wrapped.status).toBe(307);
+    expect(wrapped.headers.get('location')).toBe('/new');
+    // The wrapped request was sent again as asked: the redirecting server saw the whole body each time.
+    expect(lengths).toEqual([Buffer.byteLength(LARGE), Buffer.byteLength(LARGE), Buffer.byteLength(LARGE)]);
+  });
+
+  it('passes small bodies, other bodies and requests that ask for "error" through untouched', async () => {
+    const base = vi.fn<typeof fetch>(() => Promise.resolve(new Response('ok')));
+    const wrapped = fetchWithoutBodyClone(base);
+    const small: RequestInit = { method: 'POST', body: '{}', redirect: 'manual' };
+    const bytes: RequestInit = { method: 'POST', body: new TextEncoder().encode(LARGE), redirect: 'manual' };
+    const asked: RequestInit = { method: 'POST', body: LARGE, redirect: 'error' };
+    for (const init of [small, bytes, asked]) await wrapped('http://127.0.0.1:1/', init);
+    expect(base.mock.calls.map(([, init]) => init)).toEqual([small, bytes, asked]);
+    expect(base.mock.calls.every(([, init], i) => init === [small, bytes, asked][i])).toBe(true);
+  });
+
+  it('does not send again after a failure that is not a redirect', async () => {
+    const { url } = await start();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
+    const base = vi.fn<typeof fetch>((input, init) => fetch(input, init));
+    await expect(fetchWithoutBodyClone(base)(url, { method: 'POST', body: LARGE })).rejects.toThrow('fetch failed');
+    expect(base).toHaveBeenCalledTimes(1);
+  });
+});
