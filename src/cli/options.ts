@@ -62,6 +62,16 @@ export const lossyOption = () =>
 export const documentServerOption = () =>
   new Option('--server <url>', 'use the Document Assistant at this Streamable HTTP URL instead of spawning one');
 
+/** `--server <url>` of `call` and `bridge`: any Streamable HTTP server, instead of a command after `--`. */
+export const serverUrlOption = () =>
+  new Option('--server <url>', 'a Streamable HTTP server (bearer token: MCP_SAMPLING_SERVER_TOKEN)');
+
+/** `--root <dir>` of `call` and `bridge`: repeatable, each one declared to the server as an MCP root. */
+export const rootOption = () =>
+  new Option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)').argParser(
+    collect,
+  );
+
 /** `--context-tokens`: `summarize` (what to size chunks for) and `serve` (what to split for). */
 export const contextTokensOption = (what: string) =>
   new Option(

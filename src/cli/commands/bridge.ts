@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 
 import type { EraMode } from '../../shared/era.js';
-import { collect, configOption, eraOption, parsePositiveInt, verboseOption } from '../options.js';
+import { configOption, eraOption, parsePositiveInt, rootOption, serverUrlOption, verboseOption } from '../options.js';
 import { fail } from '../output.js';
 
 export function register(program: Command): void {
@@ -16,10 +16,10 @@ export function register(program: Command): void {
     )
     .usage('(--server <url> | -- <command> [args…])')
     .argument('[command...]', 'after --: the command that starts the stdio server, with its arguments')
-    .option('--server <url>', 'a Streamable HTTP server (bearer token: MCP_SAMPLING_SERVER_TOKEN)')
+    .addOption(serverUrlOption())
     .addOption(eraOption())
     .addOption(configOption())
-    .option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)', collect)
+    .addOption(rootOption())
     .addOption(
       new Option(
         '--timeout <seconds>',

@@ -5,7 +5,15 @@
 import { type Command, Option } from 'commander';
 
 import type { EraMode } from '../../shared/era.js';
-import { collect, configOption, eraOption, jsonOption, parsePositiveInt, verboseOption } from '../options.js';
+import {
+  configOption,
+  eraOption,
+  jsonOption,
+  parsePositiveInt,
+  rootOption,
+  serverUrlOption,
+  verboseOption,
+} from '../options.js';
 import { createOutput, fail } from '../output.js';
 
 export function register(program: Command): void {
@@ -18,10 +26,10 @@ export function register(program: Command): void {
     .argument('<tool>', 'the tool to call')
     .argument('[command...]', 'after --: the command that starts a stdio server, with its arguments')
     .option('--args <json>', 'the tool arguments, a JSON object (default {})')
-    .option('--server <url>', 'a Streamable HTTP server (bearer token: MCP_SAMPLING_SERVER_TOKEN)')
+    .addOption(serverUrlOption())
     .addOption(eraOption())
     .addOption(configOption())
-    .option('--root <dir>', 'a directory the server may read (declared as an MCP root; repeatable)', collect)
+    .addOption(rootOption())
     .addOption(
       new Option(
         '--timeout <seconds>',
