@@ -106,7 +106,7 @@ export function writeMarkdown(results: BenchResults): string {
       '- `npm run bench` — the default run (a few minutes at most); writes `bench/results.json` and this page.',
       '- `BENCH_FULL=1 npm run bench` — adds the long variants (10 MB documents through the simulated model, on ' +
         'both eras; more rounds for B1 and B5).',
-      '- `BENCH_ONLY=B3 npm run bench` — only the listed benchmarks (comma-separated ids).',
+      '- `BENCH_ONLY=B3 npm run bench` — only the listed benchmarks (comma-separated ids), written to `bench/partial/` (git-ignored) so that this page and `bench/results.json` keep the last full run.',
       '- Profiling: `node --cpu-prof --import tsx bench/run.ts` writes a `.cpuprofile` for Chrome DevTools.',
       '- The benchmarks are not part of `npm test`. Each benchmark is one file under `bench/`: `round-trip.ts` ' +
         '(B1), `long-documents.ts` (B2), `embedded-model.ts` (B3), `start-up.ts` (B4), `http-load.ts` (B5); ' +

@@ -2,10 +2,11 @@
  * `npm run bench`: runs every benchmark, prints one line per target (PASS/FAIL and the measured value),
  * and writes bench/results.json (machine, date, every measurement) and docs/benchmarks.md (the report).
  *
- * Environment: BENCH_FULL=1 adds the long variants; BENCH_ONLY=B3 (comma-separated ids) runs a subset.
+ * Environment: BENCH_FULL=1 adds the long variants; BENCH_ONLY=B3 (comma-separated ids) runs a subset, whose
+ * report goes to bench/partial/ (git-ignored) so that a partial run never replaces the committed full report.
  * A benchmark that throws is reported as FAIL with its message; the others still run.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +104,14 @@ async function main(): Promise<void> {
     ?.split(',')
     .map((id) => id.trim().toUpperCase())
     .filter((id) => id !== '');
+  const unknown = only?.filter((id) => !BENCHMARKS.some((b) => b.id === id)) ?? [];
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `BENCH_ONLY names no benchmark ${unknown.join(', ')}; the ids are ${BENCHMARKS.map((b) => b.id).join(', ')}\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   const selected = BENCHMARKS.filter((b) => only === undefined || only.includes(b.id));
   const started = performance.now();
   const date = new Date().toISOString();
@@ -133,8 +142,12 @@ async function main(): Promise<void> {
     totalSeconds: Math.round((performance.now() - started) / 100) / 10,
     benchmarks: reports,
   };
-  const jsonPath = join(root, 'bench', 'results.json');
-  const markdownPath = join(root, 'docs', 'benchmarks.md');
+  // A subset is written beside, never over, the full run's committed report.
+  const partial = only === undefined ? undefined : join(root, 'bench', 'partial');
+  if (partial !== undefined) mkdirSync(partial, { recursive: true });
+  const suffix = only === undefined ? '' : `-${only.join('-')}`;
+  const jsonPath = join(partial ?? join(root, 'bench'), `results${suffix}.json`);
+  const markdownPath = join(partial ?? join(root, 'docs'), `benchmarks${suffix}.md`);
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(markdownPath, writeMarkdown(results));
   const passed = reports.flatMap((r) => r.targets).filter((t) => t.pass).length;
