@@ -10,8 +10,8 @@
  * small message; and the fetch below it sends the serialized text with each marker replaced by the string's
  * JSON bytes, as a stream of chunks with the exact `content-length`. The bytes are those `JSON.stringify`
  * gives for the original message. They are encoded once per string and object holding it (kept while that
- * object lives, so a round driver's retries, which re-send the same arguments object, reuse them) in chunks
- * small enough to die young. A marker names a random nonce of this process and a number, so no text the
+ * object lives, so a round driver's retries, which re-send the same arguments object, reuse them) in pieces
+ * whose intermediate JSON strings die young. A marker names a random nonce of this process and a number, so no text the
  * caller sends can pose as one.
  */
 import { randomUUID } from 'node:crypto';
