@@ -11,6 +11,7 @@ import type { SamplingHandler } from '../sampling/handler.js';
 import type { EraMode } from './era.js';
 import { fetchWithOwnSignal } from './fetch-own-signal.js';
 import { fetchWithoutBodyClone } from './fetch-without-body-clone.js';
+import { LargeStringBodies } from './large-strings.js';
 import { closeOnLostRequestStreams } from './request-streams.js';
 import {
   connectWith,
@@ -72,13 +73,14 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
   const url = parseServerUrl(options.url);
   // Without it, every POST leaves an abort listener on the transport's one signal until a full GC; and a
   // large body (a 2026-era round re-sends the whole document) would be copied once more for redirects.
-  const fetchFn = fetchWithOwnSignal(fetchWithoutBodyClone(options.fetch ?? fetch));
+  // Large strings go as bytes encoded once (large-strings.ts), not as a new JSON text per send.
+  const largeStrings = new LargeStringBodies();
+  const fetchFn = fetchWithOwnSignal(largeStrings.fetch(fetchWithoutBodyClone(options.fetch ?? fetch)));
   const oauth = options.bearerToken === undefined ? options.oauth : undefined;
   const connectOnce = async () => {
     const client = buildSamplingClient(options.era, options.handler, options.roots, {
       tools: options.tools !== false,
       ...(options.elicitation !== undefined && { elicitation: options.elicitation }),
-      ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
       ...(options.elicitationModes !== undefined && { elicitationModes: options.elicitationModes }),
       ...(options.listRoots !== undefined && { listRoots: options.listRoots }),
     });
@@ -91,6 +93,7 @@ export async function connectHttp(options: ConnectHttpOptions): Promise<McpConne
             }),
             fetch: fetchFn,
           });
+    largeStrings.attach(transport);
     try {
       const connection = await connectWith(client, transport, options.timeoutMs, options.signal);
       if (transport instanceof OAuthHttpClientTransport) transport.finishSignInsInline();
