@@ -150,8 +150,8 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         providerMs,
         sent: { temperature: generate.temperature, maxTokens: maxOutputTokensFor(generate, candidate) },
       });
-      // Written behind the answer, batched (`flushRuntime` waits for it).
-      void audit.write(
+      // Built, formatted and written behind the answer, batched (`flushRuntime` waits for it).
+      void audit.write(() =>
         auditRecord(ctx, { outcome: 'ok', latencyMs, usage, costUsd: cost, ...completion }, audit.includeText),
       );
       return result;
@@ -165,7 +165,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         latencyMs: performance.now() - ctx.started,
         attempts: ctx.attempts ?? (error as { attempts?: FallbackAttempt[] }).attempts,
       };
-      void audit.write(auditRecord(ctx, end, audit.includeText));
+      void audit.write(() => auditRecord(ctx, end, audit.includeText));
       onEvent?.({ type: 'error', id, message: wire.message });
       throw wire;
     }
