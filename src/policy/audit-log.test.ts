@@ -50,6 +50,29 @@ describe('createAuditLog', () => {
     expect(await readFile(path, 'utf8')).not.toContain('sk-one-secret-0000');
   });
 
+  it('builds a record given as a function when its batch is written, in order, secrets scrubbed', async () => {
+    const path = join(dir, 'lazy.jsonl');
+    const log = createAuditLog({ path, enabled: true, includeText: true, secrets: ['sk-lazy-secret-5678'] });
+    const build = vi.fn(() => ({ ...record(2), completion: 'sk-lazy-secret-5678' }) as AuditRecord);
+    void log.write(record(1));
+    void log.write(build);
+    void log.write(() => {
+      throw new Error('cannot build');
+    });
+    void log.write(record(3));
+    // Not built in the request's path: only once the batch is written.
+    expect(build).not.toHaveBeenCalled();
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await log.flush();
+    const warned = stderr.mock.calls.map(([line]) => String(line)).join('');
+    stderr.mockRestore();
+    expect(build).toHaveBeenCalledTimes(1);
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('sk-lazy-secret-5678');
+    expect((await readAuditLog(path)).records.map((r) => r.server)).toEqual(['server-1', 'server-2', 'server-3']);
+    expect(warned).toContain('cannot build');
+  });
+
   it('never writes a secret value, and writes nothing when disabled', async () => {
     const path = join(dir, 'audit.jsonl');
     const log = createAuditLog({ path, enabled: true, includeText: true, secrets: ['sk-secret-value-1234'] });

@@ -71,9 +71,11 @@ export interface AuditLog {
   /**
    * Queues one line. The returned promise settles once the line is in the file (it never rejects: a
    * failed write is a warning on stderr). Lines are appended in batches, a moment later (write-behind.ts),
-   * so a busy client appends a few times a second rather than once per request.
+   * so a busy client appends a few times a second rather than once per request. `record` may be a
+   * function that builds it: it is then called when its batch is written, not in the request's path
+   * (the line is formatted then too), so it must read only what no longer changes.
    */
-  write(record: AuditRecord): Promise<void>;
+  write(record: AuditRecord | (() => AuditRecord)): Promise<void>;
   /** Settles when every line queued so far is written (or given up on). */
   flush(): Promise<void>;
   /**
@@ -180,9 +182,21 @@ export function scrubSecrets(line: string, secrets: readonly string[]): string {
 
 /** One file's appender: the lines waiting for it and its one write-behind, shared by every log on the file. */
 interface Appender {
-  push(line: string): Promise<void>;
+  /** A line, or what formats it when its batch is written. */
+  push(line: string | (() => string)): Promise<void>;
   flush(): Promise<void>;
   readonly stalled: boolean;
+}
+
+/** A queued line as written: formatted now when it was queued as a function; one that fails to is left out. */
+function formatted(line: string | (() => string)): string {
+  if (typeof line === 'string') return line;
+  try {
+    return line();
+  } catch (error) {
+    process.stderr.write(`mcp-sampling: warning: an audit line could not be formatted: ${(error as Error).message}\n`);
+    return '';
+  }
 }
 
 function createAppender(path: string, io: AuditIo, timeoutMs: number): Appender {
@@ -191,7 +205,7 @@ function createAppender(path: string, io: AuditIo, timeoutMs: number): Appender 
   /** Set once an operation did not return in time: nothing more is written (it would wait as long). */
   let stalled = false;
   /** Lines waiting for the next append. */
-  let buffered: string[] = [];
+  let buffered: (string | (() => string))[] = [];
   const openFile = async () => {
     await ensureDir(io, dirname(path));
     const last = await io.lastByte(path);
@@ -206,7 +220,7 @@ function createAppender(path: string, io: AuditIo, timeoutMs: number): Appender 
       ready ??= within(openFile(), timeoutMs, 'creating its directory');
       const { newline } = await ready;
       // Start on a new line after a truncated last line, so that the first record stays readable.
-      const data = (newline ? '\n' : '') + lines.join('');
+      const data = (newline ? '\n' : '') + lines.map(formatted).join('');
       await within(io.appendFile(path, data), timeoutMs, 'appending to it');
       if (newline) ready = Promise.resolve({ newline: false });
     } catch (error) {
@@ -277,7 +291,9 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       if (!options.enabled) return Promise.resolve();
       const target = appenderOf();
       if (target.stalled) return Promise.resolve();
-      return target.push(scrubSecrets(JSON.stringify(record), options.secrets ?? []) + '\n');
+      const secrets = options.secrets ?? [];
+      const line = (value: AuditRecord) => scrubSecrets(JSON.stringify(value), secrets) + '\n';
+      return target.push(typeof record === 'function' ? () => line(record()) : line(record));
     },
     flush: () => appender?.flush() ?? Promise.resolve(),
   };

@@ -42,9 +42,18 @@ function* mediaTypes(messages: readonly SamplingMessage[]): Generator<'image' | 
  * Text is always allowed (`contentTypes` lists what a server may send besides text); unset = everything.
  */
 function allowedContentTypes(policy: ServerPolicy): ReadonlySet<ContentType> {
-  if (policy.contentTypes === undefined) return new Set(CONTENT_TYPES);
-  return new Set<ContentType>(['text', ...policy.contentTypes]);
+  if (policy.contentTypes === undefined) return EVERY_CONTENT_TYPE;
+  let allowed = allowedByList.get(policy.contentTypes);
+  if (allowed === undefined) {
+    allowed = new Set<ContentType>(['text', ...policy.contentTypes]);
+    allowedByList.set(policy.contentTypes, allowed);
+  }
+  return allowed;
 }
+
+const EVERY_CONTENT_TYPE: ReadonlySet<ContentType> = new Set(CONTENT_TYPES);
+/** The set of each `contentTypes` list seen (a server's policy is resolved once per runtime and kept). */
+const allowedByList = new WeakMap<readonly ContentType[], ReadonlySet<ContentType>>();
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

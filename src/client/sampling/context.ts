@@ -5,7 +5,7 @@
  */
 import type { CreateMessageRequestParams } from '@modelcontextprotocol/client';
 
-import type { Config } from '../../config/schema.js';
+import type { Config, ServerPolicy } from '../../config/schema.js';
 import type { GateContext, GateEvent, ModelTable, ResolvedCandidate } from '../../policy/gate.js';
 import { resolveServerPolicy } from '../../policy/limits.js';
 import type { FallbackAttempt } from '../../providers/call-with-fallbacks.js';
@@ -51,10 +51,7 @@ export function createRequestContext(input: {
     arrivedAt: Date.now(),
     era: input.era,
     server: identity.name ?? identity.address ?? 'unknown server',
-    policy: resolveServerPolicy(
-      config.servers,
-      [identity.name, identity.address].filter((x): x is string => x !== undefined),
-    ),
+    policy: serverPolicyOf(config, identity),
     config,
     models: input.models,
     signal: input.signal,
@@ -73,6 +70,30 @@ export function createRequestContext(input: {
     truncated: undefined,
   };
 }
+
+/**
+ * The policy of the server `identity` names under `config`, resolved once per config and identity: a
+ * connection's requests all come from one server. A changed config is a new object, so its policies are
+ * resolved afresh. Bounded: past MAX_CACHED_POLICIES identities the config's cache starts over.
+ */
+function serverPolicyOf(config: Config, identity: ServerIdentity): ServerPolicy {
+  let byIdentity = policies.get(config);
+  if (byIdentity === undefined) policies.set(config, (byIdentity = new Map()));
+  const key = `${identity.name ?? ''}\u0000${identity.address ?? ''}\u0000${identity.name === undefined ? 0 : 1}${identity.address === undefined ? 0 : 1}`;
+  let policy = byIdentity.get(key);
+  if (policy === undefined) {
+    policy = resolveServerPolicy(
+      config.servers,
+      [identity.name, identity.address].filter((x): x is string => x !== undefined),
+    );
+    if (byIdentity.size >= MAX_CACHED_POLICIES) byIdentity.clear();
+    byIdentity.set(key, policy);
+  }
+  return policy;
+}
+
+const MAX_CACHED_POLICIES = 256;
+const policies = new WeakMap<Config, Map<string, ServerPolicy>>();
 
 /** Maps the request once; refuses what cannot be mapped before anything else happens (-32602). */
 export function mapRequest(ctx: RequestContext): void {

@@ -93,16 +93,22 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
   const gates = createGates(runtime);
   const callProvider = createProviderCall(models, onEvent);
   let nextId = 1;
+  /** Signals already told to take any number of listeners (a 2026-era round's are shared). */
+  const unlimited = new WeakSet<AbortSignal>();
 
   return async (request, mcp) => {
     // On the 2026 era the SDK hands every embedded request of a round the same signal: dozens of
-    // listeners on it are expected, not a leak.
-    setMaxListeners(0, mcp.mcpReq.signal);
+    // listeners on it are expected, not a leak. Said once per signal.
+    const { signal } = mcp.mcpReq;
+    if (!unlimited.has(signal)) {
+      setMaxListeners(0, signal);
+      unlimited.add(signal);
+    }
     const id = nextId++;
     const ctx = createRequestContext({
       id,
       request: request.params,
-      signal: mcp.mcpReq.signal,
+      signal,
       identity: options.server(),
       era: options.era(),
       config: runtime.config,
@@ -144,8 +150,8 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         providerMs,
         sent: { temperature: generate.temperature, maxTokens: maxOutputTokensFor(generate, candidate) },
       });
-      // Written behind the answer, batched (`flushRuntime` waits for it).
-      void audit.write(
+      // Built, formatted and written behind the answer, batched (`flushRuntime` waits for it).
+      void audit.write(() =>
         auditRecord(ctx, { outcome: 'ok', latencyMs, usage, costUsd: cost, ...completion }, audit.includeText),
       );
       return result;
@@ -159,7 +165,7 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
         latencyMs: performance.now() - ctx.started,
         attempts: ctx.attempts ?? (error as { attempts?: FallbackAttempt[] }).attempts,
       };
-      void audit.write(auditRecord(ctx, end, audit.includeText));
+      void audit.write(() => auditRecord(ctx, end, audit.includeText));
       onEvent?.({ type: 'error', id, message: wire.message });
       throw wire;
     }
