@@ -12,7 +12,7 @@
  * One difference, on the strict side: the MAC is compared as its canonical base64url text, so a token
  * whose MAC is spelled in a non-canonical way (which no minter produces) is refused.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 import type { RequestStateCodec } from '@modelcontextprotocol/server';
 
@@ -31,7 +31,8 @@ export function createHmacStateCodec<T>(options: { key: Uint8Array; ttlSeconds: 
     throw new RangeError(`requestState key must be at least 32 bytes (got ${options.key.byteLength})`);
   }
   if (!Number.isFinite(options.ttlSeconds)) throw new RangeError('requestState ttlSeconds must be a finite number');
-  const key = Buffer.from(options.key);
+  // A KeyObject made once: createHmac with raw bytes imports the key again on every call.
+  const key = createSecretKey(Buffer.from(options.key));
   const ttlSeconds = options.ttlSeconds;
   const mac = (signed: string) => createHmac('sha256', key).update(signed, 'utf8').digest('base64url');
 
