@@ -23,11 +23,6 @@ function echoableId(body: unknown): string | number | null {
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
-/** Whether a content type is JSON (`application/json`, parameters aside). */
-function isJsonMediaType(type: string | undefined): boolean {
-  return type !== undefined && /^application\/json\s*(;|$)/i.test(type);
-}
-
 function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -68,23 +63,6 @@ export async function serveParsedBody(
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) headers[name] = value;
-  if (response.body !== null && isJsonMediaType(headers['content-type'])) {
-    // A JSON answer is whole in memory already: one write with its length (no chunked framing, one syscall).
-    let bytes: Buffer;
-    try {
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch {
-      // The body failed before its end: nothing whole to send.
-      finished = true;
-      res.destroy();
-      return;
-    }
-    delete headers['transfer-encoding'];
-    headers['content-length'] = String(bytes.length);
-    finished = true;
-    if (!res.destroyed) res.writeHead(response.status, headers).end(bytes);
-    return;
-  }
   res.writeHead(response.status, headers);
   if (response.body === null) {
     finished = true;
