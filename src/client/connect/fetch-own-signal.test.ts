@@ -54,4 +54,43 @@ describe('fetchWithOwnSignal', () => {
     transport.abort(new Error('transport closed'));
     await expect(reader.read()).rejects.toThrow();
   });
+
+  /** A base fetch that answers `body` as JSON and records the signal each request was given. */
+  function recording(body: string) {
+    const signals: AbortSignal[] = [];
+    const base = (async (_input: unknown, init?: RequestInit) => {
+      signals.push(init!.signal!);
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return { base, signals };
+  }
+
+  it("returns the base fetch's own response, whose body reads as usual", async () => {
+    const transport = new AbortController();
+    let given: Response | undefined;
+    const base = (async () => (given = new Response('{"ok":true}', { status: 200 }))) as typeof fetch;
+    const response = await fetchWithOwnSignal(base)('http://127.0.0.1:9/mcp', { signal: transport.signal });
+    expect(response).toBe(given);
+    expect(response).toBeInstanceOf(Response);
+    expect(response.body).not.toBeNull();
+    // Looking at the body does not lock it: a reader method still works afterwards.
+    expect(await response.json()).toEqual({ ok: true });
+    expect(response.bodyUsed).toBe(true);
+  });
+
+  it('aborts a request whose body is not read yet, and no longer one whose body was read', async () => {
+    const transport = new AbortController();
+    const { base, signals } = recording('{"n":1}');
+    const wrapped = fetchWithOwnSignal(base);
+    const read = await wrapped('http://127.0.0.1:9/mcp', { signal: transport.signal });
+    expect(await read.text()).toBe('{"n":1}');
+    const streamed = await wrapped('http://127.0.0.1:9/mcp', { signal: transport.signal });
+    expect(await new Response(streamed.body).text()).toBe('{"n":1}');
+    const cloned = await wrapped('http://127.0.0.1:9/mcp', { signal: transport.signal });
+    expect(await cloned.clone().json()).toEqual({ n: 1 });
+    const unread = await wrapped('http://127.0.0.1:9/mcp', { signal: transport.signal });
+    transport.abort(new Error('transport closed'));
+    expect(signals.map((signal) => signal.aborted)).toEqual([false, false, false, true]);
+    expect(unread.bodyUsed).toBe(false);
+  });
 });
