@@ -112,7 +112,7 @@ function createRound(
   call: ToolCall,
   state: RoundState | undefined,
   known: Known,
-  signal: AbortSignal,
+  lazySignal: LazySignal,
   maxRequestsPerRound: number,
 ): Round {
   const used = new Map<string, SamplingResult>();
@@ -145,7 +145,7 @@ function createRound(
   let calls = 0;
   const manyListeners = () => {
     calls++;
-    if (calls === 2) setMaxListeners(0, signal);
+    if (calls === 2) setMaxListeners(0, lazySignal.get());
   };
   const track = <T>(work: Promise<T>): Promise<T> => {
     manyListeners();
@@ -159,7 +159,10 @@ function createRound(
   };
 
   const sampler: Sampler = {
-    signal,
+    // Made on first use: a body that never reads it (the common case) costs no AbortController.
+    get signal() {
+      return lazySignal.get();
+    },
     capabilities: call.samplerCapabilities(),
     sample(params) {
       manyListeners();
@@ -177,7 +180,7 @@ function createRound(
         // The server's own model answers now, in this run; the answer is carried in requestState like a
         // client's (`used`), so a later round (one that needs roots) replays it instead of paying again.
         // Tracked, so that the round is not declared blocked while the provider call runs.
-        return track(call.fallback.sample(params, signal)).then((result) => {
+        return track(call.fallback.sample(params, lazySignal.get())).then((result) => {
           used.set(key, result);
           return result;
         });
@@ -222,6 +225,43 @@ function createRound(
  */
 const ROUND_ENDED = new Error('sampling round ended');
 
+/**
+ * The round's signal, made on first use: aborted when the call is cancelled or the round ends. A round
+ * whose body never reads `sampler.signal` and has no fallback or tracked work (one `sample()`, the common
+ * case) creates no AbortController and adds no listener to the call's signal. Once the round has ended,
+ * a late first use gets a signal already aborted with ROUND_ENDED, as an eager one would be by then.
+ */
+interface LazySignal {
+  get(): AbortSignal;
+  end(): void;
+}
+
+function createLazySignal(callSignal: AbortSignal): LazySignal {
+  let abort: AbortController | undefined;
+  let onCancel: (() => void) | undefined;
+  let ended = false;
+  return {
+    get() {
+      if (abort === undefined) {
+        abort = new AbortController();
+        if (ended) abort.abort(ROUND_ENDED);
+        else if (callSignal.aborted) abort.abort(callSignal.reason);
+        else {
+          const controller = abort;
+          onCancel = () => controller.abort(callSignal.reason);
+          callSignal.addEventListener('abort', onCancel, { once: true });
+        }
+      }
+      return abort.signal;
+    },
+    end() {
+      ended = true;
+      if (onCancel !== undefined) callSignal.removeEventListener('abort', onCancel);
+      abort?.abort(ROUND_ENDED);
+    },
+  };
+}
+
 /** Runs one round of `body` (see the module comment). */
 export async function runRounds<Args>(
   call: ToolCall,
@@ -238,10 +278,8 @@ export async function runRounds<Args>(
   if (invalid !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, invalid);
 
   const known = knownAnswers(call, state);
-  const abort = new AbortController();
-  const onCancel = () => abort.abort(ctx.mcpReq.signal.reason);
-  ctx.mcpReq.signal.addEventListener('abort', onCancel, { once: true });
-  const round = createRound(call, state, known, abort.signal, options.maxRequestsPerRound);
+  const lazySignal = createLazySignal(ctx.mcpReq.signal);
+  const round = createRound(call, state, known, lazySignal, options.maxRequestsPerRound);
 
   const run = body(args, round.sampler).then((result) => ({ result }));
   // If the round ends first, the abandoned body may still reject later: never leave that unhandled.
@@ -261,7 +299,6 @@ export async function runRounds<Args>(
     });
     return inputRequired({ inputRequests: Object.fromEntries(round.pending), requestState });
   } finally {
-    ctx.mcpReq.signal.removeEventListener('abort', onCancel);
-    abort.abort(ROUND_ENDED);
+    lazySignal.end();
   }
 }

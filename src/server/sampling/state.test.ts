@@ -41,3 +41,16 @@ describe('digest', () => {
     expect(digest({ t: `${long}a` })).not.toBe(digest({ t: `${long}b` }));
   });
 });
+
+describe('digest on both sides of the one-shot bound', () => {
+  for (const size of [100, (1 << 14) - 40, (1 << 14) - 1, 1 << 14, (1 << 14) + 1, 70_000]) {
+    it(`is the digest of JSON.stringify for ${size} characters of arguments`, () => {
+      const value = {
+        question: 'Why?',
+        document_text: 'é"\n'.repeat(Math.ceil(size / 3)).slice(0, size),
+        n: [1, null],
+      };
+      expect(digest(value)).toBe(reference(value));
+    });
+  }
+});

@@ -9,7 +9,7 @@
  * only, which the client has anyway.
  */
 import * as nodeCrypto from 'node:crypto';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 
 import { ProtocolError, ProtocolErrorCode, type Root, type ServerContext } from '@modelcontextprotocol/server';
 
@@ -41,9 +41,39 @@ export const SAMPLING_KEY = /^s[\w-]{16}\.\d+$/;
  * round, and a 50 MB `document_text` would otherwise cost a 50 MB copy each time.
  */
 export function digest(value: unknown): string {
-  const hash = createHash('sha256');
+  // The common case (short arguments): one JSON text and the one-shot hash, no Hash object fed piecewise.
+  if (isShort(value, SHORT_CHARS)) return digestText(JSON.stringify(value) ?? 'undefined');
+  const hash = nodeCrypto.createHash('sha256');
   if (!feedJson(hash, value)) hash.update('undefined');
   return hash.digest('base64url').slice(0, 16);
+}
+
+/** Values whose strings and keys add up to fewer characters than this are digested in one shot. */
+const SHORT_CHARS = 1 << 14;
+
+/**
+ * Whether `value`'s strings (and keys) total under `budget` characters, looking at no more of it than that:
+ * a 50 MB `document_text` is rejected at its first look. A value with `toJSON` (or of another kind) counts
+ * as short: `JSON.stringify` serializes it either way, so the digest is the same on both paths.
+ */
+function isShort(value: unknown, budget: number): boolean {
+  return sizeWithin(value, budget) >= 0;
+}
+
+/** `budget` less `value`'s characters, or -1 once they exceed it. */
+function sizeWithin(value: unknown, budget: number): number {
+  if (typeof value === 'string') return value.length < budget ? budget - value.length - 2 : -1;
+  if (typeof value !== 'object' || value === null) return budget - 24;
+  let left = budget;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && left >= 0; i++) left = sizeWithin(value[i], left - 1);
+    return left;
+  }
+  for (const key in value) {
+    if (left < 0) return -1;
+    left = sizeWithin((value as Record<string, unknown>)[key], left - key.length - 3);
+  }
+  return left;
 }
 
 /** Strings longer than this are serialized a piece at a time. */
@@ -108,7 +138,7 @@ const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdf
 /** `digest` of a value already serialized (its JSON text). */
 export function digestText(json: string): string {
   if (oneShotHash !== undefined) return oneShotHash('sha256', json, 'base64url').slice(0, 16);
-  return createHash('sha256').update(json).digest('base64url').slice(0, 16);
+  return nodeCrypto.createHash('sha256').update(json).digest('base64url').slice(0, 16);
 }
 
 /**
