@@ -323,16 +323,19 @@ export async function mapReduceSource(
     const iterator = source.segment(start);
     // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
     // handle and its buffer) instead of leaving it to the garbage collector.
+    // An iterator without `return` (a text in memory) holds nothing to close: the signal is not read then,
+    // so a 2026-era round of a short text makes no AbortController (sampling/rounds.ts).
+    const closable = iterator.return !== undefined;
     const close = () => void Promise.resolve(iterator.return?.()).catch(() => {});
-    if (sampler.signal.aborted) close();
-    else sampler.signal.addEventListener('abort', close, { once: true });
+    if (closable && sampler.signal.aborted) close();
+    else if (closable) sampler.signal.addEventListener('abort', close, { once: true });
     const chunks: string[] = [];
     let item = await sampler.track(Promise.resolve(iterator.next()));
     while (item.done !== true) {
       chunks.push(item.value);
       item = await sampler.track(Promise.resolve(iterator.next()));
     }
-    sampler.signal.removeEventListener('abort', close);
+    if (closable) sampler.signal.removeEventListener('abort', close);
     const following = item.value;
     if (start === 0 && following === undefined && parts.length === 0) {
       if (chunks.length === 0) throw new EmptyDocumentError(options.empty);

@@ -145,7 +145,7 @@ function createRound(
   let calls = 0;
   const manyListeners = () => {
     calls++;
-    if (calls === 2) setMaxListeners(0, lazySignal.get());
+    if (calls === 2) lazySignal.manyListeners();
   };
   const track = <T>(work: Promise<T>): Promise<T> => {
     manyListeners();
@@ -233,6 +233,8 @@ const ROUND_ENDED = new Error('sampling round ended');
  */
 interface LazySignal {
   get(): AbortSignal;
+  /** Lifts the listener limit of the signal, now if it exists, else when it is made. */
+  manyListeners(): void;
   end(): void;
 }
 
@@ -240,10 +242,12 @@ function createLazySignal(callSignal: AbortSignal): LazySignal {
   let abort: AbortController | undefined;
   let onCancel: (() => void) | undefined;
   let ended = false;
+  let many = false;
   return {
     get() {
       if (abort === undefined) {
         abort = new AbortController();
+        if (many) setMaxListeners(0, abort.signal);
         if (ended) abort.abort(ROUND_ENDED);
         else if (callSignal.aborted) abort.abort(callSignal.reason);
         else {
@@ -253,6 +257,10 @@ function createLazySignal(callSignal: AbortSignal): LazySignal {
         }
       }
       return abort.signal;
+    },
+    manyListeners() {
+      many = true;
+      if (abort !== undefined) setMaxListeners(0, abort.signal);
     },
     end() {
       ended = true;
