@@ -7,7 +7,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 
-import { createSamplingEngine, resultText } from '../src/server/index.js';
+import { createSamplingEngine, resultText, type Sampler } from '../src/server/index.js';
 import { sdkClient, userText, type Reply } from './helpers/sdk-client.js';
 import { textOf, wire } from './helpers/wire.js';
 
@@ -24,6 +24,7 @@ const ask = (text: string) => ({
 
 describe('2026-07-28 rounds: lean path and full path', () => {
   const engine = createSamplingEngine();
+  const samplers: Sampler[] = [];
   const signals: { abortedInBody: boolean; abortedAfter: () => boolean }[] = [];
   const factory = (): McpServer => {
     const server = engine.createServer({ name: 'lean', version: '1.0.0' });
@@ -46,6 +47,10 @@ describe('2026-07-28 rounds: lean path and full path', () => {
       signals.push({ abortedInBody: signal.aborted, abortedAfter: () => signal.aborted });
       const tracked = await s.track(Promise.resolve('tracked'));
       return { content: [{ type: 'text', text: `${answer} ${tracked}` }] };
+    });
+    engine.registerTool(server, 'keep', { inputSchema: z.object({ text: z.string() }) }, async ({ text }, s) => {
+      samplers.push(s);
+      return { content: [{ type: 'text', text: resultText(await s.sample(ask(text))) }] };
     });
     return server;
   };
@@ -78,5 +83,14 @@ describe('2026-07-28 rounds: lean path and full path', () => {
     expect(signals).toHaveLength(1);
     expect(signals[0]!.abortedInBody).toBe(false);
     expect(signals[0]!.abortedAfter()).toBe(true);
+  });
+
+  it('gives a signal first read after its round ended already aborted (the first round of a two-round call)', async () => {
+    samplers.length = 0;
+    const client = await connect();
+    expect(textOf(await client.callTool({ name: 'keep', arguments: { text: 'w' } }))).toBe('W');
+    expect(samplers).toHaveLength(2);
+    expect(samplers[0]!.signal.aborted).toBe(true);
+    expect(samplers[1]!.signal.aborted).toBe(true);
   });
 });
