@@ -196,6 +196,8 @@ export interface SegmentedSource {
   segment(start: number): AsyncIterator<string, number | undefined> | Iterator<string, number | undefined>;
   /** The expected number of chunks in all, when it can only be estimated (a file being read). */
   expectedChunks?: number | undefined;
+  /** True when its segments hold nothing to close (a text in memory): the walk then never reads the signal. */
+  inMemory?: boolean | undefined;
 }
 
 /** A text already split into chunks: one segment. */
@@ -323,9 +325,9 @@ export async function mapReduceSource(
     const iterator = source.segment(start);
     // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
     // handle and its buffer) instead of leaving it to the garbage collector.
-    // An iterator without `return` (a text in memory) holds nothing to close: the signal is not read then,
+    // A source in memory, or an iterator without `return`, holds nothing to close: the signal is not read then,
     // so a 2026-era round of a short text makes no AbortController (sampling/rounds.ts).
-    const closable = iterator.return !== undefined;
+    const closable = source.inMemory !== true && iterator.return !== undefined;
     const close = () => void Promise.resolve(iterator.return?.()).catch(() => {});
     if (closable && sampler.signal.aborted) close();
     else if (closable) sampler.signal.addEventListener('abort', close, { once: true });
