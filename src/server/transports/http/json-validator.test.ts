@@ -191,3 +191,26 @@ describe('JsonSyntaxValidator inside long strings (the native skipping)', () => 
     expect(validator.finish()).toBe(true);
   });
 });
+
+describe('JsonSyntaxValidator word-at-a-time string scan', () => {
+  it('sees a quote, an escape or a control byte at every position and alignment of a long string', () => {
+    for (let offset = 0; offset < 4; offset++) {
+      for (let at = 0; at < 80; at++) {
+        for (const [inner, valid] of [
+          ['\\n', true],
+          ['\\"', true],
+          ['\u0001', false],
+          ['\u001f', false],
+          ['"', false],
+          ['é', true],
+        ] as const) {
+          const text = `"${'a'.repeat(at)}${inner}${'b'.repeat(100)}"`;
+          const padded = Buffer.concat([Buffer.alloc(offset, 0x20), Buffer.from(text)]).subarray(offset);
+          const validator = new JsonSyntaxValidator();
+          const verdict = validator.push(padded) && validator.finish();
+          expect({ offset, at, inner, verdict }).toEqual({ offset, at, inner, verdict: valid });
+        }
+      }
+    }
+  });
+});
