@@ -1,7 +1,7 @@
 /**
  * The 2026-era round bound (MAX_ROUND_BYTES) counts the bytes of the requests' JSON, not UTF-16 code
- * units: two requests whose text is 3 Mi two-byte characters each (6 MiB of UTF-8 apiece) do not fit one
- * 8 MiB round together, though their JavaScript lengths would.
+ * units: two requests whose text is just over 4 Mi two-byte characters each (just over 8 MiB of UTF-8 apiece) do not fit one
+ * 16 MiB round together, though their JavaScript lengths would.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
@@ -17,8 +17,8 @@ afterAll(async () => {
 });
 
 describe('the 2026-07-28 round bound', () => {
-  it('counts bytes: two 6 MiB (UTF-8) requests go in separate rounds', async () => {
-    const text = (n: number) => `${n} ${'é'.repeat(3 * 1024 * 1024)}`;
+  it('counts bytes: two requests of just over half the bound (UTF-8) go in separate rounds', async () => {
+    const text = (n: number) => `${n} ${'é'.repeat(MAX_ROUND_BYTES / 4 + 1024)}`;
     expect(2 * text(1).length).toBeLessThan(MAX_ROUND_BYTES);
     expect(2 * Buffer.byteLength(text(1))).toBeGreaterThan(MAX_ROUND_BYTES);
     const engine = createSamplingEngine();

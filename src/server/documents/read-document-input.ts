@@ -29,9 +29,10 @@ const SEGMENT_CHUNKS = 64;
 /**
  * A segment of `document_text`: at most this many chunks' worth, and this many UTF-8 bytes, so that its
  * map requests go in one 2026-era round (rounds.ts: 1024 requests and MAX_ROUND_BYTES of params; an
- * eighth of that is left for the requests' own prompts and JSON escapes).
+ * eighth of that is left for the requests' own prompts and JSON escapes). The chunk count is the
+ * round's default request count, so that for chunks of a few thousand tokens the bytes are the bound.
  */
-const TEXT_SEGMENT_CHUNKS = 512;
+const TEXT_SEGMENT_CHUNKS = 1024;
 const TEXT_SEGMENT_BYTES = MAX_ROUND_BYTES - MAX_ROUND_BYTES / 8;
 
 /** One wording for every way `context_tokens` can be wrong, with the value it got. */

@@ -69,7 +69,7 @@ export interface SamplingEngineOptions {
   samplingTimeoutMs?: number | undefined;
   /**
    * Most requests one input_required round carries (2026 era); the rest go in later rounds. Default 1024.
-   * A round also carries at most 8 MiB of request params, whatever this says.
+   * A round also carries at most 16 MiB of request params, whatever this says.
    */
   maxRequestsPerRound?: number | undefined;
   /**

@@ -48,7 +48,7 @@ export interface RoundsOptions {
  * document's map requests go in as few rounds as this allows (each round re-sends the call's arguments),
  * while one result stays a size any client reads. A single larger request still goes alone.
  */
-export const MAX_ROUND_BYTES = 8 * 1024 * 1024;
+export const MAX_ROUND_BYTES = 16 * 1024 * 1024;
 
 /**
  * Why a 2026-era retry's `inputResponses` cannot be used, in one line; undefined when they can. Entries

@@ -143,3 +143,74 @@ describe('JsonSyntaxValidator', () => {
     expect(validates(Buffer.from(`${'['.repeat(10_000)}${']'.repeat(9_999)}`), 4096)).toBe(false);
   });
 });
+
+describe('JsonSyntaxValidator inside long strings (the native skipping)', () => {
+  const long = 'x'.repeat(70 * 1024);
+  const STRING_CASES = [
+    `"${long}"`,
+    `{"document_text":"${long}\\n\\"quoted \\\\\\" nested\\"\\n${long}","n":1}`,
+    `["${long}\\u00e9\\uD83D\\uDE00é€😀${long}"]`,
+    `{"a":"${long}\\\\","b":"\\\\\\\\"}`,
+    `"${long}\\"`,
+    `"${long}\\x${long}"`,
+    `"${long}\\u12G4"`,
+    `"${long}\t${long}"`,
+    `"${long}\u0001"`,
+    `"${'é'.repeat(40 * 1024)}\u001f"`,
+    `"${long}\\u00"`,
+    `"${long}"x`,
+    `["${long}", "${long}\n"]`,
+    `[\n"${long}",\n"${long}"\n]`,
+    `{"${long}":"${long}"}`,
+    `{"${long}\u0000":1}`,
+  ];
+  it('agrees with JSON.parse on escapes, nested quotes, unicode and control bytes, whatever the chunk size', () => {
+    for (const text of STRING_CASES) {
+      const bytes = Buffer.from(text);
+      for (const size of [1000, 4093, 65536, bytes.length]) {
+        expect({ text: text.slice(0, 40), size, valid: validates(bytes, size) }).toEqual({
+          text: text.slice(0, 40),
+          size,
+          valid: parses(bytes),
+        });
+      }
+    }
+  });
+
+  it('finds a control byte just past a 64 KiB window, and in a plain Uint8Array', () => {
+    for (const at of [64 * 1024 - 2, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 128 * 1024]) {
+      const bytes = Buffer.from(`"${'a'.repeat(at)}\n${'b'.repeat(10)}"`);
+      expect(validates(bytes)).toBe(false);
+      const plain = new Uint8Array(bytes);
+      const validator = new JsonSyntaxValidator();
+      expect(validator.push(plain)).toBe(false);
+    }
+    const ok = new Uint8Array(Buffer.from(`{"a":"${'a'.repeat(200 * 1024)}\\n"}`));
+    const validator = new JsonSyntaxValidator();
+    expect(validator.push(ok)).toBe(true);
+    expect(validator.finish()).toBe(true);
+  });
+});
+
+describe('JsonSyntaxValidator word-at-a-time string scan', () => {
+  it('sees a quote, an escape or a control byte at every position and alignment of a long string', () => {
+    for (let offset = 0; offset < 4; offset++) {
+      for (let at = 0; at < 80; at++) {
+        for (const [inner, valid] of [
+          ['\\n', true],
+          ['\\"', true],
+          ['\u0001', false],
+          ['\u001f', false],
+          ['"', false],
+          ['é', true],
+        ] as const) {
+          const text = `"${'a'.repeat(at)}${inner}${'b'.repeat(100)}"`;
+          const padded = Buffer.concat([Buffer.alloc(offset, 0x20), Buffer.from(text)]).subarray(offset);
+          const validator = new JsonSyntaxValidator();
+          const verdict = validator.push(padded) && validator.finish();
+          expect({ offset, at, inner, verdict }).toEqual({ offset, at, inner, verdict: valid });
+        }
+      }
+    }
+  });
+});

@@ -50,11 +50,32 @@ const LITERALS: Record<number, Uint8Array> = {
  * or a control character, each of which the String state must see), or the chunk's length.
  */
 function stringBodyEnd(chunk: Uint8Array, from: number): number {
-  for (let i = from; i < chunk.length; i++) {
+  const n = chunk.length;
+  let i = from;
+  // Long runs are read four bytes at a time (bit tricks on aligned 32-bit words); the word that holds a
+  // stop, and the unaligned edges, are read a byte at a time below.
+  if (n - i >= 64) {
+    for (; ((chunk.byteOffset + i) & 3) !== 0; i++) {
+      const b = chunk[i]!;
+      if (b === 0x22 || b === 0x5c || b < 0x20) return i;
+    }
+    const words = new Uint32Array(chunk.buffer, chunk.byteOffset + i, (n - i) >>> 2);
+    let w = 0;
+    for (; w < words.length; w++) {
+      const x = words[w]!;
+      const quote = x ^ 0x22222222;
+      const backslash = x ^ 0x5c5c5c5c;
+      // A byte below 0x20 in x, or a zero byte in quote or backslash, sets that byte's high bit here.
+      const stops = ((x - 0x20202020) & ~x) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
+      if ((stops & 0x80808080) !== 0) break;
+    }
+    i += w * 4;
+  }
+  for (; i < n; i++) {
     const b = chunk[i]!;
     if (b === 0x22 || b === 0x5c || b < 0x20) return i;
   }
-  return chunk.length;
+  return n;
 }
 
 /** States in which a number may end (the next byte is then read as what follows the number). */
