@@ -4,6 +4,7 @@
  * sampling; the upstream a one-tool echo server (bench/bare/echo-server.mjs). Both paths stay connected
  * for the whole run and are measured in alternating rounds of sequential calls (one at a time, so that
  * the latency is the path's own); p50 / p99 latency and calls per second are pooled over the rounds.
+ * A third path, a bare JSON-line relay in the bridge's place (bench/bare/relay.mjs), is the floor.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +29,9 @@ import { runCalls } from './round-trip.js';
 import { OUR_CLI, ROOT } from './stacks.js';
 
 type Era = 'legacy' | 'modern';
-type Path = 'direct' | 'bridge';
+type Path = 'direct' | 'floor' | 'bridge';
 const ERAS: readonly Era[] = ['legacy', 'modern'];
-const PATHS: readonly Path[] = ['direct', 'bridge'];
+const PATHS: readonly Path[] = ['direct', 'floor', 'bridge'];
 const ROUNDS = FULL ? 10 : 5;
 const CALLS = FULL ? 1000 : 400;
 const WARM_UP_CALLS = 200;
@@ -38,6 +39,8 @@ const WARM_UP_CALLS = 200;
 const TARGET_ADDED_P50_MS = 0.3;
 
 const ECHO_SERVER = join(ROOT, 'bench', 'bare', 'echo-server.mjs');
+/** The floor: a bare JSON-line relay in the bridge's place (bench/bare/relay.mjs). */
+const RELAY = join(ROOT, 'bench', 'bare', 'relay.mjs');
 
 async function connect(path: Path, era: Era, home: string): Promise<Client> {
   const client = new Client(
@@ -48,7 +51,9 @@ async function connect(path: Path, era: Era, home: string): Promise<Client> {
   const args =
     path === 'direct'
       ? [ECHO_SERVER]
-      : [OUR_CLI, 'bridge', '--config', config, '--era', era, '--', process.execPath, ECHO_SERVER];
+      : path === 'floor'
+        ? [RELAY, process.execPath, ECHO_SERVER]
+        : [OUR_CLI, 'bridge', '--config', config, '--era', era, '--', process.execPath, ECHO_SERVER];
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
@@ -72,6 +77,7 @@ export const bridgeOverhead: Benchmark = {
     const rows: (string | number)[][] = [];
     const targets: TargetResult[] = [];
     const measurements: unknown[] = [];
+    const notes: string[] = [];
     try {
       for (const era of ERAS) {
         const clients = new Map<Path, Client>();
@@ -82,7 +88,8 @@ export const bridgeOverhead: Benchmark = {
         try {
           for (const path of PATHS) await runCalls(call(clients.get(path)!), WARM_UP_CALLS, 1);
           for (let r = 0; r < ROUNDS; r += 1) {
-            const order = r % 2 === 0 ? PATHS : [...PATHS].reverse();
+            // Rotated each round, so that no path always runs first or last.
+            const order = PATHS.map((_, i) => PATHS[(i + r) % PATHS.length]!);
             for (const path of order) {
               collectGarbage();
               const batch = await runCalls(call(clients.get(path)!), CALLS, 1);
@@ -100,15 +107,39 @@ export const bridgeOverhead: Benchmark = {
           perSecond: median(rates.get(path)!),
         });
         const direct = stats('direct');
+        const floor = stats('floor');
         const bridge = stats('bridge');
         const added = bridge.p50 - direct.p50;
+        const floorAdded = floor.p50 - direct.p50;
         for (const [path, s] of [
           ['direct', direct],
+          ['floor (JSON-line relay, no SDK)', floor],
           ['bridge', bridge],
         ] as const) {
-          rows.push([era, path, round(s.p50, 3), round(s.p99, 3), Math.round(s.perSecond)]);
+          rows.push([
+            era,
+            path,
+            round(s.p50, 3),
+            round(s.p99, 3),
+            Math.round(s.perSecond),
+            round(s.p50 - direct.p50, 3),
+          ]);
         }
-        measurements.push({ era, direct, bridge, addedP50Ms: added, calls: CALLS, rounds: ROUNDS });
+        measurements.push({
+          era,
+          direct,
+          floor,
+          bridge,
+          addedP50Ms: added,
+          floorAddedP50Ms: floorAdded,
+          calls: CALLS,
+          rounds: ROUNDS,
+        });
+        notes.push(
+          `${era}: the bridge adds ${round(added, 3)} ms to the median; a bare JSON-line relay in its place ` +
+            `(the extra process and pipe hops, nothing else) adds ${round(floorAdded, 3)} ms, so the bridge's ` +
+            `own work is about ${round(added - floorAdded, 3)} ms.`,
+        );
         targets.push({
           name: `B9 ${era}: added p50`,
           description: `the bridge adds less than ${TARGET_ADDED_P50_MS} ms to a plain call's median latency (${era} era)`,
@@ -116,7 +147,7 @@ export const bridgeOverhead: Benchmark = {
           unit: 'ms',
           limit: `< ${TARGET_ADDED_P50_MS} ms`,
           pass: added < TARGET_ADDED_P50_MS,
-          detail: `p50 ${round(direct.p50, 3)} ms direct, ${round(bridge.p50, 3)} ms through the bridge; ${Math.round(direct.perSecond)} vs ${Math.round(bridge.perSecond)} calls/s`,
+          detail: `p50 ${round(direct.p50, 3)} ms direct, ${round(bridge.p50, 3)} ms through the bridge, ${round(floor.p50, 3)} ms through a bare relay; ${Math.round(direct.perSecond)} vs ${Math.round(bridge.perSecond)} calls/s`,
         });
       }
     } finally {
@@ -124,7 +155,7 @@ export const bridgeOverhead: Benchmark = {
     }
     const table: Table = {
       title: 'A plain tool call (`echo`), sequential, pooled over the rounds',
-      headers: ['era', 'path', 'p50 (ms)', 'p99 (ms)', 'calls/s'],
+      headers: ['era', 'path', 'p50 (ms)', 'p99 (ms)', 'calls/s', 'added p50 (ms)'],
       rows,
     };
     return {
@@ -132,10 +163,12 @@ export const bridgeOverhead: Benchmark = {
         'The host (the SDK client, no sampling) calls a one-tool echo server directly and through ' +
         '`mcp-sampling bridge` (both over stdio, the bridge on the same era towards the upstream), in ' +
         `alternating rounds of ${CALLS} sequential calls (${ROUNDS} rounds). The bridge adds one process ` +
-        'and one more stdio hop each way, plus its proxying.',
+        'and one more stdio hop each way, plus its proxying. **floor**: the same extra process as a bare ' +
+        'JSON-line relay (`bench/bare/relay.mjs`: each line parsed and serialized again, no SDK), what any ' +
+        'stdio bridge costs at least on this machine.',
       tables: [table],
       targets,
-      notes: [],
+      notes,
       measurements,
     };
   },
