@@ -87,7 +87,7 @@ export async function call(
   const started = performance.now();
   const toolArgs = parseToolArguments(options.args);
   const target = resolveTarget(options.server, command);
-  const progress = createProgressView(out);
+  const progress = await createProgressView(out);
   const session = await openClientSession({
     target,
     era: options.era,

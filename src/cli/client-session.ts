@@ -7,14 +7,12 @@
 import { setMaxListeners } from 'node:events';
 
 import { type EraMode } from '../client/connect/era.js';
-import { connectHttp } from '../client/connect/http.js';
 import {
   type ElicitationHandler,
   type ElicitationModes,
   type ListRoots,
   type McpConnection,
 } from '../client/connect/session.js';
-import { connectStdio } from '../client/connect/stdio.js';
 // The runtime and the handler are the public ones (mcp-sampling/client), as a host would build them.
 import { createSamplingHandler, createSamplingRuntime, type Prompter } from '../client/index.js';
 import { runtimeInternals } from '../client/api/runtime.js';
@@ -23,7 +21,6 @@ import { loadClientEnv } from '../config/env.js';
 import { formatProblems, parseIssueDump } from '../shared/issue-lines.js';
 import { approvalPrompter, dashboardLinkOf } from './approval-route.js';
 import { elicitationHandler } from './elicitation-route.js';
-import { oauthConnectError, sessionOAuth } from './oauth-route.js';
 import { CliError, type Output } from './output.js';
 import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 
@@ -141,10 +138,15 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             after();
           }
         };
+  // The HTTP transport and OAuth are loaded only to connect to a URL; the stdio transport only to spawn.
+  const http =
+    target.kind === 'http'
+      ? await Promise.all([import('../client/connect/http.js'), import('./oauth-route.js')])
+      : undefined;
   // OAuth (stored tokens, a sign-in on 401) for an HTTP server, unless the static bearer token is set.
   const oauth =
     target.kind === 'http' && bearerToken === undefined
-      ? await sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
+      ? await http![1].sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
       : undefined;
   const runtime = createSamplingRuntime({
     env,
@@ -173,7 +175,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   try {
     connection =
       target.kind === 'http'
-        ? await connectHttp({
+        ? await http![0].connectHttp({
             url: target.url,
             era: options.era,
             handler,
@@ -189,7 +191,9 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             // The call then fails with the SDK's bare "Connection closed": say why first.
             onConnectionLost: (reason) => process.stderr.write(`mcp-sampling: error: ${reason}\n`),
           })
-        : await connectStdio({
+        : await (
+            await import('../client/connect/stdio.js')
+          ).connectStdio({
             command: target.command,
             args: target.args,
             era: options.era,
@@ -208,7 +212,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
           });
   } catch (error) {
     throw (
-      (oauth !== undefined && oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
+      (oauth !== undefined && http![1].oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
       connectError(error, target, bearerToken, tokenEnv)
     );
   }

@@ -16,7 +16,7 @@ describe('progress view', () => {
   it('on a terminal: a bar on stderr that advances with the server progress', async () => {
     const stdout = capture(false);
     const stderr = capture(true);
-    const view = createProgressView(
+    const view = await createProgressView(
       createOutput({ json: false, verbose: false }, stdout.stream, stderr.stream),
       stderr.stream,
     );
@@ -34,7 +34,7 @@ describe('progress view', () => {
 
   it('steps aside while a prompt holds the terminal: nothing is drawn until the hold is released', async () => {
     const stderr = capture(true);
-    const view = createProgressView(
+    const view = await createProgressView(
       createOutput({ json: false, verbose: false }, capture(false).stream),
       stderr.stream,
     );
@@ -52,9 +52,9 @@ describe('progress view', () => {
     expect(stderr.text().slice(held)).toContain('while the prompt is up');
   });
 
-  it('elsewhere: plain lines, one per 10 % step or new stage, none in JSON mode', () => {
+  it('elsewhere: plain lines, one per 10 % step or new stage, none in JSON mode', async () => {
     const stdout = capture(false);
-    const view = createProgressView(
+    const view = await createProgressView(
       createOutput({ json: false, verbose: false }, stdout.stream),
       capture(false).stream,
     );
@@ -66,7 +66,10 @@ describe('progress view', () => {
     expect(lines.at(-1)).toMatch(/progress\s+combining 100 summaries/);
 
     const json = capture(false);
-    const quiet = createProgressView(createOutput({ json: true, verbose: false }, json.stream), capture(false).stream);
+    const quiet = await createProgressView(
+      createOutput({ json: true, verbose: false }, json.stream),
+      capture(false).stream,
+    );
     quiet.update({ progress: 1, total: 2 });
     expect(json.text()).toBe('');
   });
@@ -77,7 +80,10 @@ describe('progress view', () => {
       message: `Fulfilling input required by 'tools/call' (round ${round})`,
     });
     const plain = capture(false);
-    const view = createProgressView(createOutput({ json: false, verbose: false }, plain.stream), capture(false).stream);
+    const view = await createProgressView(
+      createOutput({ json: false, verbose: false }, plain.stream),
+      capture(false).stream,
+    );
     view.update(sdk(1));
     view.update(sdk(2));
     expect(plain.text().trim().split('\n')).toEqual([
@@ -86,7 +92,10 @@ describe('progress view', () => {
     ]);
 
     const stderr = capture(true);
-    const bar = createProgressView(createOutput({ json: false, verbose: false }, capture(false).stream), stderr.stream);
+    const bar = await createProgressView(
+      createOutput({ json: false, verbose: false }, capture(false).stream),
+      stderr.stream,
+    );
     bar.update(sdk(1));
     await new Promise((resolve) => setTimeout(resolve, 250));
     bar.done();

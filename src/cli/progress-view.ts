@@ -1,10 +1,8 @@
 /**
- * Shows the server's progress notifications: a progress bar on a terminal (@clack/prompts, on stderr),
+ * Shows the server's progress notifications: a progress bar on a terminal (progress-bar.ts, on stderr),
  * plain lines otherwise (at most one per 10 % step or new message), nothing in JSON mode.
  */
 import type { Writable } from 'node:stream';
-
-import { progress as clackProgress } from '@clack/prompts';
 
 import type { Output } from './output.js';
 
@@ -24,8 +22,6 @@ export interface ProgressView {
   done(): void;
 }
 
-const BAR_STEPS = 100;
-
 /**
  * Our words for the MCP SDK's own progress messages: on the 2026-07-28 era the client SDK reports each
  * input_required round it fulfils as "Fulfilling input required by 'tools/call' (round 2)".
@@ -35,56 +31,15 @@ export function progressMessage(message: string | undefined): string | undefined
   return round === null ? message : `round ${round[1]}: answering the server's requests (input_required)`;
 }
 
-export function createProgressView(out: Output, stderr: Writable & { isTTY?: boolean } = process.stderr): ProgressView {
+export async function createProgressView(
+  out: Output,
+  stderr: Writable & { isTTY?: boolean } = process.stderr,
+): Promise<ProgressView> {
   if (out.json) return { update: () => {}, hold: () => () => {}, done: () => {} };
   if (stderr.isTTY === true) {
-    let bar: ReturnType<typeof clackProgress> | undefined;
-    let shown = 0;
-    let holds = 0;
-    let waiting: ProgressUpdate | undefined;
-    const view: ProgressView = {
-      update(update) {
-        if (holds > 0) {
-          waiting = update;
-          return;
-        }
-        const { progress, total, message: sent } = update;
-        const message = progressMessage(sent);
-        bar ??= (() => {
-          const created = clackProgress({ max: BAR_STEPS, output: stderr });
-          created.start(message ?? 'summarizing');
-          return created;
-        })();
-        const target =
-          total !== undefined && total > 0 ? Math.min(BAR_STEPS, Math.floor((progress / total) * BAR_STEPS)) : shown;
-        if (target > shown) {
-          bar.advance(target - shown, message);
-          shown = target;
-        } else if (message !== undefined) bar.message(message);
-      },
-      hold() {
-        holds += 1;
-        bar?.stop();
-        bar = undefined;
-        shown = 0;
-        let released = false;
-        return () => {
-          if (released) return;
-          released = true;
-          holds -= 1;
-          const update = waiting;
-          waiting = undefined;
-          if (holds === 0 && update !== undefined) view.update(update);
-        };
-      },
-      done() {
-        holds = 0;
-        waiting = undefined;
-        bar?.stop('done');
-        bar = undefined;
-      },
-    };
-    return view;
+    // @clack/prompts is loaded only for a terminal (progress-bar.ts).
+    const { createProgressBar } = await import('./progress-bar.js');
+    return createProgressBar(stderr);
   }
   let lastStep = -1;
   let lastMessage: string | undefined;

@@ -36,7 +36,7 @@ export async function summarize(file: string, options: SummarizeOptions, out: Ou
   let failure: string | undefined;
   let exitCode: number | undefined;
   let stats: SummaryMeta | undefined;
-  const progress = createProgressView(out);
+  const progress = await createProgressView(out);
   try {
     out.step('tool', `tools/call ${TOOL} (${document.shown})`);
     const result = await connection.client.callTool(

@@ -4,8 +4,9 @@
  * `limits.maxResponseBytes` (ProviderResponseTooLargeError). The client maps them to JSON-RPC errors in
  * one place (client/errors.ts, `toWireError`).
  */
-import { APICallError, RetryError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 
+import { isRetryError } from './ai-sdk.js';
 import type { FallbackAttempt } from './call-with-fallbacks.js';
 
 /** A provider answered with more bytes than `limits.maxResponseBytes`. Never retried. */
@@ -85,7 +86,7 @@ export function toProviderCallError(
   where: { provider: string; model: string; timeoutMs?: number },
 ): ProviderCallError {
   const prefix = `${where.provider} ${where.model}`;
-  const last = RetryError.isInstance(error) ? (error.lastError ?? error) : error;
+  const last = isRetryError(error) ? (error.lastError ?? error) : error;
   const tooLarge = findResponseTooLarge(last);
   if (tooLarge !== undefined) {
     const status = APICallError.isInstance(last) ? last.statusCode : undefined;
@@ -95,7 +96,7 @@ export function toProviderCallError(
   if (APICallError.isInstance(last)) {
     const status = last.statusCode;
     const what = status !== undefined ? `HTTP ${status}` : `cannot reach ${last.url}`;
-    const attempts = RetryError.isInstance(error) ? ` (after ${error.errors.length} attempts)` : '';
+    const attempts = isRetryError(error) ? ` (after ${error.errors.length} attempts)` : '';
     return new ProviderCallError(
       `${prefix}: ${what}${attempts}: ${firstLine(last.message)}`,
       where.provider,

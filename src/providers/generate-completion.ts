@@ -14,14 +14,9 @@
  * fallbacks and error lines of call-with-fallbacks.ts see the same thing on both paths.
  */
 import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
-import {
-  generateText,
-  type FinishReason,
-  type LanguageModelUsage,
-  type ModelMessage,
-  type ProviderMetadata,
-  type ToolSet,
-} from 'ai';
+import type { FinishReason, LanguageModelUsage, ModelMessage, ProviderMetadata, ToolSet } from 'ai';
+
+import { loadAiSdk } from './ai-sdk.js';
 
 /** A request as the AI SDK takes it (the client's mapping, client/map/map-sampling.ts, builds it). */
 export interface CompletionOptions {
@@ -76,6 +71,8 @@ export async function generateCompletion(
 ): Promise<CompletionValue> {
   const prompt = toPlainPrompt(options);
   if (prompt === undefined) {
+    // Loaded here, on the first such request: a plain-text client never loads the AI SDK (ai-sdk.ts).
+    const { generateText } = await loadAiSdk();
     return generateText({ model, ...options, maxRetries: 0, abortSignal });
   }
   const result = await model.doGenerate({

@@ -4,8 +4,9 @@
  * exponential backoff or after the delay the server asks for; client errors fail at once; an abort
  * stops everything at once, even in the middle of a wait.
  */
-import { APICallError, RetryError } from 'ai';
+import { APICallError } from '@ai-sdk/provider';
 
+import { isRetryError, loadAiSdk } from './ai-sdk.js';
 import { findResponseTooLarge } from './errors.js';
 
 export interface RetrySettings {
@@ -72,7 +73,7 @@ function hasNetworkCause(error: unknown): boolean {
  * `limits.maxResponseBytes`.
  */
 export function isRetryableError(error: unknown): boolean {
-  if (RetryError.isInstance(error)) return isRetryableError(error.lastError);
+  if (isRetryError(error)) return isRetryableError(error.lastError);
   // Checked first: the AI SDK wraps it in an APICallError whose status (a 5xx, say) would look transient.
   if (findResponseTooLarge(error) !== undefined) return false;
   if (APICallError.isInstance(error)) {
@@ -105,7 +106,7 @@ function header(headers: Record<string, string> | undefined, name: string): stri
  * or an HTTP date). Undefined when there is no usable header.
  */
 export function serverRetryDelayMs(error: unknown, now: number = Date.now()): number | undefined {
-  const last = RetryError.isInstance(error) ? error.lastError : error;
+  const last = isRetryError(error) ? error.lastError : error;
   if (!APICallError.isInstance(last)) return undefined;
   const headers = last.responseHeaders;
   const ms = header(headers, 'retry-after-ms');
@@ -226,8 +227,13 @@ export async function callWithRetry<T>(
   const maxRetries = Math.max(0, Math.floor(options.maxRetries));
   const errors: unknown[] = [];
 
-  const fail = (reason: 'maxRetriesExceeded' | 'errorNotRetryable', error: unknown, why: string): never => {
+  const fail = async (
+    reason: 'maxRetriesExceeded' | 'errorNotRetryable',
+    error: unknown,
+    why: string,
+  ): Promise<never> => {
     if (errors.length <= 1) throw error;
+    const { RetryError } = await loadAiSdk();
     throw new RetryError({
       message: `failed after ${errors.length} attempts (${why}): ${error instanceof Error ? error.message : String(error)}`,
       reason,

@@ -4,25 +4,36 @@
  * blocks. The tools carry no `execute`: the client never runs a tool, it hands the calls back to the server.
  */
 import type { ContentBlock, Tool as McpTool, ToolResultContent, ToolUseContent } from '@modelcontextprotocol/client';
-import { jsonSchema, tool, type JSONValue, type ToolResultPart, type ToolSet } from 'ai';
+import type { JSONSchema7, JSONValue, Tool, ToolResultPart, ToolSet } from 'ai';
 
+import { loadedAiSdk } from '../../providers/ai-sdk.js';
 import { ProviderCallError } from '../../providers/errors.js';
 import { UnsupportedSamplingContentError } from '../errors.js';
 
 export type ToolChoiceMode = 'auto' | 'required' | 'none';
 export type ToolResultOutput = ToolResultPart['output'];
 
-/** The request's tools as AI SDK tools without `execute`, so generation stops at the model's tool calls. */
+const jsonSchemaOf = (schema: JSONSchema7) => loadedAiSdk().jsonSchema<Record<string, unknown>>(schema);
+
+/**
+ * The request's tools as AI SDK tools without `execute`, so generation stops at the model's tool calls.
+ * Each input schema is a lazy one (a function the AI SDK calls when it needs the schema): it is built
+ * inside `generateText`, which generate-completion.ts has loaded by then, so mapping a request does not
+ * load the AI SDK (providers/ai-sdk.ts). `tool()` of the AI SDK returns its argument as it is.
+ */
 export function toToolSet(tools: readonly McpTool[]): ToolSet {
   const set: ToolSet = {};
   for (const [index, offered] of tools.entries()) {
     if (Object.hasOwn(set, offered.name)) {
       throw new UnsupportedSamplingContentError(`tools[${index}]: the tool name '${offered.name}' is offered twice`);
     }
-    set[offered.name] = tool({
+    const inputSchema = offered.inputSchema as JSONSchema7;
+    let schema: ReturnType<typeof jsonSchemaOf> | undefined;
+    const tool: Tool<Record<string, unknown>> = {
       ...(offered.description !== undefined && { description: offered.description }),
-      inputSchema: jsonSchema<Record<string, unknown>>(offered.inputSchema as Parameters<typeof jsonSchema>[0]),
-    });
+      inputSchema: () => (schema ??= jsonSchemaOf(inputSchema)),
+    };
+    set[offered.name] = tool;
   }
   return set;
 }

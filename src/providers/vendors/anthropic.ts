@@ -1,7 +1,6 @@
 /** Anthropic's Messages API. */
-import { createAnthropic } from '@ai-sdk/anthropic';
-
 import type { ProviderDefinition } from '../provider.js';
+import { lazyLanguageModels } from './lazy-models.js';
 import { toSdkSettings } from './sdk-settings.js';
 
 export const anthropic = {
@@ -21,7 +20,10 @@ export const anthropic = {
   },
   canCallTools: true,
   languageModels(settings) {
-    const provider = createAnthropic(toSdkSettings(settings));
-    return (modelId) => provider.languageModel(modelId);
+    return lazyLanguageModels(async () => {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
+      const provider = createAnthropic(toSdkSettings(settings));
+      return (modelId) => provider.languageModel(modelId);
+    }, 'anthropic.messages');
   },
 } as const satisfies ProviderDefinition;

@@ -1,7 +1,6 @@
 /** Google's Gemini API (Generative Language). */
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-
 import type { ProviderDefinition } from '../provider.js';
+import { lazyLanguageModels } from './lazy-models.js';
 import { toSdkSettings } from './sdk-settings.js';
 
 export const google = {
@@ -12,7 +11,10 @@ export const google = {
   baseURLRequired: false,
   canCallTools: true,
   languageModels(settings) {
-    const provider = createGoogleGenerativeAI(toSdkSettings(settings));
-    return (modelId) => provider.languageModel(modelId);
+    return lazyLanguageModels(async () => {
+      const { createGoogleGenerativeAI } = await import('@ai-sdk/google');
+      const provider = createGoogleGenerativeAI(toSdkSettings(settings));
+      return (modelId) => provider.languageModel(modelId);
+    }, 'google.generative-ai');
   },
 } as const satisfies ProviderDefinition;

@@ -1,7 +1,6 @@
 /** OpenAI, called through Chat Completions: what proxies, gateways and local servers implement too. */
-import { createOpenAI } from '@ai-sdk/openai';
-
 import type { ProviderDefinition } from '../provider.js';
+import { lazyLanguageModels } from './lazy-models.js';
 import { toSdkSettings } from './sdk-settings.js';
 
 export const openai = {
@@ -13,7 +12,10 @@ export const openai = {
   baseURLRequired: false,
   canCallTools: true,
   languageModels(settings) {
-    const provider = createOpenAI(toSdkSettings(settings));
-    return (modelId) => provider.chat(modelId);
+    return lazyLanguageModels(async () => {
+      const { createOpenAI } = await import('@ai-sdk/openai');
+      const provider = createOpenAI(toSdkSettings(settings));
+      return (modelId) => provider.chat(modelId);
+    }, 'openai.chat');
   },
 } as const satisfies ProviderDefinition;
