@@ -175,6 +175,14 @@ export const httpLoad: Benchmark = {
           '(about a third); ours adds the policy path (as in B1) and the per-request signal of ' +
           '`fetch-own-signal.ts`, which re-wraps each response body in a stream (about 3 %) to keep undici from ' +
           'piling listeners on one signal.',
+        "Later on 2026-12-02: B5 is paced by the clients' process (its CPU per call is higher than the " +
+          "server's, and both sides have a core each), so the client's HTTP path counts most. Every string body " +
+          "is now sent without undici's request clone and body tee (`fetch-without-body-clone.ts`: about 50 µs " +
+          'of CPU per POST), and the server remembers the `Host` values its check accepted. The MCP endpoint runs ' +
+          'on node:http directly (hono serves only the dashboard); the fresh `McpServer` per request (about 4 % of ' +
+          'the server, 1.8 % of it the constructor the bare server pays too) stays: the SDK asks for a new instance ' +
+          "per request (it refuses one still serving another) and sets each one's negotiated version and client " +
+          'identity from its request, which a reused one would carry over.',
       ],
       measurements: stacks.map((stack) => {
         const t = tallies.get(stack)!;

@@ -1,6 +1,7 @@
 /**
- * The large-body wrapper for the HTTP client transport: a large string body is sent with redirect "error",
- * a redirect still reaches the caller as the response it asked for, and everything else is passed through.
+ * The no-clone wrapper for the HTTP client transport: a string body (small or large) is sent with redirect
+ * "error", a redirect still reaches the caller as the response it asked for, and everything else is passed
+ * through.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,41 +39,60 @@ async function start(): Promise<{ url: string; lengths: number[] }> {
 }
 
 const LARGE = `"${'é'.repeat(LARGE_BODY_CHARS)}"`;
+const SMALL = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t"}}';
 
 describe('fetchWithoutBodyClone', () => {
-  it('sends a large string body whole, with redirect "error"', async () => {
+  it.each([
+    ['large', LARGE],
+    ['small', SMALL],
+  ])('sends a %s string body whole, with redirect "error"', async (_, body) => {
     const { url } = await start();
     const base = vi.fn<typeof fetch>((input, init) => fetch(input, init));
-    const response = await fetchWithoutBodyClone(base)(url, { method: 'POST', body: LARGE, redirect: 'manual' });
-    expect(await response.text()).toBe(String(Buffer.byteLength(LARGE)));
+    const response = await fetchWithoutBodyClone(base)(url, { method: 'POST', body, redirect: 'manual' });
+    expect(await response.text()).toBe(String(Buffer.byteLength(body)));
     expect(base).toHaveBeenCalledTimes(1);
-    expect(base.mock.calls[0]![1]).toMatchObject({ body: LARGE, method: 'POST', redirect: 'error' });
+    expect(base.mock.calls[0]![1]).toMatchObject({ body, method: 'POST', redirect: 'error' });
   });
 
-  it('gives the caller the redirect response it asked for ("manual"), as the plain fetch does', async () => {
+  it.each([
+    ['large', LARGE],
+    ['small', SMALL],
+  ])(
+    'gives the caller the redirect response it asked for ("manual") with a %s body, as the plain fetch does',
+    async (_, body) => {
+      const { url, lengths } = await start();
+      const plain = await fetch(`${url}/moved`, { method: 'POST', body, redirect: 'manual' });
+      const wrapped = await fetchWithoutBodyClone(fetch)(`${url}/moved`, {
+        method: 'POST',
+        body,
+        redirect: 'manual',
+      });
+      expect(wrapped.status).toBe(plain.status);
+      expect(wrapped.status).toBe(307);
+      expect(wrapped.headers.get('location')).toBe('/new');
+      // The wrapped request was sent again as asked: the redirecting server saw the whole body each time.
+      expect(lengths).toEqual([Buffer.byteLength(body), Buffer.byteLength(body), Buffer.byteLength(body)]);
+    },
+  );
+
+  it('follows a redirect as the plain fetch does when the caller asks to follow', async () => {
     const { url, lengths } = await start();
-    const plain = await fetch(`${url}/moved`, { method: 'POST', body: LARGE, redirect: 'manual' });
-    const wrapped = await fetchWithoutBodyClone(fetch)(`${url}/moved`, {
-      method: 'POST',
-      body: LARGE,
-      redirect: 'manual',
-    });
-    expect(wrapped.status).toBe(plain.status);
-    expect(wrapped.status).toBe(307);
-    expect(wrapped.headers.get('location')).toBe('/new');
-    // The wrapped request was sent again as asked: the redirecting server saw the whole body each time.
-    expect(lengths).toEqual([Buffer.byteLength(LARGE), Buffer.byteLength(LARGE), Buffer.byteLength(LARGE)]);
+    const wrapped = await fetchWithoutBodyClone(fetch)(`${url}/moved`, { method: 'POST', body: SMALL });
+    expect(wrapped.status).toBe(200);
+    expect(await wrapped.text()).toBe(String(Buffer.byteLength(SMALL)));
+    // Sent with "error" (refused at the redirect), then as asked: the redirect, then its target.
+    expect(lengths).toEqual([Buffer.byteLength(SMALL), Buffer.byteLength(SMALL), Buffer.byteLength(SMALL)]);
   });
 
-  it('passes small bodies, other bodies and requests that ask for "error" through untouched', async () => {
+  it('passes bodies that are not strings, and requests that ask for "error", through untouched', async () => {
     const base = vi.fn<typeof fetch>(() => Promise.resolve(new Response('ok')));
     const wrapped = fetchWithoutBodyClone(base);
-    const small: RequestInit = { method: 'POST', body: '{}', redirect: 'manual' };
+    const none: RequestInit = { method: 'GET', redirect: 'manual' };
     const bytes: RequestInit = { method: 'POST', body: new TextEncoder().encode(LARGE), redirect: 'manual' };
     const asked: RequestInit = { method: 'POST', body: LARGE, redirect: 'error' };
-    for (const init of [small, bytes, asked]) await wrapped('http://127.0.0.1:1/', init);
-    expect(base.mock.calls.map(([, init]) => init)).toEqual([small, bytes, asked]);
-    expect(base.mock.calls.every(([, init], i) => init === [small, bytes, asked][i])).toBe(true);
+    for (const init of [none, bytes, asked]) await wrapped('http://127.0.0.1:1/', init);
+    expect(base.mock.calls.map(([, init]) => init)).toEqual([none, bytes, asked]);
+    expect(base.mock.calls.every(([, init], i) => init === [none, bytes, asked][i])).toBe(true);
   });
 
   it('does not send again after a failure that is not a redirect', async () => {

@@ -31,6 +31,7 @@ import {
 import { screenInbound } from '../../sampling/guard-inbound.js';
 import { createStderrLog, type ServerLog } from '../../log.js';
 import { checkedFactory } from '../check-serve-options.js';
+import { rememberAcceptedHosts } from './accepted-hosts.js';
 import { createLegacySessions, jsonRpcError } from './legacy-sessions.js';
 import { bridgeListChanges } from './list-change-bridge.js';
 import { serveParsedBody, type ParsedBodyFetch } from './parsed-body-handler.js';
@@ -359,7 +360,7 @@ async function listenHttp(factory: () => McpServer, options: ServeHttpOptions): 
   // Loopback names are always accepted on a loopback bind; --allowed-host / --allowed-origin add to them.
   const loopback = LOOPBACK_HOSTS.has(host);
   const hostNames = [...(loopback ? LOOPBACK_NAMES : []), ...(options.allowedHosts ?? [])];
-  const checkHost = hostNames.length > 0 ? hostHeaderValidation(hostNames) : undefined;
+  const checkHost = hostNames.length > 0 ? rememberAcceptedHosts(hostHeaderValidation(hostNames)) : undefined;
   const checkOrigin = originValidation([...LOOPBACK_NAMES, ...(options.allowedOrigins ?? [])]);
 
   let inFlight = 0;
