@@ -167,6 +167,26 @@ describe('createBudgetTracker', () => {
     expect(tracker.usage('s').day).toEqual({ tokens: 8, costUsd: 0, date: '2025-06-08' });
   });
 
+  it("counts each usage on its own local day when the clock goes back and forth across midnight (today's key is kept per day)", async () => {
+    const time = clock(new Date(2025, 5, 1, 23, 59, 59, 999));
+    const tracker = createBudgetTracker({ statePath, now: time.now });
+    await tracker.record('s', { tokens: 1, costUsd: 0 });
+    time.set(new Date(2025, 5, 2, 0, 0, 0, 0));
+    await tracker.record('s', { tokens: 10, costUsd: 0 });
+    // A clock set back (NTP, a test) lands on the earlier day again.
+    time.set(new Date(2025, 5, 1, 12, 0));
+    await tracker.record('s', { tokens: 100, costUsd: 0 });
+    expect(tracker.usage('s').day).toEqual({ tokens: 101, costUsd: 0, date: '2025-06-01' });
+    time.set(new Date(2025, 5, 2, 23, 59, 59, 999));
+    expect(tracker.usage('s').day).toEqual({ tokens: 10, costUsd: 0, date: '2025-06-02' });
+    expect(tracker.check('s', { day: { tokens: 10 } }).ok).toBe(false);
+    time.set(new Date(2025, 5, 3, 0, 0));
+    expect(tracker.check('s', { day: { tokens: 10 } }).ok).toBe(true);
+    const state = (await readState()) as { days: Record<string, Record<string, { tokens: number }>> };
+    expect(state.days['2025-06-01']?.['s']?.tokens).toBe(101);
+    expect(state.days['2025-06-02']?.['s']?.tokens).toBe(10);
+  });
+
   it('uses local dates for the keys', () => {
     expect(localDateKey(new Date(2025, 0, 5, 0, 0))).toBe('2025-01-05');
     expect(localDateKey(new Date(2024, 11, 31, 23, 59))).toBe('2024-12-31');

@@ -362,6 +362,18 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
   /** The batch being written: still counted, until `persisted` holds it. */
   let writing: Pending[] = [];
   const session = new Map<string, BudgetUsage>();
+  /** Today's local date key and the local day it is good for (ms), so a busy client formats it once a day. */
+  let today: { key: string; from: number; until: number } | undefined;
+  const todayKey = (): string => {
+    const date = now();
+    const time = date.getTime();
+    if (today !== undefined && time >= today.from && time < today.until) return today.key;
+    const key = localDateKey(date);
+    const from = new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+    const until = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1).getTime();
+    today = { key, from, until };
+    return key;
+  };
   const reservations = new Map<string, Set<BudgetUsage>>();
 
   function addPending(entry: Pending): void {
@@ -450,7 +462,7 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
       if (window === 'day') {
         refresh();
         if (stateError !== undefined) return { ok: false, reason: stateError.message };
-        used = dayUsage(server, localDateKey(now()));
+        used = dayUsage(server, todayKey());
       } else used = sessionUsage(server);
       const tests: [Kind, number | undefined, number, number, number][] = [
         ['token', limits.tokens, used.tokens, reserved.tokens, amount.tokens],
@@ -500,7 +512,7 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
     }
     const used = sessionUsage(server);
     session.set(server, { tokens: used.tokens + usage.tokens, costUsd: used.costUsd + usage.costUsd });
-    addPending({ date: localDateKey(now()), server, usage });
+    addPending({ date: todayKey(), server, usage });
     file.dirty.add(source);
     return file.writer.schedule();
   }
@@ -544,7 +556,7 @@ export function createBudgetTracker(options: BudgetTrackerOptions): BudgetTracke
 
   function usage(server: string): ServerUsage {
     refresh();
-    const date = localDateKey(now());
+    const date = todayKey();
     return { session: sessionUsage(server), day: { ...dayUsage(server, date), date }, reserved: reservedBy(server) };
   }
 

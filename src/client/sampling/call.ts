@@ -58,27 +58,31 @@ export function createProviderCall(models: RuntimeModels, onEvent: ((event: Samp
         return note(error);
       }
     };
-    const { value, candidate, attempts } = await callWithFallbacks(ctx.candidates, attempt, {
-      retry: ctx.config.retry,
-      signal: ctx.signal,
-      attemptTimeoutMs: ctx.config.timeouts.providerMs,
-      onAttempt: (event) => {
-        if (event.outcome === 'ok') return;
-        onEvent?.({
-          type: 'retry',
-          id: ctx.id,
-          provider: event.provider,
-          model: event.id,
-          error: event.error ?? 'failed',
-          next: event.next === true,
-        });
-      },
-    })
-      .catch((error: unknown) => {
-        // An attempt a gate refused ends the call with that refusal, not as a provider error.
-        throw refused ?? error;
-      })
-      .finally(release);
+    let outcome;
+    try {
+      outcome = await callWithFallbacks(ctx.candidates, attempt, {
+        retry: ctx.config.retry,
+        signal: ctx.signal,
+        attemptTimeoutMs: ctx.config.timeouts.providerMs,
+        onAttempt: (event) => {
+          if (event.outcome === 'ok') return;
+          onEvent?.({
+            type: 'retry',
+            id: ctx.id,
+            provider: event.provider,
+            model: event.id,
+            error: event.error ?? 'failed',
+            next: event.next === true,
+          });
+        },
+      });
+    } catch (error) {
+      // An attempt a gate refused ends the call with that refusal, not as a provider error.
+      throw refused ?? error;
+    } finally {
+      release();
+    }
+    const { value, candidate, attempts } = outcome;
     return { value, candidate, attempts, generate, providerMs: performance.now() - providerStarted };
   };
 }

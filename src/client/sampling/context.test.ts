@@ -34,3 +34,22 @@ describe('createRequestContext', () => {
     expect(contextFor(config, 'docs', 'node serve').policy.maxTokens).toBe(50);
   });
 });
+
+describe("createRequestContext's policy of the last server", () => {
+  it('is kept only for the same config, name and address', () => {
+    const config = ConfigSchema.parse({
+      servers: { '*': { maxTokens: 100 }, docs: { maxTokens: 50 }, 'node b': { maxTokens: 30 } },
+    });
+    // Alternating servers: each request gets its own server's policy, not the one asked for just before.
+    expect(contextFor(config, 'docs', 'node a').policy.maxTokens).toBe(50);
+    expect(contextFor(config, undefined, 'node b').policy.maxTokens).toBe(30);
+    expect(contextFor(config, 'docs', 'node a').policy.maxTokens).toBe(50);
+    expect(contextFor(config, 'other', 'node a').policy.maxTokens).toBe(100);
+    expect(contextFor(config, 'other', 'node b').policy.maxTokens).toBe(30);
+    // The same identity under another config: that config's policy.
+    const changed = ConfigSchema.parse({ servers: { '*': { maxTokens: 100 }, docs: { maxTokens: 20 } } });
+    expect(contextFor(config, 'docs', 'node a').policy.maxTokens).toBe(50);
+    expect(contextFor(changed, 'docs', 'node a').policy.maxTokens).toBe(20);
+    expect(contextFor(config, 'docs', 'node a').policy.maxTokens).toBe(50);
+  });
+});

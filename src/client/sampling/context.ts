@@ -77,6 +77,10 @@ export function createRequestContext(input: {
  * resolved afresh. Bounded: past MAX_CACHED_POLICIES identities the config's cache starts over.
  */
 function serverPolicyOf(config: Config, identity: ServerIdentity): ServerPolicy {
+  // A connection's requests come from one server: the last answer, without building its key again.
+  const last = lastPolicy;
+  if (last !== undefined && last.config === config && last.name === identity.name && last.address === identity.address)
+    return last.policy;
   let byIdentity = policies.get(config);
   if (byIdentity === undefined) policies.set(config, (byIdentity = new Map()));
   const key = `${identity.name ?? ''}\u0000${identity.address ?? ''}\u0000${identity.name === undefined ? 0 : 1}${identity.address === undefined ? 0 : 1}`;
@@ -89,8 +93,13 @@ function serverPolicyOf(config: Config, identity: ServerIdentity): ServerPolicy 
     if (byIdentity.size >= MAX_CACHED_POLICIES) byIdentity.clear();
     byIdentity.set(key, policy);
   }
+  lastPolicy = { config, name: identity.name, address: identity.address, policy };
   return policy;
 }
+
+/** The last policy resolved (a strong reference to one config: replaced by the next config's first request). */
+let lastPolicy:
+  { config: Config; name: string | undefined; address: string | undefined; policy: ServerPolicy } | undefined;
 
 const MAX_CACHED_POLICIES = 256;
 const policies = new WeakMap<Config, Map<string, ServerPolicy>>();

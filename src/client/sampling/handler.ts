@@ -93,14 +93,20 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
   const gates = createGates(runtime);
   const callProvider = createProviderCall(models, onEvent);
   let nextId = 1;
-  /** Signals already told to take any number of listeners (a 2026-era round's are shared). */
+  /**
+   * Signals seen once, and signals told to take any number of listeners (a 2026-era round's are shared).
+   * One request adds only a few listeners to its signal, so the limit is lifted when a second request
+   * arrives with the same signal: a round of one request (the common case) never pays for it.
+   */
+  const seen = new WeakSet<AbortSignal>();
   const unlimited = new WeakSet<AbortSignal>();
 
   return async (request, mcp) => {
     // On the 2026 era the SDK hands every embedded request of a round the same signal: dozens of
-    // listeners on it are expected, not a leak. Said once per signal.
+    // listeners on it are expected, not a leak. Said once per signal, when its second request comes.
     const { signal } = mcp.mcpReq;
-    if (!unlimited.has(signal)) {
+    if (!seen.has(signal)) seen.add(signal);
+    else if (!unlimited.has(signal)) {
       setMaxListeners(0, signal);
       unlimited.add(signal);
     }
@@ -132,7 +138,8 @@ export function createSamplingHandler(options: SamplingHandlerOptions): Sampling
       ctx.truncated = held.clipped;
       const where = { provider: candidate.provider, model: candidate.id };
       const completion = { text: held.text, toolCalls: toToolUseCalls(value.toolCalls, where) };
-      for (const hold of holds) await hold.review?.(completion, ctx);
+      // Only a hold that reviews is waited for: no detour through the microtask queue per gate otherwise.
+      for (const hold of holds) if (hold.review !== undefined) await hold.review(completion, ctx);
 
       const result = toSamplingResult({ value, candidate, completion, clipped: held.clipped, usage, costUsd: cost });
       const latencyMs = performance.now() - ctx.started;
