@@ -63,6 +63,12 @@ export interface ChunkBudgetOptions {
   outputTokens: number;
 }
 
+function checkTokenCount(label: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`chunkBudget: ${label} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
 /** Fraction of the context window kept free because token counts are estimates. */
 const SAFETY_FRACTION = 0.1;
 const MIN_SAFETY_TOKENS = 64;
@@ -73,15 +79,9 @@ const MIN_SAFETY_TOKENS = 64;
  */
 export function chunkBudget(options: ChunkBudgetOptions): number {
   const { contextTokens, promptTokens, outputTokens } = options;
-  for (const [label, value] of [
-    ['contextTokens', contextTokens],
-    ['promptTokens', promptTokens],
-    ['outputTokens', outputTokens],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`chunkBudget: ${label} must be a non-negative integer, got ${String(value)}`);
-    }
-  }
+  checkTokenCount('contextTokens', contextTokens);
+  checkTokenCount('promptTokens', promptTokens);
+  checkTokenCount('outputTokens', outputTokens);
   const margin = Math.max(MIN_SAFETY_TOKENS, Math.ceil(contextTokens * SAFETY_FRACTION));
   const left = contextTokens - promptTokens - outputTokens - margin;
   if (left <= 0) {
