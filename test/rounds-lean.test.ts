@@ -195,3 +195,32 @@ describe("2026-07-28 rounds: a retry whose state is not this call's is refused (
     expect(text).not.toContain('DONE');
   });
 });
+
+describe('2025 era: the call signal listener limit', () => {
+  const engine = createSamplingEngine();
+  const factory = (): McpServer => {
+    const server = engine.createServer({ name: 'pushed-many', version: '1.0.0' });
+    engine.registerTool(server, 'many', { inputSchema: z.object({ n: z.number() }) }, async ({ n }, s) => {
+      // More queued and in-flight requests (each listening to the call's signal) than the default limit of 10.
+      const answers = await Promise.all(Array.from({ length: n }, (_, i) => s.sample(ask(`part ${i}`))));
+      return { content: [{ type: 'text', text: answers.map(resultText).join(',') }] };
+    });
+    return server;
+  };
+
+  it('is lifted for a call with many requests: no MaxListenersExceededWarning, every answer back', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const wired = await wire({ era: 'legacy', server: factory, client: sdkClient('legacy', upper) });
+      closers.push(() => wired.close());
+      const result = await wired.client.callTool({ name: 'many', arguments: { n: 24 } });
+      expect(textOf(result).split(',')).toEqual(Array.from({ length: 24 }, (_, i) => `PART ${i}`));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.includes('MaxListenersExceeded'))).toEqual([]);
+  });
+});
