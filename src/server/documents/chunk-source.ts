@@ -57,20 +57,34 @@ export function textSegmentEnd(text: string, start: number, options: TextSegment
  * The chunks of the segment of `text` that starts at `start` (0, or an offset an earlier segment
  * returned), and where the next one starts (undefined at the end). Each segment is chunked on its own,
  * so its chunks end at its closing blank line; a text of one segment gives exactly `textChunks(text)`.
+ * The segment is cut at the first `next()` (a bad `start` throws a RangeError there). The iterator has
+ * no `return`: a text in memory holds nothing to close, so a walk over it never watches the call's signal.
  */
-export function* textSegmentChunks(
+export function textSegmentChunks(
   text: string,
   start: number,
   options: TextSegmentOptions,
-): Generator<string, number | undefined> {
-  if (!Number.isSafeInteger(start) || start < 0 || start > text.length) {
-    throw new RangeError(`textSegmentChunks: start must be an offset in the text (got ${String(start)})`);
-  }
-  const end = textSegmentEnd(text, start, options);
-  yield* chunkText(start === 0 && end === text.length ? text : text.slice(start, end), {
-    maxTokens: options.maxTokens,
-  });
-  return end < text.length ? end : undefined;
+): Iterator<string, number | undefined> {
+  let chunks: string[] | undefined;
+  let index = 0;
+  let following: number | undefined;
+  return {
+    next(): IteratorResult<string, number | undefined> {
+      if (chunks === undefined) {
+        if (!Number.isSafeInteger(start) || start < 0 || start > text.length) {
+          throw new RangeError(`textSegmentChunks: start must be an offset in the text (got ${String(start)})`);
+        }
+        const end = textSegmentEnd(text, start, options);
+        chunks = chunkText(start === 0 && end === text.length ? text : text.slice(start, end), {
+          maxTokens: options.maxTokens,
+        });
+        following = end < text.length ? end : undefined;
+      }
+      if (index < chunks.length) return { done: false, value: chunks[index++]! };
+      chunks.length = 0; // the segment's text is not held once it is read
+      return { done: true, value: following };
+    },
+  };
 }
 
 export interface FileReadReport {

@@ -338,3 +338,33 @@ describe('chunkBudget', () => {
     );
   });
 });
+
+describe('chunkText of a text that fits one chunk (the direct path)', () => {
+  /** The chunker itself, pushed the whole text: what chunkText must give. */
+  const streamed = (text: string, maxTokens: number): string[] => {
+    const chunker = createChunker({ maxTokens });
+    return [...chunker.push(text), ...chunker.end()];
+  };
+  const PIECES = ['tree', ' ', '  ', '\t', 'é', '街路樹', '😀', 'e\u0301', '.', 'Rain.', ' \t ', '👩‍👩‍👧', 'x'];
+
+  it('gives what the chunker gives, for texts of spaces, tabs and words on both sides of the budget', () => {
+    const next = seededRandom(17);
+    for (let n = 0; n < 400; n++) {
+      const maxTokens = 1 + Math.floor(next() * 40);
+      let text = next() < 0.3 ? ' ' : '';
+      // From well under the budget to just over it (the chunker then splits and the direct path must not apply).
+      const target = Math.floor(next() * maxTokens * 4 * 1.3) + 1;
+      while (estimateTokens(text) * 4 < target) text += PIECES[Math.floor(next() * PIECES.length)]!;
+      if (next() < 0.3) text += '\t ';
+      expect(chunkText(text, { maxTokens }), JSON.stringify({ text, maxTokens })).toEqual(streamed(text, maxTokens));
+    }
+  });
+
+  it('leaves line and paragraph breaks, and other white space, to the chunker', () => {
+    for (const text of [' a\nb ', 'a\n\nb', 'a\r\n\r\nb', 'a\u00a0\u00a0b', 'a\u2028b', 'a\u3000b', '\n', ' \t ']) {
+      expect(chunkText(text, { maxTokens: 50 })).toEqual(streamed(text, 50));
+    }
+    expect(chunkText('a\n\n\nb', { maxTokens: 50 })).toEqual(['a\n\nb']);
+    expect(chunkText('  one short line \t', { maxTokens: 50 })).toEqual(['one short line']);
+  });
+});

@@ -40,11 +40,36 @@ export interface Chunker {
 
 /** The chunks of a whole text; none for an empty or white-space-only text. */
 export function chunkText(text: string, options: ChunkOptions): string[] {
+  const single = singleChunk(text, options.maxTokens);
+  if (single !== undefined) return single;
   const chunker = createChunker(options);
   const chunks = chunker.push(text);
   for (const chunk of chunker.end()) chunks.push(chunk);
   return chunks;
 }
+
+/**
+ * The chunks of a text that fits one chunk and holds no white space but spaces and tabs (so no line or
+ * paragraph break to normalise, and no run of white space longer than a chunk): the text trimmed, or
+ * none when that is empty, exactly what the chunker gives it. Undefined for any other text (and a bad
+ * budget, which the chunker refuses): the chunker decides. A short document is one such text.
+ */
+function singleChunk(text: string, maxTokens: number): string[] | undefined {
+  if (!Number.isInteger(maxTokens) || maxTokens <= 0) return undefined;
+  const budget = maxTokens * TOKEN_UNITS;
+  // Every code unit is at least one unit: a longer text cannot fit.
+  if (text.length > budget) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== SPACE && c !== TAB && isSpace(c)) return undefined;
+  }
+  if (estimateTokenUnits(text) > budget) return undefined;
+  const trimmed = text.trim();
+  return trimmed === '' ? [] : [trimmed];
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
 
 export function createChunker(options: ChunkOptions): Chunker {
   const { maxTokens } = options;
@@ -63,6 +88,12 @@ export interface ChunkBudgetOptions {
   outputTokens: number;
 }
 
+function checkTokenCount(label: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new RangeError(`chunkBudget: ${label} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
 /** Fraction of the context window kept free because token counts are estimates. */
 const SAFETY_FRACTION = 0.1;
 const MIN_SAFETY_TOKENS = 64;
@@ -73,15 +104,9 @@ const MIN_SAFETY_TOKENS = 64;
  */
 export function chunkBudget(options: ChunkBudgetOptions): number {
   const { contextTokens, promptTokens, outputTokens } = options;
-  for (const [label, value] of [
-    ['contextTokens', contextTokens],
-    ['promptTokens', promptTokens],
-    ['outputTokens', outputTokens],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(`chunkBudget: ${label} must be a non-negative integer, got ${String(value)}`);
-    }
-  }
+  checkTokenCount('contextTokens', contextTokens);
+  checkTokenCount('promptTokens', promptTokens);
+  checkTokenCount('outputTokens', outputTokens);
   const margin = Math.max(MIN_SAFETY_TOKENS, Math.ceil(contextTokens * SAFETY_FRACTION));
   const left = contextTokens - promptTokens - outputTokens - margin;
   if (left <= 0) {

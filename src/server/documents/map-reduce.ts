@@ -51,6 +51,11 @@ export interface MapReduceOptions {
   summaryTokens: number;
   /** The source's own counters (JSON) to carry across 2026-era rounds with the map checkpoint. */
   carry?: MapReduceCarry | undefined;
+  /**
+   * `documentBudget(contextTokens, summaryTokens)`, when the caller has computed it already (to size its
+   * chunks): not computed again.
+   */
+  documentTokens?: number | undefined;
 }
 
 /** State of the caller's own (JSON) carried across 2026-era rounds in the map checkpoint. */
@@ -145,10 +150,13 @@ interface MapReduceSourceOptions {
 /** Tokens a request's instructions take besides the document part (system prompt + framing). */
 const PROMPT_OVERHEAD_TOKENS = 64;
 
+/** Tokens of the longer of the two system prompts and the framing: the same for every request. */
+const SUMMARY_PROMPT_TOKENS =
+  Math.max(estimateTokens(MAP_SYSTEM_PROMPT), estimateTokens(COMBINE_SYSTEM_PROMPT)) + PROMPT_OVERHEAD_TOKENS;
+
 /** Tokens left for the document part of one request: the context minus the prompt, the answer and a margin. */
 export function documentBudget(contextTokens: number, outputTokens: number): number {
-  const prompt = Math.max(estimateTokens(MAP_SYSTEM_PROMPT), estimateTokens(COMBINE_SYSTEM_PROMPT));
-  return chunkBudget({ contextTokens, promptTokens: prompt + PROMPT_OVERHEAD_TOKENS, outputTokens });
+  return chunkBudget({ contextTokens, promptTokens: SUMMARY_PROMPT_TOKENS, outputTokens });
 }
 
 function request(
@@ -196,9 +204,10 @@ export interface SegmentedSource {
   segment(start: number): AsyncIterator<string, number | undefined> | Iterator<string, number | undefined>;
   /** The expected number of chunks in all, when it can only be estimated (a file being read). */
   expectedChunks?: number | undefined;
-  /** True when its segments hold nothing to close (a text in memory): the walk then never reads the signal. */
-  inMemory?: boolean | undefined;
 }
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
 
 /** A text already split into chunks: one segment. */
 export function inMemorySource(chunks: readonly string[]): SegmentedSource {
@@ -324,18 +333,21 @@ export async function mapReduceSource(
   while (start !== undefined) {
     const iterator = source.segment(start);
     // When the call is cancelled, or a 2026-era round ends with the body waiting, close the source (a file
-    // handle and its buffer) instead of leaving it to the garbage collector.
-    // A source in memory, or an iterator without `return`, holds nothing to close: the signal is not read then,
-    // so a 2026-era round of a short text makes no AbortController (sampling/rounds.ts).
-    const closable = source.inMemory !== true && iterator.return !== undefined;
+    // handle and its buffer) instead of leaving it to the garbage collector. An iterator without `return`
+    // (a text in memory) holds nothing to close: the signal is not read then, so a 2026-era round of a short
+    // text makes no AbortController (sampling/rounds.ts).
+    const closable = iterator.return !== undefined;
     const close = () => void Promise.resolve(iterator.return?.()).catch(() => {});
     if (closable && sampler.signal.aborted) close();
     else if (closable) sampler.signal.addEventListener('abort', close, { once: true });
     const chunks: string[] = [];
-    let item = await sampler.track(Promise.resolve(iterator.next()));
+    // A synchronous source (a text in memory) is read as it is; only a read that waits is tracked.
+    let step = iterator.next();
+    let item = isPromise(step) ? await sampler.track(step) : step;
     while (item.done !== true) {
       chunks.push(item.value);
-      item = await sampler.track(Promise.resolve(iterator.next()));
+      step = iterator.next();
+      item = isPromise(step) ? await sampler.track(step) : step;
     }
     if (closable) sampler.signal.removeEventListener('abort', close);
     const following = item.value;
@@ -402,7 +414,7 @@ export async function mapReduceSummarize(
   source: SegmentedSource,
   options: MapReduceOptions,
 ): Promise<MapReduceOutcome> {
-  const budget = documentBudget(options.contextTokens, options.summaryTokens);
+  const budget = options.documentTokens ?? documentBudget(options.contextTokens, options.summaryTokens);
   // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
   const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
   const { requests } = options;

@@ -140,7 +140,6 @@ function textSource(text: string, maxTokens: number): SegmentedSource {
     segment: (start) => textSegmentChunks(text, start, options),
     // About four characters a token in prose, as for a file: for the progress estimate only.
     expectedChunks: Math.max(1, Math.round(text.length / (maxTokens * 4))),
-    inMemory: true,
   };
 }
 

@@ -12,7 +12,6 @@
  * becomes an `isError` result through the one mapping, tools/tool-result.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 
 import {
   CLIENT_CAPABILITIES_META_KEY,
@@ -262,7 +261,7 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
   });
   const pushed = { concurrency: options.concurrency ?? 4, samplingTimeoutMs: options.samplingTimeoutMs ?? 600_000 };
   const rounds = { codec, maxRequestsPerRound: options.maxRequestsPerRound ?? DEFAULT_MAX_REQUESTS_PER_ROUND };
-  const verifier = createStateVerifier(codec.verify);
+  const verifier = createStateVerifier(codec.verifySync);
   const fallback = checkFallback(options.fallback);
 
   const serve = <Args>(
@@ -293,9 +292,9 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       }
     };
     if (isModern(ctx)) return runRounds(call, mapped, args, rounds);
-    // Every queued or in-flight pushed request of a long document listens to the call's signal. (A
-    // 2026-era round adds one listener to it; rounds.ts lifts the limit of its own signal when needed.)
-    setMaxListeners(0, ctx.mcpReq.signal);
+    // Every queued or in-flight pushed request of a long document listens to the call's signal: pushed.ts
+    // lifts its listener limit from the second request on (a 2026-era round adds one listener to it, and
+    // rounds.ts lifts the limit of its own signal when needed).
     return runPushed(call, mapped, args, pushed);
   };
 
@@ -314,8 +313,18 @@ export function createSamplingEngine(options: SamplingEngineOptions = {}): Sampl
       );
     }
     // Only state this engine verified reaches the body (verify-state.ts), whatever the server's own hook.
-    const callback = async (args: StandardSchemaWithJSON.InferOutput<Input>, ctx: ServerContext) =>
-      serve(server, name, body, args, await verifier.checkedContext(ctx));
+    // Not an async function: a call with no state (or state the SDK's hook verified) is served without
+    // another promise in between; anything thrown still reaches the SDK as a rejection.
+    const callback = (args: StandardSchemaWithJSON.InferOutput<Input>, ctx: ServerContext) => {
+      try {
+        const checked = verifier.checkedContext(ctx);
+        return checked instanceof Promise
+          ? checked.then((verified) => serve(server, name, body, args, verified))
+          : serve(server, name, body, args, checked);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
     // The SDK's callback type is conditional on the schema type, which TypeScript cannot resolve for a
     // generic `Input`; the callback above is exactly what it resolves to for any schema.
     return server.registerTool(name, config, callback as ToolCallback<Input>);

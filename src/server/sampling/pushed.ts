@@ -5,6 +5,8 @@
  * and those still queued are never sent. `roots()` sends `roots/list`; checkpoints are no-ops. When the
  * engine's fallback answers this call (`call.fallback`), `sample()` runs on it and pushes nothing.
  */
+import { setMaxListeners } from 'node:events';
+
 import type { CallToolResult, CreateMessageRequestParams } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
@@ -99,11 +101,33 @@ export async function runPushed<Args>(
 ): Promise<CallToolResult> {
   const gate = createSemaphore(options.concurrency);
   const signal = call.ctx.mcpReq.signal;
+  // Every queued or in-flight request listens to the call's signal, and so may the body once it reads it:
+  // the listener limit is lifted then, or from the second request on. A body that sends one request and
+  // never reads the signal (the common case) adds one listener and costs no setMaxListeners.
+  let requests = 0;
+  let lifted = false;
+  const manyListeners = () => {
+    if (!lifted) {
+      lifted = true;
+      setMaxListeners(0, signal);
+    }
+  };
+  const counted = () => {
+    requests++;
+    if (requests === 2) manyListeners();
+  };
   const sampler: Sampler = {
-    signal,
+    get signal() {
+      manyListeners();
+      return signal;
+    },
     capabilities: call.samplerCapabilities(),
-    sample: (params) => pushSample(call, gate, params, options),
+    sample: (params) => {
+      counted();
+      return pushSample(call, gate, params, options);
+    },
     roots: async () => {
+      counted();
       if (call.capabilities()?.roots === undefined) throw rootsUnsupported(call.toolName);
       const result = await call.ctx.mcpReq.send({ method: 'roots/list' }, { signal });
       return result.roots;

@@ -75,54 +75,97 @@ export function checkInputResponses(responses: unknown): string | undefined {
   return undefined;
 }
 
-/** What one round's replay knows: earlier rounds' answers (from the state) plus this retry's. */
-interface Known {
-  answers: Map<string, SamplingResult>;
-  roots: Root[] | undefined;
+/**
+ * The answer a round knows under `key`: this retry's (`inputResponses`) first, else an earlier round's
+ * (the state). Looked up per request: nothing is copied into a map for a round that asks once.
+ */
+function knownAnswer(
+  responses: Record<string, unknown> | undefined,
+  state: RoundState | undefined,
+  key: string,
+): SamplingResult | undefined {
+  if (responses !== undefined) {
+    const view = inputResponse(responses, key);
+    if (view.kind === 'sampling') return view.result;
+  }
+  const saved = state?.a;
+  return saved !== undefined && Object.hasOwn(saved, key) ? saved[key] : undefined;
 }
 
-function knownAnswers(call: ToolCall, state: RoundState | undefined): Known {
-  const responses = call.ctx.mcpReq.inputResponses;
-  const answers = new Map<string, SamplingResult>(Object.entries(state?.a ?? {}));
-  let roots: Root[] | undefined = state?.r;
-  for (const key of Object.keys(responses ?? {})) {
-    const view = inputResponse(responses, key);
-    if (view.kind === 'sampling') answers.set(key, view.result);
-    else if (view.kind === 'roots' && key === ROOTS_KEY) roots = view.roots;
+/** The client's roots as a round knows them: this retry's answer under ROOTS_KEY, else the state's. */
+function knownRoots(responses: Record<string, unknown> | undefined, state: RoundState | undefined): Root[] | undefined {
+  if (responses !== undefined) {
+    const view = inputResponse(responses, ROOTS_KEY);
+    if (view.kind === 'roots') return view.roots;
   }
-  return { answers, roots };
+  return state?.r;
 }
+
+/** How a round ended: the body's result, or blocked on requests this round cannot answer. */
+const BLOCKED = Symbol('blocked');
+type Outcome = CallToolResult | typeof BLOCKED;
 
 /** The sampler of one round, and what the round learns from the body's calls. */
 interface Round {
   sampler: Sampler;
-  /** Resolves when the body is blocked on requests this round cannot answer. */
-  whenBlocked: Promise<'blocked'>;
-  /** Answers the body used since its last checkpoint, to carry to the next round. */
-  used: Map<string, SamplingResult>;
+  /** Resolves with the body's result, or with BLOCKED once the body waits on requests this round cannot answer. */
+  outcome: Promise<Outcome>;
+  /** Answers the body used since its last checkpoint, to carry to the next round (insertion order). */
+  used(): Record<string, SamplingResult>;
   /** Requests to send in this round's input_required result. */
-  pending: Map<string, InputRequest>;
+  pending(): Record<string, InputRequest>;
+  /** The client's roots, when this round or an earlier one got them. */
+  roots: Root[] | undefined;
   /** The last progress the body reported, sent once when the round ends. */
   lastProgress(): [number, number | undefined, string | undefined] | undefined;
   /** The body's latest checkpoint (or the state's, when it saved none). */
   checkpoint(): unknown;
 }
 
-function createRound(
+/**
+ * Runs `body` as one round. What a round keeps is sized for the common body, one `sample()`: the
+ * occurrence counts are a Map only once a second distinct request comes, the answers are looked up where
+ * they are (knownAnswer), and the round's end is one promise that the body's result or the blocked
+ * watch settles (no race, no separate "blocked" promise).
+ */
+function startRound<Args>(
   call: ToolCall,
   state: RoundState | undefined,
-  known: Known,
+  body: SamplingToolBody<Args>,
+  args: Args,
   lazySignal: LazySignal,
   maxRequestsPerRound: number,
 ): Round {
-  const used = new Map<string, SamplingResult>();
-  const pending = new Map<string, InputRequest>();
-  const occurrences = new Map<string, number>();
+  const responses = call.ctx.mcpReq.inputResponses as Record<string, unknown> | undefined;
+  const roots = knownRoots(responses, state);
+  let used: Record<string, SamplingResult> = {};
+  const pending: Record<string, InputRequest> = {};
+  let pendingCount = 0;
+  // Occurrences of each request's params: one digest and its count until a second distinct one comes.
+  let onlyBase: string | undefined;
+  let onlyCount = 0;
+  let occurrences: Map<string, number> | undefined;
+  const occurrence = (base: string): number => {
+    if (occurrences === undefined) {
+      if (onlyBase === undefined || onlyBase === base) {
+        onlyBase = base;
+        return onlyCount++;
+      }
+      occurrences = new Map([[onlyBase, onlyCount]]);
+    }
+    const n = occurrences.get(base) ?? 0;
+    occurrences.set(base, n + 1);
+    return n;
+  };
   let waiting = 0; // requests issued without an answer (some beyond the round's cap)
   let pendingBytes = 0;
   let busy = 0;
-  let blocked!: () => void;
-  const whenBlocked = new Promise<'blocked'>((resolve) => (blocked = () => resolve('blocked')));
+  let settle!: (outcome: Outcome) => void;
+  let fail!: (error: unknown) => void;
+  const outcome = new Promise<Outcome>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
   let watching = false;
   let lastProgress: [number, number | undefined, string | undefined] | undefined;
   let checkpoint: unknown = state?.c;
@@ -135,10 +178,11 @@ function createRound(
     const seen = waiting;
     setImmediate(() => {
       watching = false;
-      if (busy === 0 && waiting === seen) blocked();
+      if (busy === 0 && waiting === seen) settle(BLOCKED);
       else if (busy === 0) watch();
     });
   };
+  // One per unanswered request, never shared: an abandoned body is then garbage once its round ends.
   const never = <T>() => new Promise<T>(() => {});
   // The round's signal gets a listener per fallback request and per tracked read; the common case (one
   // request, nothing tracked) never needs the limit lifted, so it is lifted only once a second one comes.
@@ -168,12 +212,10 @@ function createRound(
       manyListeners();
       const json = JSON.stringify(params);
       const base = digestText(json);
-      const n = occurrences.get(base) ?? 0;
-      occurrences.set(base, n + 1);
-      const key = samplingKey(base, n);
-      const answer = known.answers.get(key);
+      const key = samplingKey(base, occurrence(base));
+      const answer = knownAnswer(responses, state, key);
       if (answer !== undefined) {
-        used.set(key, answer);
+        used[key] = answer;
         return Promise.resolve(answer);
       }
       if (call.fallback !== undefined) {
@@ -181,27 +223,29 @@ function createRound(
         // client's (`used`), so a later round (one that needs roots) replays it instead of paying again.
         // Tracked, so that the round is not declared blocked while the provider call runs.
         return track(call.fallback.sample(params, lazySignal.get())).then((result) => {
-          used.set(key, result);
+          used[key] = result;
           return result;
         });
       }
       if (call.capabilities()?.sampling === undefined) return Promise.reject(samplingUnsupported(call.toolName));
       waiting++;
-      if (
-        pending.size < maxRequestsPerRound &&
-        (pending.size === 0 || pendingBytes + Buffer.byteLength(json) <= MAX_ROUND_BYTES)
-      ) {
-        pending.set(key, inputRequired.createMessage(params));
-        pendingBytes += Buffer.byteLength(json);
+      if (pendingCount < maxRequestsPerRound) {
+        const bytes = Buffer.byteLength(json);
+        if (pendingCount === 0 || pendingBytes + bytes <= MAX_ROUND_BYTES) {
+          pending[key] = inputRequired.createMessage(params);
+          pendingCount++;
+          pendingBytes += bytes;
+        }
       }
       watch();
       return never();
     },
     roots() {
-      if (known.roots !== undefined) return Promise.resolve(known.roots);
+      if (roots !== undefined) return Promise.resolve(roots);
       if (call.capabilities()?.roots === undefined) return Promise.reject(rootsUnsupported(call.toolName));
       waiting++;
-      pending.set(ROOTS_KEY, inputRequired.listRoots());
+      if (!Object.hasOwn(pending, ROOTS_KEY)) pendingCount++;
+      pending[ROOTS_KEY] = inputRequired.listRoots();
       watch();
       return never();
     },
@@ -213,10 +257,19 @@ function createRound(
     restore: <T>() => state?.c as T | undefined,
     save(value) {
       checkpoint = value;
-      used.clear();
+      used = {};
     },
   };
-  return { sampler, whenBlocked, used, pending, lastProgress: () => lastProgress, checkpoint: () => checkpoint };
+  body(args, sampler).then(settle, fail);
+  return {
+    sampler,
+    outcome,
+    used: () => used,
+    pending: () => pending,
+    roots,
+    lastProgress: () => lastProgress,
+    checkpoint: () => checkpoint,
+  };
 }
 
 /**
@@ -285,27 +338,24 @@ export async function runRounds<Args>(
   const invalid = checkInputResponses(ctx.mcpReq.inputResponses);
   if (invalid !== undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, invalid);
 
-  const known = knownAnswers(call, state);
   const lazySignal = createLazySignal(ctx.mcpReq.signal);
-  const round = createRound(call, state, known, lazySignal, options.maxRequestsPerRound);
-
-  const run = body(args, round.sampler).then((result) => ({ result }));
-  // If the round ends first, the abandoned body may still reject later: never leave that unhandled.
-  run.catch(() => {});
   try {
-    const outcome = await Promise.race([run, round.whenBlocked]);
+    // The body starts at once; if the round ends first, a later rejection of the abandoned body settles
+    // nothing and is never left unhandled.
+    const round = startRound(call, state, body, args, lazySignal, options.maxRequestsPerRound);
+    const outcome = await round.outcome;
     const lastProgress = round.lastProgress();
     if (lastProgress !== undefined) progressSender(ctx)(...lastProgress);
-    if (outcome !== 'blocked') return outcome.result;
+    if (outcome !== BLOCKED) return outcome;
     const checkpoint = round.checkpoint();
     const requestState = options.codec.mintSync({
       t: toolName,
       h: argsHash,
-      a: Object.fromEntries(round.used),
-      ...(known.roots !== undefined && { r: known.roots }),
+      a: round.used(),
+      ...(round.roots !== undefined && { r: round.roots }),
       ...(checkpoint !== undefined && { c: checkpoint }),
     });
-    return inputRequired({ inputRequests: Object.fromEntries(round.pending), requestState });
+    return inputRequired({ inputRequests: round.pending(), requestState });
   } finally {
     lazySignal.end();
   }

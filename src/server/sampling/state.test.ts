@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
-import { digest } from './state.js';
+import { digest, SHORT_CHARS } from './state.js';
 
 const reference = (value: unknown): string =>
   createHash('sha256')
@@ -30,6 +30,10 @@ describe('digest', () => {
     ['an object without prototype', Object.assign(Object.create(null) as object, { z: 1, a: 2 })],
     ['undefined', undefined],
     ['a function', () => 1],
+    ['a Date inside short arguments', { a: 'x', when: new Date(86_400_000), list: [new Date(0)] }],
+    ['a Map and a boxed string', { m: new Map([[1, 2]]), s: new String('boxed'), n: new Number(3) }],
+    ['an array with toJSON', Object.assign([1, 2], { toJSON: () => 'replaced' })],
+    ['a BigInt-free number soup', [0, -1.5, 1e-7, 2 ** 53, -Infinity, Number.MIN_VALUE]],
   ];
   for (const [name, value] of values) {
     it(`is the digest of JSON.stringify: ${name}`, () => {
@@ -52,5 +56,33 @@ describe('digest on both sides of the one-shot bound', () => {
       };
       expect(digest(value)).toBe(reference(value));
     });
+  }
+});
+
+describe('digest at the exact bound of the one-walk serializer', () => {
+  // Values whose JSON text is SHORT_CHARS - 1, SHORT_CHARS and SHORT_CHARS + 1 characters, of each shape
+  // the walk builds (a bare string, an array, an object, a long key, escapes that lengthen the text).
+  const shapes: [string, (filler: string) => unknown][] = [
+    ['a bare string', (filler) => filler],
+    ['an array of strings', (filler) => ['ab', filler]],
+    ['an object', (filler) => ({ k: filler, skipped: undefined })],
+    ['an object with a long key', (filler) => ({ [`k${filler}`]: 1, f: undefined, g: 'x' })],
+    ['nested arrays and numbers', (filler) => [[1, 2.5], { x: [null, true, -0] }, filler]],
+  ];
+  /** `build` with a filler that makes its JSON `chars` long: plain letters, or newlines (escaped as two). */
+  const sized = (build: (filler: string) => unknown, chars: number, escaped: boolean): unknown => {
+    const left = chars - JSON.stringify(build('')).length;
+    return build(escaped ? `${'\n'.repeat(Math.floor(left / 2))}${left % 2 === 1 ? 'x' : ''}` : 'a'.repeat(left));
+  };
+  for (const [name, make] of shapes) {
+    for (const chars of [SHORT_CHARS - 1, SHORT_CHARS, SHORT_CHARS + 1]) {
+      for (const escaped of [false, true]) {
+        it(`is the digest of JSON.stringify: ${name}, ${chars} characters${escaped ? ', escapes' : ''}`, () => {
+          const value = sized(make, chars, escaped);
+          expect(JSON.stringify(value).length).toBe(chars);
+          expect(digest(value)).toBe(reference(value));
+        });
+      }
+    }
   }
 });

@@ -41,39 +41,73 @@ export const SAMPLING_KEY = /^s[\w-]{16}\.\d+$/;
  * round, and a 50 MB `document_text` would otherwise cost a 50 MB copy each time.
  */
 export function digest(value: unknown): string {
-  // The common case (short arguments): one JSON text and the one-shot hash, no Hash object fed piecewise.
-  if (isShort(value, SHORT_CHARS)) return digestText(JSON.stringify(value) ?? 'undefined');
+  // The common case (short arguments): their JSON text, built by one walk that gives up past SHORT_CHARS
+  // characters (at a long string's first look, before copying it), and the one-shot hash.
+  const json = shortJson(value, SHORT_CHARS);
+  if (json === EXOTIC) return digestText(JSON.stringify(value) ?? 'undefined');
+  if (json !== TOO_LONG) return digestText(json ?? 'undefined');
   const hash = nodeCrypto.createHash('sha256');
   if (!feedJson(hash, value)) hash.update('undefined');
   return hash.digest('base64url').slice(0, 16);
 }
 
-/** Values whose strings and keys add up to fewer characters than this are digested in one shot. */
-const SHORT_CHARS = 1 << 14;
+/** JSON texts up to this many characters are built whole and digested in one shot. */
+export const SHORT_CHARS = 1 << 14;
+
+/** `shortJson` gave up: the text is longer than its budget. */
+const TOO_LONG = Symbol('too long');
+/** `shortJson` met a value it does not walk (one with `toJSON`, a Date, a Map...): JSON.stringify it whole. */
+const EXOTIC = Symbol('exotic');
 
 /**
- * Whether `value`'s strings (and keys) total under `budget` characters, looking at no more of it than that:
- * a 50 MB `document_text` is rejected at its first look. A value with `toJSON` (or of another kind) counts
- * as short: `JSON.stringify` serializes it either way, so the digest is the same on both paths.
+ * `JSON.stringify(value)` (undefined where it says undefined) when that text has at most `budget`
+ * characters; TOO_LONG once it would have more, EXOTIC at a value other than a plain object, an array
+ * or a primitive (`JSON.stringify` then serializes the whole value, so the text is always its own).
  */
-function isShort(value: unknown, budget: number): boolean {
-  return sizeWithin(value, budget) >= 0;
-}
-
-/** `budget` less `value`'s characters, or -1 once they exceed it. */
-function sizeWithin(value: unknown, budget: number): number {
-  if (typeof value === 'string') return value.length < budget ? budget - value.length - 2 : -1;
-  if (typeof value !== 'object' || value === null) return budget - 24;
-  let left = budget;
+function shortJson(value: unknown, budget: number): string | undefined | typeof TOO_LONG | typeof EXOTIC {
+  switch (typeof value) {
+    case 'string': {
+      // Its JSON has at least its length plus the two quotes: a long string is refused before any copy.
+      if (value.length + 2 > budget) return TOO_LONG;
+      const json = JSON.stringify(value);
+      return json.length > budget ? TOO_LONG : json;
+    }
+    case 'number':
+    case 'boolean': {
+      const json = JSON.stringify(value);
+      return json.length > budget ? TOO_LONG : json;
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'bigint':
+      return EXOTIC;
+  }
+  if (value === null) return budget < 4 ? TOO_LONG : 'null';
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length && left >= 0; i++) left = sizeWithin(value[i], left - 1);
-    return left;
+    if (hasToJSON(value)) return EXOTIC;
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = shortJson(value[i], budget - text.length - 2);
+      if (item === TOO_LONG || item === EXOTIC) return item;
+      text += `${i > 0 ? ',' : ''}${item ?? 'null'}`;
+    }
+    text += ']';
+    return text.length > budget ? TOO_LONG : text;
   }
-  for (const key in value) {
-    if (left < 0) return -1;
-    left = sizeWithin((value as Record<string, unknown>)[key], left - key.length - 3);
+  if (!isPlainObject(value) || hasToJSON(value)) return EXOTIC;
+  let text = '{';
+  for (const key of Object.keys(value)) {
+    const name = shortJson(key, budget - text.length - 3);
+    if (name === TOO_LONG) return TOO_LONG;
+    const item = shortJson(value[key], budget - text.length - (name as string).length - 3);
+    if (item === TOO_LONG || item === EXOTIC) return item;
+    if (item === undefined) continue;
+    text += `${text.length > 1 ? ',' : ''}${name as string}:${item}`;
   }
-  return left;
+  text += '}';
+  return text.length > budget ? TOO_LONG : text;
 }
 
 /** Strings longer than this are serialized a piece at a time. */

@@ -20,8 +20,11 @@ export type VerifyState = (state: string, ctx: ServerContext) => Promise<unknown
 export interface StateVerifier {
   /** The hook for `ServerOptions.requestState.verify`: verifies, decodes, and vouches for the value. */
   verifyState: VerifyState;
-  /** The call's context with state this engine verified (or none); refuses any other state. */
-  checkedContext(ctx: ServerContext): Promise<ServerContext>;
+  /**
+   * The call's context with state this engine verified (or none), synchronously when nothing is left to
+   * check; refuses any other state (a rejected promise).
+   */
+  checkedContext(ctx: ServerContext): ServerContext | Promise<ServerContext>;
 }
 
 const INVALID_STATE = 'Invalid or expired requestState';
@@ -30,25 +33,38 @@ export const FOREIGN_STATE_MESSAGE =
   "requestState was decoded by a verify hook that is not this sampling engine's: build the server with " +
   'engine.createServer(), or pass { requestState: { verify: engine.verifyState } } to new McpServer()';
 
-/** Wraps a codec's `verify` (see the module comment). */
-export function createStateVerifier(verify: VerifyState): StateVerifier {
+/**
+ * Wraps a codec's synchronous `verify` (see the module comment). The hook answers with a settled promise
+ * (the SDK awaits it), and a tool call whose state this engine vouched for (or that has none) gets its
+ * context back at once, not through another promise.
+ */
+export function createStateVerifier(verify: (state: string) => unknown): StateVerifier {
   const vouched = new WeakSet<object>();
-  const verifyState: VerifyState = async (state, ctx) => {
-    const decoded = await verify(state, ctx);
+  const verifyState: VerifyState = (state) => {
+    let decoded: unknown;
+    try {
+      decoded = verify(state);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     if (typeof decoded === 'object' && decoded !== null) vouched.add(decoded);
-    return decoded;
+    return Promise.resolve(decoded);
   };
-  const checkedContext = async (ctx: ServerContext): Promise<ServerContext> => {
+  const checkedContext = (ctx: ServerContext): ServerContext | Promise<ServerContext> => {
     const state: unknown = ctx.mcpReq.requestState();
     if (state === undefined) return ctx;
     if (typeof state === 'object' && state !== null && vouched.has(state)) return ctx;
-    if (typeof state !== 'string') throw new ProtocolError(ProtocolErrorCode.InvalidParams, FOREIGN_STATE_MESSAGE);
+    if (typeof state !== 'string') {
+      return Promise.reject(new ProtocolError(ProtocolErrorCode.InvalidParams, FOREIGN_STATE_MESSAGE));
+    }
     // No verify hook on this server: the raw wire string is attacker input until this engine checks it.
     let decoded: unknown;
     try {
-      decoded = await verify(state, ctx);
+      decoded = verify(state);
     } catch {
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, INVALID_STATE, { reason: 'invalid_request_state' });
+      return Promise.reject(
+        new ProtocolError(ProtocolErrorCode.InvalidParams, INVALID_STATE, { reason: 'invalid_request_state' }),
+      );
     }
     return { ...ctx, mcpReq: { ...ctx.mcpReq, requestState: <T>() => decoded as T | undefined } };
   };

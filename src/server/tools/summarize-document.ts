@@ -71,6 +71,7 @@ export function registerSummarizeDocumentTool(
         requests: SUMMARY_REQUESTS,
         contextTokens,
         summaryTokens,
+        documentTokens: maxTokens,
         carry: replacementCarry(report),
       });
       if (outcome.summary === '') {
