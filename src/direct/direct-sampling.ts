@@ -14,6 +14,7 @@ import { clipToMaxTokens } from '../client/map/clip-completion.js';
 import { toCreateMessageResult, toGenerateOptions } from '../client/map/map-sampling.js';
 import { toToolUseCalls } from '../client/map/map-tools.js';
 import { SAMPLED_BY_META_KEY, type SampledByMeta } from '../shared/contract.js';
+import { deadlineSignal } from '../shared/deadline-signal.js';
 import type { SamplingFallback, SamplingFallbackMode } from '../server/sampling/fallback.js';
 import type { SamplingResult } from '../server/sampling/sampler.js';
 import { toDirectError } from './direct-error.js';
@@ -116,14 +117,11 @@ export function directSampling(options: DirectSamplingOptions): SamplingFallback
     params: CreateMessageRequestParams,
     { signal }: { signal: AbortSignal },
   ): Promise<SamplingResult> => {
+    // Not AbortSignal.timeout: on Node 20 a garbage collection can take it (shared/deadline-signal.ts).
+    const deadline = deadlineSignal(signal, timeoutMs);
     try {
       const generate = toGenerateOptions(params);
-      const value = await generateText({
-        model,
-        ...generate,
-        maxRetries,
-        abortSignal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]),
-      });
+      const value = await generateText({ model, ...generate, maxRetries, abortSignal: deadline.signal });
       // The model was asked for at most maxTokens; the text is held to it as the client holds it.
       const held = clipToMaxTokens(value.text, params.maxTokens);
       const modelId = value.response.modelId || model.modelId;
@@ -150,6 +148,8 @@ export function directSampling(options: DirectSamplingOptions): SamplingFallback
       // Cancelled by the tool call: the engine reports the cancellation, not a provider failure.
       if (signal.aborted) throw signal.reason;
       throw toDirectError(error, where);
+    } finally {
+      deadline.clear();
     }
   };
   return { when, tools, sample };

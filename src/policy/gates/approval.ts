@@ -12,6 +12,7 @@ import {
   type RequestView,
 } from '../approval.js';
 import { chosenOf, PolicyRefusal, type Gate, type GateContext, type GateHold, type GateRuntime } from '../gate.js';
+import { deadlineSignal } from '../../shared/deadline-signal.js';
 
 /** What the person is shown: the request as it will be sent, and the chosen model. */
 function viewOf(ctx: GateContext): RequestView {
@@ -45,8 +46,16 @@ export function approvalGate(runtime: Pick<GateRuntime, 'config' | 'prompter'>):
 
   /** `ask` mode: the person reviews the request now, and the completion later (the hold's review). */
   const ask = async (ctx: GateContext, prompter: Prompter): Promise<GateHold> => {
-    const approvalSignal = () => AbortSignal.any([ctx.signal, AbortSignal.timeout(runtime.config.timeouts.approvalMs)]);
-    const decided = await oneAtATime(() => prompter.reviewRequest(viewOf(ctx), approvalSignal()));
+    /** One prompt, given `timeouts.approvalMs` from when it shows (not AbortSignal.timeout: shared/deadline-signal.ts). */
+    const prompt = async <T>(show: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const deadline = deadlineSignal(ctx.signal, runtime.config.timeouts.approvalMs);
+      try {
+        return await show(deadline.signal);
+      } finally {
+        deadline.clear();
+      }
+    };
+    const decided = await oneAtATime(() => prompt((signal) => prompter.reviewRequest(viewOf(ctx), signal)));
     ctx.approval = decided.action === 'approve' ? 'approved' : decided.action === 'edit' ? 'edited' : 'denied';
     ctx.emit({ type: 'approval', stage: 'request', decision: ctx.approval });
     if (decided.action === 'deny') {
@@ -67,9 +76,11 @@ export function approvalGate(runtime: Pick<GateRuntime, 'config' | 'prompter'>):
       async review(completion, reviewed) {
         const shown = completion.toolCalls;
         const decision = await oneAtATime(() =>
-          prompter.reviewCompletion(
-            { ...viewOf(reviewed), completion: completion.text, ...(shown.length > 0 && { toolCalls: shown }) },
-            approvalSignal(),
+          prompt((signal) =>
+            prompter.reviewCompletion(
+              { ...viewOf(reviewed), completion: completion.text, ...(shown.length > 0 && { toolCalls: shown }) },
+              signal,
+            ),
           ),
         );
         reviewed.emit({ type: 'approval', stage: 'completion', decision: decision.action });
