@@ -7,6 +7,7 @@ import { serveStdio as sdkServeStdio, StdioServerTransport } from '@modelcontext
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Readable, Writable } from 'node:stream';
 
+import { coalesceWrites } from '../../shared/coalesce-writes.js';
 import { LineReadBuffer, useLineFraming } from '../../shared/stdio-framing.js';
 import { guardTransport, parseStdioLine } from '../sampling/guard-inbound.js';
 import { createStderrLog, type ServerLog } from '../log.js';
@@ -82,6 +83,17 @@ export function createStdioServerTransport(
     ...(onTooLarge !== undefined && { onTooLarge }),
   });
   useLineFraming(transport, buffer);
+  const writes = coalesceWrites(stdout);
+  const send = transport.send.bind(transport);
+  transport.send = (message) => {
+    writes.beforeWrite();
+    return send(message);
+  };
+  const close = transport.close.bind(transport);
+  transport.close = () => {
+    writes.flush();
+    return close();
+  };
   return guardTransport(transport);
 }
 
