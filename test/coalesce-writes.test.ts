@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
@@ -6,7 +5,6 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
-import { createStdioTransport } from '../src/client/connect/stdio.js';
 import { createStdioServerTransport } from '../src/server/transports/serve-stdio.js';
 import { coalesceWrites } from '../src/shared/coalesce-writes.js';
 
@@ -84,35 +82,5 @@ describe('coalesceWrites on the server stdio transport', () => {
     stream.end();
     writes.beforeWrite();
     expect(stream.writableCorked).toBe(0);
-  });
-});
-
-describe('coalesceWrites on the client stdio transport', () => {
-  it('sends the messages of one turn to the server in one write, and the next turn in its own', async () => {
-    // A child that only reads: what matters is how the client writes to its stdin.
-    const transport = createStdioTransport({ command: process.execPath, args: ['-e', 'process.stdin.resume()'] });
-    await transport.start();
-    const stdin = (Reflect.get(transport, '_process') as ChildProcess).stdin!;
-    const calls: string[] = [];
-    const write = Reflect.get(stdin, '_write') as (...args: unknown[]) => void;
-    const writev = Reflect.get(stdin, '_writev') as (...args: unknown[]) => void;
-    Reflect.set(stdin, '_write', function (this: unknown, ...args: unknown[]) {
-      calls.push('write');
-      return write.apply(this, args);
-    });
-    Reflect.set(stdin, '_writev', function (this: unknown, chunks: { chunk: Buffer }[], ...rest: unknown[]) {
-      calls.push(`writev ${chunks.length}`);
-      return writev.apply(this, [chunks, ...rest]);
-    });
-    try {
-      await Promise.all([1, 2, 3, 4].map((n) => transport.send(note(n))));
-      await nextTurn();
-      expect(calls).toEqual(['writev 4']);
-      await transport.send(note(5));
-      await nextTurn();
-      expect(calls).toEqual(['writev 4', 'write']);
-    } finally {
-      await transport.close();
-    }
   });
 });

@@ -5,10 +5,7 @@
  */
 import { deserializeMessage } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import type { ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
 
-import { coalesceWrites, type CoalescedWrites } from '../../shared/coalesce-writes.js';
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../../shared/stdio-framing.js';
 import type { SamplingHandler } from '../sampling/handler.js';
 import { isSecretName } from '../../config/secret-names.js';
@@ -124,27 +121,7 @@ export function createStdioTransport(
       ...(options.onNotJson !== undefined && { onNotJson: options.onNotJson }),
     }),
   );
-  coalesceSends(transport);
   return transport;
-}
-
-/**
- * The messages the client sends in one event-loop turn (the answers to a round's requests, calls started
- * together) leave in one write to the server's stdin, as on the server side (src/shared/coalesce-writes.ts).
- * The SDK keeps the child process private (`_process`), read here per send: a transport started again has a
- * new stdin. `end()` on close writes what is corked, so nothing is held back.
- */
-function coalesceSends(transport: StdioClientTransport): void {
-  let current: { stdin: Writable; writes: CoalescedWrites } | undefined;
-  const send = transport.send.bind(transport);
-  transport.send = (message) => {
-    const stdin = (Reflect.get(transport, '_process') as ChildProcess | undefined)?.stdin ?? undefined;
-    if (stdin !== undefined) {
-      if (current?.stdin !== stdin) current = { stdin, writes: coalesceWrites(stdin) };
-      current.writes.beforeWrite();
-    }
-    return send(message);
-  };
 }
 
 export async function connectStdio(options: ConnectStdioOptions): Promise<StdioConnection> {
