@@ -74,6 +74,7 @@ function layerRules(layer) {
         // (esquery's regex literals cannot hold a slash: \x2F stands for it.)
         'no-restricted-syntax': [
           'error',
+          TIMEOUT_IN_ANY,
           ...forbidden.map((other) => ({
             selector: `ImportExpression[source.value=/^${up.replaceAll('/', '\\x2F')}${target(other).replaceAll('/', '\\x2F')}/]`,
             message: message(other),
@@ -87,6 +88,17 @@ function layerRules(layer) {
     };
   });
 }
+
+/**
+ * On Node 20 `AbortSignal.any([..., AbortSignal.timeout(ms)])` loses its timeout to a garbage collection (both
+ * hold the timeout signal weakly): use deadlineSignal (src/shared/deadline-signal.ts).
+ */
+const TIMEOUT_IN_ANY = {
+  selector:
+    "CallExpression[callee.object.name='AbortSignal'][callee.property.name='any'] CallExpression[callee.object.name='AbortSignal'][callee.property.name='timeout']",
+  message:
+    'AbortSignal.timeout inside AbortSignal.any can be garbage-collected on Node 20 and never fire: use deadlineSignal (src/shared/deadline-signal.ts)',
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json'] },

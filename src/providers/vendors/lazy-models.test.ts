@@ -82,6 +82,17 @@ describe('lazyLanguageModels', () => {
     expect(load).toHaveBeenCalledTimes(2);
   });
 
+  it('tries the import again on the same model’s next call after a failure', async () => {
+    const load = vi
+      .fn<() => Promise<(modelId: string) => LanguageModelV3>>()
+      .mockRejectedValueOnce(new Error("Cannot find package '@ai-sdk/x'"))
+      .mockResolvedValue(fakeModel);
+    const model = lazyLanguageModels(load, 'fake.chat')('m');
+    await expect(model.doGenerate(CALL)).rejects.toThrow("Cannot find package '@ai-sdk/x'");
+    expect((await model.doGenerate(CALL)).content).toEqual([{ type: 'text', text: 'from m' }]);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   // The stand-in names the provider before the package is loaded: it must be what the real model says.
   it.each([
     ['anthropic', anthropic, () => createAnthropic({ apiKey: 'k' }).languageModel('m')],

@@ -30,7 +30,14 @@ export function lazyLanguageModels(
   return (modelId) => {
     let built: LanguageModelV3 | undefined;
     let building: Promise<LanguageModelV3> | undefined;
-    const real = () => (building ??= loadFactory().then((create) => (built = create(modelId))));
+    // A failed import or build is not kept: the model's next call tries again, as the factory's does.
+    const real = () =>
+      (building ??= loadFactory()
+        .then((create) => (built = create(modelId)))
+        .catch((error: unknown) => {
+          building = undefined;
+          throw error;
+        }));
     const model: LanguageModelV3 = {
       specificationVersion: 'v3',
       get provider() {
