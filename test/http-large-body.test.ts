@@ -12,7 +12,7 @@ import { Readable } from 'node:stream';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { LARGE_BODY_CHARS } from '../src/client/connect/fetch-without-body-clone.js';
+import { LARGE_BODY_CHARS } from '../src/client/connect/large-strings.js';
 import { connectHttp } from '../src/client/connect/http.js';
 import type { McpConnection } from '../src/client/connect/session.js';
 import { startHttpServer, type RunningHttpServer } from '../src/server/transports/http/serve-http.js';

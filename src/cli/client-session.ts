@@ -139,14 +139,14 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
           }
         };
   // The HTTP transport and OAuth are loaded only to connect to a URL; the stdio transport only to spawn.
-  const http =
+  const [httpTransport, oauthRoute] =
     target.kind === 'http'
       ? await Promise.all([import('../client/connect/http.js'), import('./oauth-route.js')])
-      : undefined;
+      : [undefined, undefined];
   // OAuth (stored tokens, a sign-in on 401) for an HTTP server, unless the static bearer token is set.
   const oauth =
     target.kind === 'http' && bearerToken === undefined
-      ? await http![1].sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
+      ? await oauthRoute!.sessionOAuth(target.url, loaded.config, env, interactive, (text) => out.detail(text))
       : undefined;
   const runtime = createSamplingRuntime({
     env,
@@ -175,7 +175,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
   try {
     connection =
       target.kind === 'http'
-        ? await http![0].connectHttp({
+        ? await httpTransport!.connectHttp({
             url: target.url,
             era: options.era,
             handler,
@@ -212,7 +212,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
           });
   } catch (error) {
     throw (
-      (oauth !== undefined && http![1].oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
+      (oauth !== undefined && oauthRoute!.oauthConnectError(error, describeTarget(target), oauth, tokenEnv)) ||
       connectError(error, target, bearerToken, tokenEnv)
     );
   }

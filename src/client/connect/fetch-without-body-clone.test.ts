@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { fetchWithoutBodyClone, LARGE_BODY_CHARS } from './fetch-without-body-clone.js';
+import { fetchWithoutBodyClone } from './fetch-without-body-clone.js';
+import { LARGE_BODY_CHARS } from './large-strings.js';
 
 let server: Server | undefined;
 afterEach(async () => {

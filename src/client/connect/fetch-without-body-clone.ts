@@ -14,12 +14,6 @@
  * already ask for "error" go through unchanged.
  */
 
-/**
- * A string from this many UTF-16 code units on is a large one (1 Mi): large-strings.ts sends it as bytes
- * encoded once.
- */
-export const LARGE_BODY_CHARS = 1 << 20;
-
 /** undici's failure for a redirect response to a request whose redirect mode is "error". */
 function isUnexpectedRedirect(error: unknown): boolean {
   return error instanceof TypeError && error.cause instanceof Error && error.cause.message === 'unexpected redirect';

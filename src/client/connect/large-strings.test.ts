@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { LARGE_BODY_CHARS } from './fetch-without-body-clone.js';
-import { encodeJsonString, LargeStringBodies } from './large-strings.js';
+import { encodeJsonString, LargeStringBodies, LARGE_BODY_CHARS } from './large-strings.js';
 
 let server: Server | undefined;
 afterEach(async () => {

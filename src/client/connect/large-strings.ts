@@ -18,7 +18,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { JSONRPCMessage, Transport, TransportSendOptions } from '@modelcontextprotocol/client';
 
-import { LARGE_BODY_CHARS } from './fetch-without-body-clone.js';
+/** A string from this many UTF-16 code units on is a large one (1 Mi), sent as bytes encoded once. */
+export const LARGE_BODY_CHARS = 1 << 20;
 
 /** Characters per encoded chunk: their JSON stays in V8's young generation, under its large-object size. */
 const CHUNK_CHARS = 1 << 15;

@@ -51,11 +51,6 @@ export interface MapReduceOptions {
   summaryTokens: number;
   /** The source's own counters (JSON) to carry across 2026-era rounds with the map checkpoint. */
   carry?: MapReduceCarry | undefined;
-  /**
-   * `documentBudget(contextTokens, summaryTokens)`, when the caller has computed it already (to size its
-   * chunks): not computed again.
-   */
-  documentTokens?: number | undefined;
 }
 
 /** State of the caller's own (JSON) carried across 2026-era rounds in the map checkpoint. */
@@ -414,7 +409,8 @@ export async function mapReduceSummarize(
   source: SegmentedSource,
   options: MapReduceOptions,
 ): Promise<MapReduceOutcome> {
-  const budget = options.documentTokens ?? documentBudget(options.contextTokens, options.summaryTokens);
+  // Cheap to work out again (the prompt's tokens are a constant): the caller sized its chunks with the same.
+  const budget = documentBudget(options.contextTokens, options.summaryTokens);
   // Partial summaries must leave room to combine at least two per request, or the reduce would not converge.
   const partTokens = Math.max(16, Math.min(options.summaryTokens, Math.floor(budget / 3)));
   const { requests } = options;

@@ -170,13 +170,11 @@ async function extractKeyPoints(
       const summaryTokens = Math.min(budget, MAX_SUMMARY_TOKENS);
       // Chunks no larger than the extraction's own budget: the map-reduce never takes its one-request
       // path (the demo's 300-token summary), so the summary is as long as asked.
-      const documentTokens = documentBudget(contextTokens, summaryTokens);
-      const chunkTokens = Math.min(budget, documentTokens);
+      const chunkTokens = Math.min(budget, documentBudget(contextTokens, summaryTokens));
       const outcome = await mapReduceSummarize(recording, document.chunks(chunkTokens), {
         requests: SUMMARY_REQUESTS,
         contextTokens,
         summaryTokens,
-        documentTokens,
         carry: replacementCarry(report),
       });
       if (outcome.summary === '') {

@@ -71,7 +71,6 @@ export function registerSummarizeDocumentTool(
         requests: SUMMARY_REQUESTS,
         contextTokens,
         summaryTokens,
-        documentTokens: maxTokens,
         carry: replacementCarry(report),
       });
       if (outcome.summary === '') {
