@@ -13,6 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { alive } from './helpers/process.js';
+
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SAMPLE = fileURLToPath(new URL('../sample.txt', import.meta.url));
 const REGISTER = new URL('./fixtures/module-trace/register.mjs', import.meta.url);
@@ -95,5 +97,41 @@ describe.each(['legacy', 'modern'] as const)('mcp-sampling summarize --era %s, e
 
     expect(matching(cli!, NEVER_ON_STDIO)).toEqual([]);
     expect(matching(server, [...NEVER_ON_STDIO, ...NEVER_IN_SERVER])).toEqual([]);
+  });
+
+  it('starts its server before it loads the MCP client SDK, and spawns no other process', async () => {
+    const { code, processes } = await runTraced(['summarize', SAMPLE, '--era', era], work);
+    expect(code).toBe(0);
+    const cli = processes.find((modules) => modules.some((m) => m.endsWith('/dist/cli/summarize.js')))!;
+    const spawns = cli.filter((line) => line.startsWith('spawn '));
+    expect(spawns).toHaveLength(1);
+    expect(spawns[0]).toMatch(/^spawn \d+ \S+ \S+\/dist\/cli\/main\.js serve$/);
+    const firstSdkModule = cli.findIndex((m) => m.includes('/@modelcontextprotocol/client/'));
+    expect(firstSdkModule).toBeGreaterThan(cli.indexOf(spawns[0]!));
+    // The server it started is the one that served: its pid is the other trace's.
+    const servedBy = processes.filter((modules) => modules !== cli);
+    expect(servedBy).toHaveLength(1);
+  });
+});
+
+describe('mcp-sampling summarize, failing before it connects', () => {
+  const spawnedPids = (modules: readonly string[]) =>
+    modules.filter((line) => line.startsWith('spawn ')).map((line) => Number(line.split(' ')[1]));
+
+  it('a file that does not exist: exit 2, and no server is started', async () => {
+    const { code, processes } = await runTraced(['summarize', join(work, 'missing.txt')], work);
+    expect(code).toBe(2);
+    expect(processes.flatMap(spawnedPids)).toEqual([]);
+  });
+
+  it('a config that does not load: exit 2, and the server started early is gone when it exits', async () => {
+    const { code, processes } = await runTraced(['summarize', SAMPLE, '--config', join(work, 'none.json')], work);
+    expect(code).toBe(2);
+    const pids = processes.flatMap(spawnedPids);
+    expect(pids).toHaveLength(1);
+    for (let waited = 0; alive(pids[0]!) && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(alive(pids[0]!)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 
 import { type EraMode } from '../client/connect/era.js';
+import type { SpawnedServer } from '../client/connect/server-env.js';
 import {
   type ElicitationHandler,
   type ElicitationModes,
@@ -28,7 +29,15 @@ import { createSamplingTrace, type SamplingRecord } from './sampling-trace.js';
 export const EXIT_CANCELLED = 130;
 
 export type ServerTarget =
-  { kind: 'stdio'; command: string; args: string[]; probeInPlace?: boolean } | { kind: 'http'; url: string };
+  | {
+      kind: 'stdio';
+      command: string;
+      args: string[];
+      probeInPlace?: boolean;
+      /** The server already started for this target (early-server.ts), adopted when it matches. */
+      spawned?: SpawnedServer | undefined;
+    }
+  | { kind: 'http'; url: string };
 
 export interface ClientSessionOptions {
   target: ServerTarget;
@@ -198,6 +207,7 @@ export async function openClientSession(options: ClientSessionOptions): Promise<
             args: target.args,
             era: options.era,
             probeInPlace: target.probeInPlace === true,
+            spawned: target.spawned,
             tools,
             timeoutMs: options.timeoutMs,
             signal: options.signal,

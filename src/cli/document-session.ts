@@ -4,15 +4,14 @@
  * `--server <url>`).
  */
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import type { EraMode } from '../client/connect/era.js';
 import { decodeText, TextDecodeError } from '../shared/decode-text.js';
 import { openClientSession, type ClientSession } from './client-session.js';
 import type { Output } from './output.js';
+import { takeEarlyServer } from './early-server.js';
 import { checkDocument, DocumentReadError, readDocumentFile, type CheckedDocument } from './read-document.js';
-
-export const SERVER_ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+import { OWN_SERVER_ARGS, OWN_SERVER_COMMAND } from './server-entry.js';
 
 export interface DocumentSessionOptions {
   era: EraMode;
@@ -72,7 +71,14 @@ export async function openDocumentSession(
     target:
       options.server === undefined
         ? // Our own server tolerates the era probe on its one process: no sibling process is spawned for it.
-          { kind: 'stdio', command: process.execPath, args: [SERVER_ENTRY, 'serve'], probeInPlace: true }
+          // The command started it already, if it could (early-server.ts): the connection adopts it.
+          {
+            kind: 'stdio',
+            command: OWN_SERVER_COMMAND,
+            args: [...OWN_SERVER_ARGS],
+            probeInPlace: true,
+            spawned: takeEarlyServer(),
+          }
         : { kind: 'http', url: options.server },
     era: options.era,
     config: options.config,

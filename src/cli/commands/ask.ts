@@ -27,6 +27,8 @@ export function register(program: Command): void {
         opts: { era: EraMode; config?: string; json: boolean; verbose: boolean; lossy: boolean; server?: string },
       ) => {
         try {
+          // Our own server starts loading now, while this process loads its client side (early-server.ts).
+          if (opts.server === undefined) (await import('../early-server.js')).startServerEarly(file);
           const { ask } = await import('../ask.js');
           await ask(file, question, opts, createOutput(opts));
         } catch (error) {

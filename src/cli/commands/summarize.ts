@@ -42,6 +42,8 @@ export function register(program: Command): void {
         },
       ) => {
         try {
+          // Our own server starts loading now, while this process loads its client side (early-server.ts).
+          if (opts.server === undefined) (await import('../early-server.js')).startServerEarly(file);
           // Loaded on demand: `serve` must not load the client's model SDKs, and start-up stays short.
           const { summarize } = await import('../summarize.js');
           await summarize(file, opts, createOutput(opts));

@@ -3,13 +3,16 @@
  * (the SDK's default list: PATH, HOME, …) plus the server's own settings; never a provider key. Its
  * messages are read through our linear line framing.
  */
+import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
+
 import { deserializeMessage } from '@modelcontextprotocol/client';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 
 import { LineReadBuffer, useLineFraming, type MessageTooLargeError } from '../../shared/stdio-framing.js';
 import type { SamplingHandler } from '../sampling/handler.js';
-import { isSecretName } from '../../config/secret-names.js';
 import type { EraMode } from './era.js';
+import { buildServerEnvironment, sameEnvironment, type SpawnedServer } from './server-env.js';
 import {
   connectWith,
   buildSamplingClient,
@@ -25,20 +28,8 @@ import {
  */
 export const STDIO_CLIENT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-/** Server-side settings that may cross into the child's environment (none of them is a provider key). */
-const SERVER_ENV_PASSTHROUGH = ['MCP_SAMPLING_STATE_KEY', 'MCP_SAMPLING_QUIET', 'NODE_OPTIONS'] as const;
-
 export function serverEnvironment(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(getDefaultEnvironment())) {
-    // Names that look like credentials never reach the server, whatever list they come from.
-    if (!isSecretName(name)) env[name] = value;
-  }
-  for (const name of SERVER_ENV_PASSTHROUGH) {
-    const value = base[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
+  return buildServerEnvironment(getDefaultEnvironment(), base);
 }
 
 export interface StdioConnection extends McpConnection {
@@ -62,6 +53,13 @@ export interface ConnectStdioOptions {
    * our own `serve`: it saves a whole process start (about 0.25 s).
    */
   probeInPlace?: boolean;
+  /**
+   * A server process already started for this connection (the CLI's early start, src/cli/early-server.ts):
+   * adopted instead of spawning one when it was spawned with exactly `command`, `args` and the environment
+   * this connection gives its server (no `cwd`), with `probeInPlace`, and is still running. Otherwise it is
+   * stopped and a process is spawned as usual.
+   */
+  spawned?: SpawnedServer | undefined;
   /** Declare `sampling.tools` (default true). */
   tools?: boolean;
   /** Default STDIO_CLIENT_MAX_MESSAGE_BYTES. */
@@ -89,28 +87,121 @@ export interface ConnectStdioOptions {
  */
 class InPlaceProbeStdioTransport extends StdioClientTransport {}
 
+/** The parts of the SDK's stdio client transport that its `start()` sets up (SDK internals). */
+interface StdioTransportInternals {
+  _process: ChildProcess | undefined;
+  _readBuffer: { append(chunk: Buffer): void };
+  _stderrStream: Writable | null;
+  processReadBuffer(): void;
+}
+
+function hasStdioInternals(transport: object): boolean {
+  return (
+    ['_process', '_readBuffer', '_stderrStream'].every((field) => field in transport) &&
+    typeof Reflect.get(transport, 'processReadBuffer') === 'function'
+  );
+}
+
+/**
+ * An in-place-probing transport whose first `start()` takes over a process already spawned with its very
+ * parameters, wiring it exactly as the SDK's `start()` wires the process it spawns: messages from stdout
+ * through the read buffer, `close` ends the transport, errors go to `onerror`, stderr to the `stderr`
+ * stream. If the SDK's internals are not the ones this knows, the process is stopped and `start()` spawns
+ * as usual.
+ */
+class AdoptingStdioTransport extends InPlaceProbeStdioTransport {
+  #adopt: ChildProcess | undefined;
+
+  constructor(parameters: ConstructorParameters<typeof StdioClientTransport>[0], child: ChildProcess) {
+    super(parameters);
+    this.#adopt = child;
+  }
+
+  override async start(): Promise<void> {
+    const child = this.#adopt;
+    this.#adopt = undefined;
+    const internals = this as unknown as StdioTransportInternals;
+    if (child === undefined || internals._process !== undefined || !hasStdioInternals(this)) {
+      child?.kill('SIGTERM');
+      return super.start();
+    }
+    internals._process = child;
+    // The early start left it unreferenced (src/cli/early-server.ts): from now on it holds the process open,
+    // as a process the SDK spawns does.
+    child.ref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) {
+      (stream as { ref?: () => void } | null)?.ref?.();
+    }
+    child.on('error', (error) => this.onerror?.(error));
+    child.on('close', () => {
+      internals._process = undefined;
+      this.onclose?.();
+    });
+    child.stdin?.on('error', (error) => this.onerror?.(error));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      try {
+        internals._readBuffer.append(chunk);
+        internals.processReadBuffer();
+      } catch (error) {
+        this.onerror?.(error as Error);
+        this.close().catch(() => {});
+      }
+    });
+    child.stdout?.on('error', (error) => this.onerror?.(error));
+    if (internals._stderrStream !== null && child.stderr !== null) child.stderr.pipe(internals._stderrStream);
+  }
+}
+
+/** `spawned` when it is exactly the process `options` would spawn, and still running; else undefined. */
+function adoptable(
+  spawned: SpawnedServer | undefined,
+  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace'>,
+  env: Record<string, string>,
+): ChildProcess | undefined {
+  if (spawned === undefined) return undefined;
+  const { child } = spawned;
+  const same =
+    options.probeInPlace === true &&
+    options.cwd === undefined &&
+    spawned.command === options.command &&
+    spawned.args.length === options.args.length &&
+    spawned.args.every((arg, i) => arg === options.args[i]) &&
+    sameEnvironment(spawned.env, env);
+  if (same && child.pid !== undefined && child.exitCode === null && child.signalCode === null) return child;
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  return undefined;
+}
+
 /**
  * The SDK's stdio client transport for `options` (not started), reading the server's messages through
  * our linear framing (src/shared/stdio-framing.ts) instead of the SDK's quadratic buffer.
  */
 export function createStdioTransport(
-  options: Pick<ConnectStdioOptions, 'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge'> & {
+  options: Pick<
+    ConnectStdioOptions,
+    'command' | 'args' | 'cwd' | 'probeInPlace' | 'maxMessageBytes' | 'onTooLarge' | 'spawned'
+  > & {
     /** Each line of the server's stdout that is not JSON (skipped). */
     onNotJson?: (line: string) => void;
   },
 ): StdioClientTransport {
-  const Transport = options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport;
   const maxMessageBytes = options.maxMessageBytes ?? STDIO_CLIENT_MAX_MESSAGE_BYTES;
-  const transport = new Transport({
+  const env = serverEnvironment();
+  const parameters = {
     command: options.command,
     args: options.args,
-    env: serverEnvironment(),
-    stderr: 'pipe',
+    env,
+    stderr: 'pipe' as const,
     // Used only by the short-lived sibling the SDK may spawn to probe the era (its answer is small); the
     // session's own transport reads through our linear framing below.
     maxBufferSize: maxMessageBytes,
     ...(options.cwd !== undefined && { cwd: options.cwd }),
-  });
+  };
+  const child = adoptable(options.spawned, options, env);
+  const transport =
+    child !== undefined
+      ? new AdoptingStdioTransport(parameters, child)
+      : new (options.probeInPlace === true ? InPlaceProbeStdioTransport : StdioClientTransport)(parameters);
   useLineFraming(
     transport,
     new LineReadBuffer({
