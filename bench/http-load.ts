@@ -89,10 +89,11 @@ export const httpLoad: Benchmark = {
         const served = await startServer(stack);
         servers.set(stack, served);
         const connections: StackConnection[] = [];
-        // Like one host with 50 connections: one audit file for all of our clients (each keeps its own state).
-        const auditDir = mkdtempSync(join(tmpdir(), 'mcp-sampling-b5-'));
+        // Like one host with 50 connections: one audit file and one budget state file for all of our clients,
+        // as a host process's runtimes share ~/.mcp-sampling/ (each runtime keeps its own session totals).
+        const hostDir = mkdtempSync(join(tmpdir(), 'mcp-sampling-b5-'));
         for (let i = 0; i < CLIENTS; i += 1) {
-          connections.push(await connectHttpStack(stack, 'modern', served.url, auditDir));
+          connections.push(await connectHttpStack(stack, 'modern', served.url, hostDir));
         }
         clients.set(stack, connections);
         // Warm up both ends.
@@ -131,7 +132,9 @@ export const httpLoad: Benchmark = {
         `${ROUNDS} rounds alternating between the stacks, on the 2026-07-28 era over Streamable HTTP on ` +
         `127.0.0.1. A call is two HTTP requests: the first round returns \`input_required\`, the client ` +
         `answers with the instant model and retries. **ours**: \`mcp-sampling serve --http\` (stateless ` +
-        `2026 serving, signed requestState, Host/Origin checks) and our client with the full policy path; ` +
+        `2026 serving, signed requestState, Host/Origin checks) and our client with the full policy path (one ` +
+        `runtime per client, all sharing one audit log and one budget state file, as the runtimes of one host ` +
+        `process share ~/.mcp-sampling/); ` +
         `**bare**: the same tool on the bare SDK's \`createMcpHandler\` behind \`toNodeHandler\`, and a bare ` +
         `client returning a fixed answer. The target (≥ ${TARGET_RATIO}× bare) is ours to set: the issue ` +
         `names none for B5, and this is the one B1 uses.`,

@@ -83,10 +83,11 @@ export function createInstantModel(): LanguageModelV3 {
  * Our sampling handler, exactly as the CLI builds it, with one configured model (`instant/instant-model`,
  * the default) served by the instant model instead of an HTTP endpoint. Audit log on.
  */
-export function createOurHandler(auditDir?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-sampling-bench-'));
-  // Clients of one host share its audit file (B5); otherwise each handler has its own.
-  const auditPath = join(auditDir ?? dir, 'audit.jsonl');
+export function createOurHandler(hostDir?: string) {
+  const dir = hostDir ?? mkdtempSync(join(tmpdir(), 'mcp-sampling-bench-'));
+  // Clients of one host (B5) share its audit and state files, as the runtimes of one host process share
+  // ~/.mcp-sampling/ (each runtime keeps its own session totals); otherwise each handler has its own.
+  const auditPath = join(dir, 'audit.jsonl');
   const config = ConfigSchema.parse({
     providers: { instant: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1' } },
     models: [{ provider: 'instant', id: 'instant-model', price: { input: 0.1, output: 0.2 } }],
@@ -237,10 +238,10 @@ export async function connectHttpStack(
   stack: Stack,
   era: Era,
   url: string,
-  auditDir?: string,
+  hostDir?: string,
 ): Promise<StackConnection> {
   if (stack === 'ours') {
-    const connection = await connectHttp({ url, era, handler: createOurHandler(auditDir).handler });
+    const connection = await connectHttp({ url, era, handler: createOurHandler(hostDir).handler });
     return { call: callOf(connection.client), close: () => connection.close() };
   }
   const client = createBareClient(era);
